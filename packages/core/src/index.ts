@@ -1,0 +1,24 @@
+export {
+  SeamsError,
+  defineError,
+  assertUniqueCodes,
+  coreErrors,
+  InvalidArgument,
+  NotFound,
+  Conflict,
+  Unauthenticated,
+  Forbidden,
+  Unprocessable,
+  Unavailable,
+  InvalidEvent,
+} from './errors.ts'
+export type { ErrorCategory, SeamsErrorClass, SeamsErrorOptions } from './errors.ts'
+export { problem, problemFromError, httpStatusOf, PROBLEM_CONTENT_TYPE } from './problem-details.ts'
+export type { ProblemDetails } from './problem-details.ts'
+export { newId, systemClock } from './ids.ts'
+export type { Clock, IdGenerator } from './ids.ts'
+export { parseTraceparent, startSpan, formatTraceparent } from './trace-context.ts'
+export type { TraceContext } from './trace-context.ts'
+export { createEnvelope, schemaId, dataschemaOf, parseDataschema } from './envelope.ts'
+export type { EventContract, EventData, EventEnvelope, DeliveredEvent, NewEvent, EnvelopeFactoryDeps } from './envelope.ts'
+export type { Transport, StampedRecord, BatchHandler, SubscribeOptions, Subscription, ConsumerLag } from './transport.ts'

@@ -1,0 +1,57 @@
+import { SeamsError, type ErrorCategory } from './errors.ts'
+
+/** An RFC 9457 problem document. */
+export interface ProblemDetails {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  instance?: string
+  code?: string
+  [extension: string]: unknown
+}
+
+const statusOf: Record<ErrorCategory, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+  illegal_state: 409,
+  unavailable: 503,
+}
+
+const titles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+export function httpStatusOf(category: ErrorCategory): number {
+  return statusOf[category]
+}
+
+/** A problem document for a bare status, e.g. one produced by the HTTP framework itself. */
+export function problem(status: number, detail?: string, extensions: Record<string, unknown> = {}): ProblemDetails {
+  const body: ProblemDetails = { type: 'about:blank', title: titles[status] ?? 'Error', status, ...extensions }
+  if (detail !== undefined) body.detail = detail
+  return body
+}
+
+/** Renders a SeamsError; the code is a stable, documented identifier clients may branch on. */
+export function problemFromError(error: SeamsError): ProblemDetails {
+  return problem(httpStatusOf(error.category), error.message, { code: error.code, ...error.details })
+}

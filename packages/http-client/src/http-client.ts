@@ -1,0 +1,272 @@
+import {
+  bulkhead,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel'
+import { Agent, request as undiciRequest } from 'undici'
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { formatTraceparent, startSpan, type TraceContext } from '@seams/core'
+import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
+
+/** The user a call acts for; carried in the service token. */
+export interface CallUser {
+  id: string
+  role: string
+}
+
+/** Mints the service token for a call; @seams/service-kit's ServiceTokens fits. */
+export interface TokenSource {
+  mint(audience: string, user?: CallUser): Promise<string>
+}
+
+export interface HttpClientOptions {
+  /** The dependency's service name: metrics label and token audience. */
+  name: string
+  baseUrl: string
+  tokens?: TokenSource
+  /**
+   * Per-attempt timeout.
+   * @default 2000
+   */
+  timeoutMs?: number
+  /**
+   * Attempts for idempotent calls (GET, PUT, DELETE, or any call with an idempotency key), first included.
+   * @default 3
+   */
+  maxAttempts?: number
+  /**
+   * First retry delay; later ones double, each drawn with full jitter.
+   * @default 50
+   */
+  retryInitialDelayMs?: number
+  /**
+   * Longest retry delay.
+   * @default 1000
+   */
+  retryMaxDelayMs?: number
+  /**
+   * Consecutive failures that open the circuit.
+   * @default 5
+   */
+  breakerThreshold?: number
+  /**
+   * How long the circuit stays open before one trial call.
+   * @default 5000
+   */
+  breakerHalfOpenAfterMs?: number
+  /**
+   * Calls in flight at once.
+   * @default 256
+   */
+  bulkheadSize?: number
+  /**
+   * Calls waiting for a bulkhead slot before further ones are refused.
+   * @default 512
+   */
+  bulkheadQueue?: number
+  /**
+   * Keep-alive connections to the dependency.
+   * @default 32
+   */
+  connections?: number
+  metrics?: Registry
+}
+
+export interface CallOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: string
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  /** Makes a POST/PATCH safe to retry; sent as the `Idempotency-Key` header. */
+  idempotencyKey?: string
+  user?: CallUser
+  /** The caller's trace context; the call becomes a child span. */
+  trace?: TraceContext
+  /** Overrides the client's per-attempt timeout. */
+  timeoutMs?: number
+  /** Aborts the call and its retries, e.g. a composition deadline. */
+  signal?: AbortSignal
+  headers?: Record<string, string>
+}
+
+/** What a typed client method passes through to its call: who it acts for, the trace, the deadline. */
+export type CallContext = Pick<CallOptions, 'user' | 'trace' | 'signal' | 'timeoutMs'>
+
+export interface HttpResponse<T = unknown> {
+  status: number
+  body: T
+  headers: Record<string, string | string[] | undefined>
+}
+
+export interface HttpClient {
+  readonly name: string
+  /**
+   * Performs a call through timeout, retry (idempotent calls only), circuit breaker and bulkhead.
+   * Resolves for 2xx, and for 4xx statuses listed in `accept`; otherwise throws UpstreamRejected (4xx)
+   * or UpstreamUnavailable (network, timeout, 5xx, open circuit, full bulkhead).
+   */
+  call<T>(options: CallOptions, accept?: readonly number[]): Promise<HttpResponse<T>>
+  /** The breaker's state, for readiness detail. */
+  circuitState(): 'closed' | 'open' | 'half_open' | 'isolated'
+  close(): Promise<void>
+}
+
+class TransientFailure extends Error {}
+
+const idempotentMethods = new Set(['GET', 'PUT', 'DELETE'])
+const stateNames = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' } as const
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const baseUrl = options.baseUrl.replace(/\/$/, '')
+  const agent = new Agent({ connections: options.connections ?? 32, keepAliveTimeout: 30_000, pipelining: 1 })
+  const metrics = options.metrics === undefined ? undefined : clientMetrics(options.metrics)
+  const labels = { dependency: options.name }
+  const isTransient = (error: unknown): boolean => error instanceof TransientFailure || isTaskCancelledError(error)
+
+  const breaker = circuitBreaker(handleWhen(isTransient), {
+    halfOpenAfter: options.breakerHalfOpenAfterMs ?? 5000,
+    breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 5),
+  })
+  const limiter = bulkhead(options.bulkheadSize ?? 256, options.bulkheadQueue ?? 512)
+  const retrying = retry(handleWhen(isTransient), {
+    maxAttempts: (options.maxAttempts ?? 3) - 1,
+    backoff: new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: options.retryMaxDelayMs ?? 1000 }),
+  })
+  metrics?.circuit.set(labels, CircuitState.Closed)
+  breaker.onStateChange((state) => metrics?.circuit.set(labels, state))
+  retrying.onRetry(() => metrics?.retries.inc(labels))
+
+  const timeouts = new Map<number, TimeoutPolicy>()
+  const timeoutOf = (ms: number) => {
+    let policy = timeouts.get(ms)
+    if (policy === undefined) timeouts.set(ms, (policy = timeout(ms, TimeoutStrategy.Aggressive)))
+    return policy
+  }
+  const policies = new Map<string, IPolicy>()
+  const policyFor = (idempotent: boolean, ms: number): IPolicy => {
+    const key = `${idempotent}:${ms}`
+    let policy = policies.get(key)
+    if (policy === undefined) {
+      policy = idempotent ? wrap(limiter, retrying, breaker, timeoutOf(ms)) : wrap(limiter, breaker, timeoutOf(ms))
+      policies.set(key, policy)
+    }
+    return policy
+  }
+
+  async function attempt<T>(call: CallOptions, accept: readonly number[], signal: AbortSignal): Promise<HttpResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers }
+    if (call.body !== undefined) headers['content-type'] = 'application/json'
+    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey
+    if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.mint(options.name, call.user)}`
+    headers['traceparent'] = formatTraceparent(startSpan(call.trace))
+    let response
+    try {
+      response = await undiciRequest(baseUrl + call.path + queryString(call.query), {
+        dispatcher: agent,
+        method: call.method,
+        headers,
+        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        signal,
+      })
+    } catch (error) {
+      if (signal.aborted) throw error
+      throw new TransientFailure(`${call.method} ${call.path}: ${(error as Error).message}`, { cause: error })
+    }
+    const text = await response.body.text()
+    const body = text === '' ? undefined : parseJson(text)
+    const status = response.statusCode
+    if (status >= 500 || status === 429) throw new TransientFailure(`${call.method} ${call.path} answered ${status}: ${text.slice(0, 300)}`)
+    if (status >= 400 && !accept.includes(status)) {
+      throw new UpstreamRejected(`${options.name} answered ${status} to ${call.method} ${call.path}`, { details: { upstream: options.name, upstreamStatus: status, upstreamProblem: body } })
+    }
+    return { status, body: body as T, headers: response.headers }
+  }
+
+  return {
+    name: options.name,
+    async call<T>(call: CallOptions, accept: readonly number[] = []) {
+      const idempotent = idempotentMethods.has(call.method) || call.idempotencyKey !== undefined
+      const started = performance.now()
+      let outcome = 'success'
+      try {
+        return await policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000).execute(({ signal }) => attempt<T>(call, accept, signal), call.signal)
+      } catch (error) {
+        outcome = outcomeOf(error)
+        if (error instanceof UpstreamRejected) throw error
+        throw new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome } })
+      } finally {
+        metrics?.calls.inc({ ...labels, outcome })
+        metrics?.duration.observe({ ...labels, outcome }, (performance.now() - started) / 1000)
+      }
+    },
+    circuitState: () => stateNames[breaker.state],
+    close: () => agent.close(),
+  }
+}
+
+function outcomeOf(error: unknown): string {
+  if (error instanceof UpstreamRejected) return 'rejected'
+  if (isBrokenCircuitError(error)) return 'circuit_open'
+  if (isBulkheadRejectedError(error)) return 'bulkhead_full'
+  if (isTaskCancelledError(error)) return 'timeout'
+  return 'failed'
+}
+
+function queryString(query: CallOptions['query']): string {
+  if (query === undefined) return ''
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value))
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+interface ClientMetrics {
+  calls: Counter<'dependency' | 'outcome'>
+  retries: Counter<'dependency'>
+  circuit: Gauge<'dependency'>
+  duration: Histogram<'dependency' | 'outcome'>
+}
+
+// One set of series per registry, shared by every client registered in it.
+const metricsByRegistry = new WeakMap<Registry, ClientMetrics>()
+
+function clientMetrics(registry: Registry): ClientMetrics {
+  let metrics = metricsByRegistry.get(registry)
+  if (metrics === undefined) {
+    metrics = {
+      calls: new Counter({ name: 'http_client_calls_total', help: 'Calls to dependencies by outcome', labelNames: ['dependency', 'outcome'], registers: [registry] }),
+      retries: new Counter({ name: 'http_client_retries_total', help: 'Retried attempts per dependency', labelNames: ['dependency'], registers: [registry] }),
+      circuit: new Gauge({ name: 'http_client_circuit_state', help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated', labelNames: ['dependency'], registers: [registry] }),
+      duration: new Histogram({
+        name: 'http_client_call_duration_seconds',
+        help: 'Duration of calls to dependencies, retries included',
+        labelNames: ['dependency', 'outcome'],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [registry],
+      }),
+    }
+    metricsByRegistry.set(registry, metrics)
+  }
+  return metrics
+}

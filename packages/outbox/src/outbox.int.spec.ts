@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
+import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
+import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import Type from 'typebox'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox } from './index.ts'
+
+const CounterIncremented = {
+  source: 'counters',
+  type: 'counters.CounterIncremented',
+  version: 1,
+  schema: Type.Object({ counter: Type.String(), value: Type.Integer() }),
+} as const satisfies EventContract
+
+const deps = { newId, now: systemClock }
+
+describe('outbox', () => {
+  let database: TestDatabase
+  let sql: Sql
+  let outbox: Outbox
+
+  beforeAll(async () => {
+    database = await createTestDatabase('outbox')
+    sql = createDatabase(database.url, { applicationName: 'outbox-test', max: 40 })
+    await runMigrations(sql, { sources: [outboxMigrations] })
+    await sql`create table counters (id text primary key, value int not null)`
+    outbox = createOutbox({ sql, source: 'counters', contracts: [CounterIncremented] })
+  })
+
+  afterAll(async () => {
+    await sql?.end()
+    await database?.drop()
+  })
+
+  async function increment(counter: string, hold = 0): Promise<void> {
+    await outbox.transaction(async (tx) => {
+      const [row] = await tx<{ value: number }[]>`
+        insert into counters (id, value) values (${counter}, 1)
+        on conflict (id) do update set value = counters.value + 1 returning value`
+      if (hold > 0) await sleep(hold)
+      await outbox.enqueue(tx, createEnvelope(deps, CounterIncremented, { subject: counter, aggregateVersion: row!.value, data: { counter, value: row!.value } }))
+    })
+  }
+
+  it('writes nothing when the transaction rolls back', async () => {
+    await expect(
+      outbox.transaction(async (tx) => {
+        await outbox.enqueue(tx, createEnvelope(deps, CounterIncremented, { subject: 'rolled-back', aggregateVersion: 1, data: { counter: 'rolled-back', value: 1 } }))
+        throw new Error('abort')
+      }),
+    ).rejects.toThrow('abort')
+    const [row] = await sql<{ count: number }[]>`select count(*)::int8 as count from seams_outbox where subject = 'rolled-back'`
+    expect(row!.count).toBe(0)
+  })
+
+  it('refuses events whose data breaks the contract, before writing', async () => {
+    const bad = createEnvelope(deps, CounterIncremented, { subject: 'x', aggregateVersion: 1, data: { counter: 'x', value: 1.5 } })
+    await expect(outbox.transaction((tx) => outbox.enqueue(tx, bad))).rejects.toMatchObject({ code: 'SEAMS_OUTBOX_EVENT_INVALID' })
+  })
+
+  it('delivers every event of 32 concurrent writers exactly once and in per-aggregate order, even when some commit seconds late', async () => {
+    const relay = createRelay({ outbox, transport: {}, batchSize: 100, pollIntervalMs: 50 })
+    const reader = createFeedReader(outbox)
+    const counters = Array.from({ length: 64 }, (_, index) => `c${index}`)
+    const writers = 32
+    const rounds = 25
+    const seen = new Set<string>()
+    const received: { counter: string; value: number }[] = []
+    let writersDone = false
+    relay.start()
+    const writes = Array.from({ length: writers }, async (_, writer) => {
+      for (let round = 0; round < rounds; round += 1) {
+        // A quarter of the writers keep one transaction open for 2 s while the others commit past it.
+        const hold = writer % 4 === 0 && round === 5 ? 2000 : 0
+        await increment(counters[(writer * 7 + round) % counters.length]!, hold)
+      }
+    })
+    try {
+      void Promise.all(writes).then(() => (writersDone = true))
+      let after = 0
+      for (;;) {
+        const finished = writersDone
+        const page = await reader.read({ after, limit: 50, waitMs: 200 })
+        const events = JSON.parse(`[${page.eventsJson}]`) as { id: string; position: number; data: { counter: string; value: number } }[]
+        for (const event of events) {
+          expect(event.position).toBe(after + 1) // dense positions: nothing skipped
+          after = event.position
+          expect(seen.has(event.id)).toBe(false)
+          seen.add(event.id)
+          received.push(event.data)
+        }
+        after = Math.max(after, page.next)
+        if (finished && page.count === 0 && page.head.position <= after) break
+      }
+      await Promise.all(writes)
+    } finally {
+      await Promise.allSettled(writes)
+      await relay.stop()
+      await reader.close()
+    }
+    expect(received).toHaveLength(writers * rounds)
+    for (const counter of counters) {
+      const values = received.filter((event) => event.counter === counter).map((event) => event.value)
+      expect(values).toEqual(values.map((_, index) => index + 1))
+    }
+  })
+})

@@ -1,0 +1,115 @@
+import { dataschemaOf, type EventContract, type EventEnvelope } from '@seams/core'
+import type { Sql, TransactionSql } from 'postgres'
+import { Compile } from 'typebox/compile'
+import { EventDataInvalid, UnknownEventContract } from './errors.ts'
+
+export interface OutboxOptions {
+  /** The producer's own database. */
+  sql: Sql
+  /** This producer's service name; every event it enqueues must carry it as `source`. */
+  source: string
+  /** The contracts this producer publishes; anything else is refused before it is written. */
+  contracts: readonly EventContract[]
+  /**
+   * Shortest pause between two wake-up notifications sent to a relay in another process, so that a
+   * burst of commits costs one NOTIFY, not one each.
+   * @default 2
+   */
+  notifyIntervalMs?: number
+}
+
+export interface Outbox {
+  readonly source: string
+  readonly sql: Sql
+  /** Appends events inside the caller's transaction: they exist if and only if it commits. */
+  enqueue(tx: TransactionSql, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
+  /** Runs `work` in a transaction and, once it has committed, wakes the relay. */
+  transaction<T>(work: (tx: TransactionSql) => Promise<T>): Promise<T>
+  /** Called by the relay while it leads in this process: commits then wake it directly. */
+  attachRelay(wake: () => void): () => void
+  /** Called by the relay after each stamped batch; feed servers in this process listen here. */
+  stamped(headPosition: number): void
+  onStamped(listener: (headPosition: number) => void): () => void
+}
+
+/** The channel a producer notifies when it committed events; the leading relay listens. */
+export const COMMITTED_CHANNEL = 'seams_outbox'
+/** The channel the relay notifies after stamping; feed servers in other processes listen. */
+export const STAMPED_CHANNEL = 'seams_feed'
+
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { sql, source } = options
+  const validators = new Map(options.contracts.map((contract) => [dataschemaOf(contract), { contract, validator: Compile(contract.schema) }]))
+  let localRelay: (() => void) | undefined
+  const stampedListeners = new Set<(headPosition: number) => void>()
+  const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 2)
+
+  function check(envelope: EventEnvelope): void {
+    const known = validators.get(envelope.dataschema)
+    if (known === undefined || envelope.source !== source || envelope.type !== known.contract.type) {
+      throw new UnknownEventContract(`${source} does not publish ${envelope.type} (${envelope.dataschema}) as source ${envelope.source}`)
+    }
+    if (!known.validator.Check(envelope.data)) {
+      const problems = [...known.validator.Errors(envelope.data)].map((error) => `${error.instancePath || '/'} ${error.message}`)
+      throw new EventDataInvalid(`${envelope.dataschema} data is invalid: ${problems.join('; ')}`)
+    }
+  }
+
+  return {
+    source,
+    sql,
+    async enqueue(tx, events) {
+      const list = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
+      if (list.length === 0) return
+      list.forEach(check)
+      // Envelopes travel as text[] and are cast per row: a json[] parameter would be encoded twice.
+      await tx`
+        insert into seams_outbox (event_id, type, subject, envelope)
+        select id, type, subject, envelope::json
+        from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
+                    ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
+             as event(id, type, subject, envelope)`
+    },
+    async transaction(work) {
+      const result = (await sql.begin(work)) as Awaited<ReturnType<typeof work>>
+      if (localRelay !== undefined) localRelay()
+      else notifyRemoteRelay()
+      return result
+    },
+    attachRelay(wake) {
+      localRelay = wake
+      return () => {
+        if (localRelay === wake) localRelay = undefined
+      }
+    },
+    stamped(headPosition) {
+      for (const listener of stampedListeners) listener(headPosition)
+    },
+    onStamped(listener) {
+      stampedListeners.add(listener)
+      return () => stampedListeners.delete(listener)
+    },
+  }
+}
+
+// At most one NOTIFY in flight and one per interval; a commit during either is folded into the next.
+function throttledNotify(sql: Sql, intervalMs: number): () => void {
+  let busy = false
+  let pending = false
+  const send = () => {
+    busy = true
+    pending = false
+    sql`select pg_notify(${COMMITTED_CHANNEL}, '')`
+      .catch(() => {}) // the relay's polling covers a lost wake-up
+      .finally(() =>
+        setTimeout(() => {
+          busy = false
+          if (pending) send()
+        }, intervalMs),
+      )
+  }
+  return () => {
+    if (busy) pending = true
+    else send()
+  }
+}

@@ -1,0 +1,243 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { StampedRecord, Transport } from '@seams/core'
+import type { ReservedSql } from 'postgres'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
+
+export interface RelayLogger {
+  info(object: object, message: string): void
+  warn(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+export interface RelayOptions {
+  outbox: Outbox
+  transport: Pick<Transport, 'publish'>
+  logger?: RelayLogger
+  metrics?: Registry
+  /**
+   * Most events stamped (and published) per transaction.
+   * @default 500
+   */
+  batchSize?: number
+  /**
+   * Longest sleep between two looks at the outbox when no wake-up arrives.
+   * @default 1000
+   */
+  pollIntervalMs?: number
+  /**
+   * How often a standby tries to take over.
+   * @default 1000
+   */
+  standbyRetryMs?: number
+  /**
+   * How long stamped events stay in the outbox (and so in the HTTP feed) before clean-up removes them.
+   * @default 604800000 (7 days)
+   */
+  retentionMs?: number
+  /**
+   * How often the leader removes expired events.
+   * @default 60000
+   */
+  cleanupIntervalMs?: number
+}
+
+export interface Relay {
+  /** Starts competing for leadership and, once leading, relaying; returns at once. */
+  start(): void
+  /** Stops after the batch in hand and releases leadership. */
+  stop(): Promise<void>
+  isLeader(): boolean
+  /** Removes expired events now; the leader also does this every cleanupIntervalMs. */
+  cleanup(): Promise<number>
+}
+
+const lockKey = 'seams.outbox.relay'
+
+/**
+ * The one active relay of a producer: holds a session advisory lock, so a standby in another replica
+ * takes over within standbyRetryMs when the leader's process or connection dies. It stamps committed
+ * events with consecutive feed positions in commit order, hands them to the transport inside the same
+ * transaction, and wakes on NOTIFY or an in-process signal, polling as a fallback.
+ */
+export function createRelay(options: RelayOptions): Relay {
+  const { outbox } = options
+  const sql = outbox.sql
+  const batchSize = options.batchSize ?? 500
+  const pollIntervalMs = options.pollIntervalMs ?? 1000
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000
+  const cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000
+  const metrics = options.metrics === undefined ? undefined : relayMetrics(options.metrics, outbox)
+  const labels = { source: outbox.source }
+
+  let running = false
+  let leader = false
+  let loop: Promise<void> | undefined
+  let wake: (() => void) | undefined
+  let stopSleeping: AbortController = new AbortController()
+
+  const wakeUp = () => {
+    wake?.()
+  }
+
+  async function waitForWork(ms: number): Promise<void> {
+    if (stopSleeping.signal.aborted) return
+    await new Promise<void>((resolve) => {
+      const signal = stopSleeping.signal
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        wake = undefined
+        resolve()
+      }
+      wake = done
+      signal.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  async function stampBatch(connection: ReservedSql, last: number): Promise<number> {
+    await connection`begin`
+    try {
+      const rows = await connection<{ position: number; eventId: string; type: string; subject: string; envelope: string }[]>`
+        with pending as (
+          select id, row_number() over (order by id) as rank
+          from seams_outbox where position is null order by id limit ${batchSize}
+        )
+        update seams_outbox o set position = ${last}::int8 + pending.rank, stamped_at = clock_timestamp()
+        from pending where o.id = pending.id
+        returning o.position, o.event_id as "eventId", o.type, o.subject, o.envelope::text as envelope`
+      if (rows.length === 0) {
+        await connection`rollback`
+        return last
+      }
+      const records: StampedRecord[] = [...rows].sort((a, b) => a.position - b.position)
+      const head = records[records.length - 1]!.position
+      if (options.transport.publish !== undefined) await options.transport.publish(outbox.source, records)
+      await connection`select pg_notify(${STAMPED_CHANNEL}, ${String(head)})`
+      await connection`commit`
+      metrics?.stamped.inc(labels, records.length)
+      outbox.stamped(head)
+      return head
+    } catch (error) {
+      await connection`rollback`.catch(() => {})
+      throw error
+    }
+  }
+
+  async function lead(connection: ReservedSql): Promise<void> {
+    const [row] = await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`
+    let position = row!.last
+    const listener = await sql.listen(COMMITTED_CHANNEL, wakeUp)
+    const detach = outbox.attachRelay(wakeUp)
+    let nextCleanup = Date.now() + cleanupIntervalMs
+    let failures = 0
+    try {
+      while (running) {
+        let stamped = 0
+        try {
+          const head = await stampBatch(connection, position)
+          stamped = head - position
+          position = head
+          failures = 0
+        } catch (error) {
+          failures += 1
+          metrics?.failures.inc(labels)
+          options.logger?.warn({ err: error, failures }, 'relay batch failed; retrying')
+          if (failures >= 5 && isConnectionError(error)) throw error
+          await sleep(Math.min(100 * 2 ** failures, 5000))
+          continue
+        }
+        if (Date.now() >= nextCleanup) {
+          nextCleanup = Date.now() + cleanupIntervalMs
+          await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
+        }
+        if (stamped < batchSize) await waitForWork(pollIntervalMs)
+      }
+    } finally {
+      detach()
+      await listener.unlisten().catch(() => {})
+    }
+  }
+
+  async function cleanup(): Promise<number> {
+    let removed = 0
+    for (;;) {
+      const result = await sql`
+        delete from seams_outbox where id in (
+          select id from seams_outbox
+          where position is not null and stamped_at < now() - ${retentionMs / 1000} * interval '1 second'
+            and position < (select max(position) from seams_outbox)
+          order by position limit 5000)`
+      removed += result.count
+      if (result.count < 5000) return removed
+    }
+  }
+
+  async function compete(): Promise<void> {
+    while (running) {
+      let connection: ReservedSql | undefined
+      try {
+        connection = await sql.reserve()
+        const [row] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${lockKey})) as locked`
+        if (row?.locked === true) {
+          leader = true
+          metrics?.leader.set(labels, 1)
+          options.logger?.info({ source: outbox.source }, 'relay is leading')
+          try {
+            await lead(connection)
+          } finally {
+            leader = false
+            metrics?.leader.set(labels, 0)
+            await connection`select pg_advisory_unlock(hashtext(${lockKey}))`.catch(() => {})
+          }
+        }
+      } catch (error) {
+        options.logger?.error({ err: error }, 'relay lost its database connection; will compete again')
+      } finally {
+        connection?.release()
+      }
+      if (running) await waitForWork(options.standbyRetryMs ?? 1000)
+    }
+  }
+
+  return {
+    start() {
+      if (running) return
+      running = true
+      stopSleeping = new AbortController()
+      loop = compete()
+    },
+    async stop() {
+      running = false
+      stopSleeping.abort()
+      await loop
+    },
+    isLeader: () => leader,
+    cleanup,
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? ''
+  return code.startsWith('08') || code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' || code === '57P01'
+}
+
+function relayMetrics(registry: Registry, outbox: Outbox) {
+  const labelNames = ['source'] as const
+  new Gauge({
+    name: 'outbox_backlog_events',
+    help: 'Committed events not yet stamped into the feed',
+    labelNames,
+    registers: [registry],
+    async collect() {
+      const [row] = await outbox.sql<{ count: number }[]>`select count(*)::int8 as count from seams_outbox where position is null`.catch(() => [])
+      if (row !== undefined) this.set({ source: outbox.source }, row.count)
+    },
+  })
+  return {
+    stamped: new Counter({ name: 'outbox_relay_events_total', help: 'Events stamped and handed to the transport', labelNames, registers: [registry] }),
+    failures: new Counter({ name: 'outbox_relay_failures_total', help: 'Relay batches that failed and were retried', labelNames, registers: [registry] }),
+    leader: new Gauge({ name: 'outbox_relay_leader', help: '1 while this process runs the active relay', labelNames, registers: [registry] }),
+  }
+}

@@ -1,0 +1,27 @@
+import type { Static, TObject } from 'typebox'
+import Value from 'typebox/value'
+import { ConfigInvalid } from './errors.ts'
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/**
+ * Parses the variables named by `schema` out of `env`, applying defaults and converting strings to
+ * the declared types. Fails with one message that names every bad or missing variable, so that a
+ * misconfigured process stops at start instead of at its first request.
+ */
+export function loadConfig<S extends TObject>(schema: S, env: Environment): Static<S> {
+  const raw: Record<string, unknown> = {}
+  for (const name of Object.keys(schema.properties)) {
+    const value = env[name]
+    if (value !== undefined && value !== '') raw[name] = value
+  }
+  const converted = Value.Convert(schema, Value.Default(schema, raw))
+  if (Value.Check(schema, converted)) return converted as Static<S>
+  const problems = [...Value.Errors(schema, converted)].map((error) => {
+    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties
+    if (error.keyword === 'required' && missing !== undefined) return missing.map((name) => `${name} is required`).join('; ')
+    const name = error.instancePath.replace(/^\//, '')
+    return `${name} ${error.message} (got ${JSON.stringify(raw[name])})`
+  })
+  throw new ConfigInvalid(`Invalid environment: ${[...new Set(problems)].join('; ')}`, { details: { problems } })
+}

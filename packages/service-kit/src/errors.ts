@@ -1,0 +1,8 @@
+import { defineError, type SeamsErrorClass } from '@seams/core'
+
+export const ConfigInvalid = defineError('ConfigInvalid', 'SEAMS_KIT_CONFIG_INVALID', 'validation', 'Invalid configuration')
+export const MigrationFailed = defineError('MigrationFailed', 'SEAMS_KIT_MIGRATION_FAILED', 'illegal_state', 'Migration failed')
+export const MigrationChanged = defineError('MigrationChanged', 'SEAMS_KIT_MIGRATION_CHANGED', 'illegal_state', 'An applied migration was edited')
+export const ServiceTokenInvalid = defineError('ServiceTokenInvalid', 'SEAMS_KIT_SERVICE_TOKEN_INVALID', 'unauthenticated', 'A valid service token is required')
+
+export const serviceKitErrors: readonly SeamsErrorClass[] = [ConfigInvalid, MigrationFailed, MigrationChanged, ServiceTokenInvalid]

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import swagger from '@fastify/swagger'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { newId, parseTraceparent, startSpan, type TraceContext } from '@seams/core'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+import { registerHealthRoutes, type ReadinessCheck } from './health.ts'
+import { createHttpDurationHistogram } from './metrics.ts'
+import { installProblemHandlers } from './problem-handler.ts'
+import type { Caller, ServiceTokens } from './service-auth.ts'
+import { ServiceTokenInvalid } from './errors.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This hop's W3C trace context; its trace id comes from the caller's `traceparent` when given. */
+    trace: TraceContext
+    /** The verified service (and user) behind the request; absent on public routes. */
+    caller: Caller | undefined
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a service token (health, metrics, public keys). */
+    public?: boolean
+  }
+}
+
+export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+
+export interface ServiceAppOptions {
+  service: string
+  logger: Logger
+  metrics: Registry
+  /** Verifies service tokens on every route not marked `public`; omitted only at the edge. */
+  tokens?: ServiceTokens
+  /** Conditions for `GET /health/ready`, by name. */
+  readiness?: Record<string, ReadinessCheck>
+  /**
+   * Largest accepted request body in bytes.
+   * @default 1048576
+   */
+  bodyLimit?: number
+  openapi?: { title?: string; description?: string; version?: string }
+}
+
+const requestIdPattern = /^[\w.:-]{1,128}$/
+
+/**
+ * The Fastify app every service is built on: TypeBox schemas for validation and OpenAPI, request ids,
+ * trace context, service-token checks, health, Prometheus metrics and problem+json errors. It never
+ * listens: `main.ts` does, so tests can drive it with `inject`.
+ */
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestIdLogLabel: 'request_id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : newId()
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
+
+  installProblemHandlers(app)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: options.openapi?.title ?? `${options.service} API`, description: options.openapi?.description, version: options.openapi?.version ?? '1.0.0' },
+    },
+  })
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+
+  app.decorateRequest('trace', null as unknown as TraceContext)
+  app.decorateRequest('caller', undefined)
+  app.addHook('onRequest', async (request, reply) => {
+    const header = request.headers['traceparent']
+    request.trace = startSpan(parseTraceparent(typeof header === 'string' ? header : undefined))
+    request.log = request.log.child({ trace_id: request.trace.traceId, span_id: request.trace.spanId })
+    reply.header('x-request-id', request.id)
+    // Unmatched URLs fall through to the 404 handler without revealing whether a token would help.
+    if (options.tokens === undefined || request.routeOptions.config?.public === true || request.routeOptions.url === undefined) return
+    const authorization = request.headers.authorization
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) throw new ServiceTokenInvalid('A service token is required (Authorization: Bearer)')
+    request.caller = await options.tokens.verify(authorization.slice('Bearer '.length))
+  })
+
+  const duration = createHttpDurationHistogram(options.metrics)
+  app.addHook('onResponse', async (request, reply) => {
+    duration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
+    if (reply.statusCode >= 500) request.log.warn({ status: reply.statusCode, url: request.url, ms: reply.elapsedTime }, 'request answered with a server error')
+  })
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(options.metrics.contentType).send(await options.metrics.metrics())
+  })
+  registerHealthRoutes(app, options.service, options.readiness ?? {})
+  return app
+}
