@@ -17,3 +17,5 @@ export type { ActingUser, Caller, ServiceTokens, ServiceTokensOptions } from './
 export { runService } from './run-service.ts'
 export type { RunningService, RunServiceOptions } from './run-service.ts'
 export { ConfigInvalid, MigrationFailed, MigrationChanged, ServiceTokenInvalid, serviceKitErrors } from './errors.ts'
+export { requireUser, requireRole, requireService } from './authorization.ts'
+export { serviceConfigFields } from './service-config.ts'

@@ -1,0 +1,7 @@
+export { startShop, databaseNameOf } from './shop.ts'
+export type { ShopOptions, RunningShop } from './shop.ts'
+export { generateSecrets, loadOrCreateSecrets } from './secrets.ts'
+export type { ShopSecrets } from './secrets.ts'
+export { defaultPorts, serviceNames, databaseOwners, environmentOf } from './topology.ts'
+export type { ServiceName, ShopWiring } from './topology.ts'
+export { loadDemoData, demoProducts, demoCustomers } from './demo-data.ts'

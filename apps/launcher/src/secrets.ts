@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { databaseOwners } from './topology.ts'
+
+export interface ShopSecrets {
+  serviceSecret: string
+  /** Login password of each service's database role. */
+  databasePasswords: Record<string, string>
+  adminPassword: string
+  demoPassword: string
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString('base64url')
+
+export function generateSecrets(): ShopSecrets {
+  return {
+    serviceSecret: token(32),
+    databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
+    adminPassword: token(12),
+    demoPassword: 'demo-password-1',
+  }
+}
+
+/** Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working. */
+export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
+  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as ShopSecrets
+  const secrets = generateSecrets()
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
+  return secrets
+}

@@ -1,0 +1,104 @@
+import { provisionServiceDatabase } from '@seams/provisioning'
+import { startServiceProcess, type ServiceProcess } from '@seams/process-runner'
+import type { ShopSecrets } from './secrets.ts'
+import { databaseOwners, entryOf, environmentOf, serviceNames, type ServiceName, type ShopWiring } from './topology.ts'
+
+export interface ShopOptions {
+  /** Administrator URL of the PostgreSQL that will hold every service's database. */
+  adminPgUrl: string
+  ports: Record<ServiceName, number>
+  secrets: ShopSecrets
+  adminEmail?: string
+  /**
+   * Prefix of database and role names, so several shops can share one server (tests, benchmarks).
+   * @default ''
+   */
+  databasePrefix?: string
+  transport?: 'http-feed' | 'jetstream'
+  natsUrl?: string
+  redisUrl?: string
+  /** Start only these services (and in this order); all by default. */
+  services?: readonly ServiceName[]
+  overrides?: ShopWiring['overrides']
+  nodeArgs?: Partial<Record<ServiceName, string[]>>
+  onLine?: (line: string, service: string) => void
+}
+
+export interface RunningShop {
+  readonly urls: Record<ServiceName, string>
+  readonly databaseUrls: Record<Exclude<ServiceName, 'gateway'>, string>
+  readonly wiring: ShopWiring
+  process(service: ServiceName): ServiceProcess | undefined
+  /** Starts a stopped or killed service again with the same wiring. */
+  start(service: ServiceName): Promise<ServiceProcess>
+  /** Graceful stop (SIGTERM) of one service, or of all in reverse start order. */
+  stop(service?: ServiceName): Promise<void>
+  /** SIGKILL of one service: a crash. */
+  kill(service: ServiceName): Promise<void>
+}
+
+export const databaseNameOf = (prefix: string, service: string) => `${prefix}${service.replace(/-/g, '_')}`
+
+/** Provisions each service's database and role, then starts the service processes and waits until each is ready. */
+export async function startShop(options: ShopOptions): Promise<RunningShop> {
+  const prefix = options.databasePrefix ?? ''
+  const databaseUrls = {} as Record<Exclude<ServiceName, 'gateway'>, string>
+  for (const service of databaseOwners) {
+    const name = databaseNameOf(prefix, service)
+    databaseUrls[service] = await provisionServiceDatabase(options.adminPgUrl, { database: name, role: name, password: options.secrets.databasePasswords[service]! })
+  }
+  const wiring: ShopWiring = {
+    ports: options.ports,
+    databaseUrls,
+    serviceSecret: options.secrets.serviceSecret,
+    transport: options.transport ?? 'http-feed',
+    natsUrl: options.natsUrl ?? 'nats://127.0.0.1:4222',
+    redisUrl: options.redisUrl,
+    admin: { email: options.adminEmail ?? 'admin@seams.local', password: options.secrets.adminPassword },
+    overrides: options.overrides,
+  }
+  const urls = Object.fromEntries(serviceNames.map((service) => [service, `http://127.0.0.1:${options.ports[service]}`])) as Record<ServiceName, string>
+  const processes = new Map<ServiceName, ServiceProcess>()
+  const selected = options.services ?? serviceNames
+
+  const start = async (service: ServiceName) => {
+    const handle = await startServiceProcess({
+      name: service,
+      entry: entryOf(service),
+      env: environmentOf(service, wiring),
+      readyUrl: `${urls[service]}/health/ready`,
+      nodeArgs: options.nodeArgs?.[service],
+      onLine: options.onLine,
+    })
+    processes.set(service, handle)
+    return handle
+  }
+
+  const stopAll = async () => {
+    for (const service of [...selected].reverse()) await processes.get(service)?.stop()
+  }
+
+  try {
+    // Everything but the gateway starts at once; the gateway last, so its readiness finds them up.
+    await Promise.all(selected.filter((service) => service !== 'gateway').map(start))
+    if (selected.includes('gateway')) await start('gateway')
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+
+  return {
+    urls,
+    databaseUrls,
+    wiring,
+    process: (service) => processes.get(service),
+    start,
+    async stop(service) {
+      if (service !== undefined) await processes.get(service)?.stop()
+      else await stopAll()
+    },
+    async kill(service) {
+      await processes.get(service)?.kill()
+    },
+  }
+}

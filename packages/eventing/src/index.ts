@@ -1,0 +1,2 @@
+export { createEventing } from './eventing.ts'
+export type { Eventing, EventingOptions, EventingLogger, TransportKind } from './eventing.ts'

@@ -1,0 +1,15 @@
+import Type from 'typebox'
+
+/**
+ * Environment variables every service reads; a service's config schema spreads these and adds its own.
+ * DATABASE_URL and SERVICE_SECRET have no default: a service must never guess where its data lives.
+ */
+export const serviceConfigFields = {
+  HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on' }),
+  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://', description: 'This service\'s own database, with its own role' }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  SERVICE_SECRET: Type.String({ minLength: 32, description: 'Shared secret for service-to-service tokens' }),
+  LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
+  EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+}

@@ -1,0 +1,54 @@
+import type { FeedReader } from '@seams/outbox'
+import type { FastifyInstance } from 'fastify'
+import Type, { type Static } from 'typebox'
+
+export interface FeedRouteOptions {
+  reader: FeedReader
+  /**
+   * Longest a request may wait for new events.
+   * @default 20000
+   */
+  maxWaitMs?: number
+}
+
+const FeedQuery = Type.Object(
+  {
+    after: Type.Integer({ minimum: 0, default: 0, description: 'Position of the last event the reader has' }),
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 256 }),
+    types: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[\\w.]+(,[\\w.]+)*$', description: 'Comma-separated event types' })),
+    wait: Type.Integer({ minimum: 0, maximum: 60_000, default: 0, description: 'Milliseconds to wait when nothing is newer' }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * `GET /events`: the producer's feed, in position order. The body is assembled from the JSON texts the
+ * database returns, so serving a page costs no parse and no re-serialisation of the events.
+ */
+export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOptions): void {
+  const maxWaitMs = options.maxWaitMs ?? 20_000
+  app.get<{ Querystring: Static<typeof FeedQuery> }>(
+    '/events',
+    {
+      schema: {
+        summary: 'Events of this service after a position (long-polling)',
+        tags: ['events'],
+        querystring: FeedQuery,
+      },
+    },
+    async (request, reply) => {
+      const aborted = new AbortController()
+      request.raw.once('close', () => aborted.abort())
+      const query = request.query
+      const page = await options.reader.read({
+        after: query.after,
+        limit: query.limit,
+        types: query.types?.split(','),
+        waitMs: Math.min(query.wait, maxWaitMs),
+        signal: aborted.signal,
+      })
+      const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
+      return reply.type('application/json').send(body)
+    },
+  )
+}

@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription, Transport } from '@seams/core'
+import { createHttpClient, type HttpClient, type TokenSource } from '@seams/http-client'
+import type { Registry } from 'prom-client'
+
+export interface HttpFeedLogger {
+  warn(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+export interface HttpFeedTransportOptions {
+  /** Base URL of each producer whose feed this process may read, by service name. */
+  sources: Readonly<Record<string, string>>
+  tokens?: TokenSource
+  logger?: HttpFeedLogger
+  metrics?: Registry
+  /**
+   * How long one request waits on the producer for new events.
+   * @default 20000
+   */
+  waitMs?: number
+  /**
+   * Longest pause after a failure (the producer is down, or the handler failed).
+   * @default 5000
+   */
+  maxBackoffMs?: number
+}
+
+interface FeedResponse {
+  head: { position: number; time: string | null }
+  next: number
+  events: DeliveredEvent[]
+}
+
+/**
+ * Reads producers' HTTP feeds by long-polling. The cursor lives in the consumer's database (the
+ * handler commits it with the batch's effects), so a restart resumes from `resumeAfter()` and an
+ * unacknowledged batch is simply read again.
+ */
+export function createHttpFeedTransport(options: HttpFeedTransportOptions): Transport {
+  const clients = new Map<string, HttpClient>()
+  const subscriptions = new Set<Subscription>()
+  const waitMs = options.waitMs ?? 20_000
+
+  function clientFor(source: string): HttpClient {
+    const baseUrl = options.sources[source]
+    if (baseUrl === undefined) throw new TypeError(`no feed URL configured for source ${source}`)
+    let client = clients.get(source)
+    if (client === undefined) {
+      // Retries belong to the subscription loop, which knows how long it has been failing.
+      client = createHttpClient({ name: source, baseUrl, tokens: options.tokens, metrics: options.metrics, maxAttempts: 1, timeoutMs: waitMs + 5000 })
+      clients.set(source, client)
+    }
+    return client
+  }
+
+  return {
+    kind: 'http-feed',
+    subscribe(subscribeOptions: SubscribeOptions, handler: BatchHandler): Subscription {
+      const subscription = follow(clientFor(subscribeOptions.source), subscribeOptions, handler, waitMs, options)
+      subscriptions.add(subscription)
+      return subscription
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()))
+      await Promise.all([...clients.values()].map((client) => client.close()))
+    },
+  }
+}
+
+function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchHandler, waitMs: number, options: HttpFeedTransportOptions): Subscription {
+  const aborter = new AbortController()
+  const limit = subscribe.maxBatch ?? 256
+  const types = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : subscribe.types.join(',')
+  let lag: ConsumerLag = { events: 0, seconds: 0 }
+  let failures = 0
+
+  async function backoff(error: unknown, message: string): Promise<void> {
+    failures += 1
+    const log = failures === 1 ? options.logger?.warn : options.logger?.error
+    log?.call(options.logger, { err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
+    await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, { signal: aborter.signal }).catch(() => {})
+  }
+
+  async function run(): Promise<void> {
+    let after: number | undefined
+    while (!aborter.signal.aborted) {
+      try {
+        after ??= await subscribe.resumeAfter()
+      } catch (error) {
+        await backoff(error, 'could not read the consumer cursor')
+        continue
+      }
+      let page: FeedResponse
+      try {
+        const response = await client.call<FeedResponse>({
+          method: 'GET',
+          path: '/events',
+          query: { after, limit, types, wait: waitMs },
+          signal: aborter.signal,
+        })
+        page = response.body
+      } catch (error) {
+        if (aborter.signal.aborted) return
+        await backoff(error, 'could not read the feed')
+        continue
+      }
+      if (page.events.length > 0) {
+        try {
+          await handler(page.events)
+        } catch (error) {
+          after = undefined // re-read the committed cursor: the batch may have been partly applied before a crash
+          await backoff(error, 'batch handler failed; the batch will be delivered again')
+          continue
+        }
+      }
+      failures = 0
+      after = Math.max(page.next, page.events.at(-1)?.position ?? 0)
+      const behind = Math.max(0, page.head.position - after)
+      const lastTime = page.events.at(-1)?.time
+      lag = { events: behind, seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0 }
+    }
+  }
+
+  const running = run()
+  return {
+    consumer: subscribe.consumer,
+    source: subscribe.source,
+    lag: () => lag,
+    async stop() {
+      aborter.abort()
+      await running
+    },
+  }
+}

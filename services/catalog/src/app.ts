@@ -1,0 +1,35 @@
+import type { Clock, IdGenerator } from '@seams/core'
+import type { Eventing } from '@seams/eventing'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { browseProductsRoutes } from './browse-products/browse-products.route.ts'
+import { manageProductsRoutes } from './manage-products/manage-products.route.ts'
+import { reserveStockRoutes } from './reserve-stock/reserve-stock.route.ts'
+
+export interface CatalogDeps {
+  sql: Sql
+  eventing: Eventing
+  tokens: ServiceTokens
+  logger: Logger
+  metrics: Registry
+  newId: IdGenerator
+  now: Clock
+  reservationCallers: readonly string[]
+}
+
+/** The catalog's HTTP app; it never listens, so tests drive it in-process. */
+export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    service: 'catalog',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    tokens: deps.tokens,
+    readiness: { database: databaseCheck(deps.sql) },
+    openapi: { title: 'Catalog', description: 'Products and their stock, owned by the catalog service.' },
+  })
+  const outbox = deps.eventing.outbox
+  browseProductsRoutes(app, { sql: deps.sql })
+  manageProductsRoutes(app, { outbox, newId: deps.newId, now: deps.now })
+  reserveStockRoutes(app, { outbox, newId: deps.newId, now: deps.now, reservationCallers: deps.reservationCallers })
+  deps.eventing.registerRoutes(app)
+  return app
+}

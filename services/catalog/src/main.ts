@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url'
+import { newId, systemClock } from '@seams/core'
+import { createEventing } from '@seams/eventing'
+import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { catalogEvents } from '@shop/catalog-contracts'
+import { buildApp } from './app.ts'
+import { CatalogConfig } from './config.ts'
+
+const config = loadConfig(CatalogConfig, process.env)
+const logger = createLogger({ service: 'catalog', level: config.LOG_LEVEL })
+
+await runService({
+  logger,
+  async start() {
+    const metrics = createMetricsRegistry('catalog')
+    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'catalog', max: config.DATABASE_POOL_SIZE, metrics })
+    const tokens = createServiceTokens({ service: 'catalog', secret: config.SERVICE_SECRET })
+    const eventing = createEventing({ sql, service: 'catalog', publishes: catalogEvents, transport: config.EVENT_TRANSPORT, tokens, logger, metrics })
+    await runMigrations(sql, {
+      sources: [...eventing.migrations, { component: 'catalog', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+      log: (message) => logger.info(message),
+    })
+    const app = await buildApp({
+      sql,
+      eventing,
+      tokens,
+      logger,
+      metrics,
+      newId,
+      now: systemClock,
+      reservationCallers: config.RESERVATION_CALLERS.split(',').map((name) => name.trim()),
+    })
+    await app.listen({ port: config.PORT, host: config.HOST })
+    eventing.start()
+    return {
+      async stop() {
+        await app.close()
+        await eventing.stop()
+        await sql.end({ timeout: 5 })
+      },
+    }
+  },
+})
