@@ -13,6 +13,8 @@ export type ErrorCategory =
   | 'unprocessable'
   | 'illegal_state'
   | 'unavailable'
+  /** A broken invariant inside the service: logged in full, never described to the client. */
+  | 'internal'
 
 export interface SeamsErrorOptions {
   cause?: unknown

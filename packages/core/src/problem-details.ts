@@ -20,6 +20,7 @@ const statusOf: Record<ErrorCategory, number> = {
   unprocessable: 422,
   illegal_state: 409,
   unavailable: 503,
+  internal: 500,
 }
 
 const titles: Record<number, string> = {
@@ -46,12 +47,14 @@ export function httpStatusOf(category: ErrorCategory): number {
 
 /** A problem document for a bare status, e.g. one produced by the HTTP framework itself. */
 export function problem(status: number, detail?: string, extensions: Record<string, unknown> = {}): ProblemDetails {
-  const body: ProblemDetails = { type: 'about:blank', title: titles[status] ?? 'Error', status, ...extensions }
+  // Extensions never replace the standard members: a detail named `status` would change the HTTP status.
+  const body: ProblemDetails = { ...extensions, type: 'about:blank', title: titles[status] ?? 'Error', status }
   if (detail !== undefined) body.detail = detail
   return body
 }
 
 /** Renders a SeamsError; the code is a stable, documented identifier clients may branch on. */
 export function problemFromError(error: SeamsError): ProblemDetails {
-  return problem(httpStatusOf(error.category), error.message, { code: error.code, ...error.details })
+  if (error.category === 'internal') return problem(500, 'The service failed to handle the request', { code: error.code })
+  return problem(httpStatusOf(error.category), error.message, { ...error.details, code: error.code })
 }

@@ -24,6 +24,11 @@ export interface SubscribeOptions {
    * @default 256
    */
   maxBatch?: number
+  /**
+   * Called when the transport gives up on an event (JetStream's bounded redelivery ran out), so that
+   * the consumer records it as a dead letter instead of it vanishing.
+   */
+  onUndeliverable?: (event: DeliveredEvent, reason: string) => Promise<void>
 }
 
 /** How far a consumer trails its producer. */

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { StampedRecord, Transport } from '@seams/core'
+import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { ReservedSql } from 'postgres'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
@@ -52,13 +52,11 @@ export interface Relay {
   cleanup(): Promise<number>
 }
 
-const lockKey = 'seams.outbox.relay'
-
 /**
- * The one active relay of a producer: holds a session advisory lock, so a standby in another replica
- * takes over within standbyRetryMs when the leader's process or connection dies. It stamps committed
- * events with consecutive feed positions in commit order, hands them to the transport inside the same
- * transaction, and wakes on NOTIFY or an in-process signal, polling as a fallback.
+ * The one active relay of a producer (see @seams/leader-lock: a standby in another replica takes over
+ * when the leader dies). It stamps committed events with consecutive feed positions in commit order,
+ * hands them to the transport inside the same transaction, and wakes on an in-process signal or a
+ * NOTIFY from another replica, polling as a fallback.
  */
 export function createRelay(options: RelayOptions): Relay {
   const { outbox } = options
@@ -69,28 +67,20 @@ export function createRelay(options: RelayOptions): Relay {
   const cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000
   const metrics = options.metrics === undefined ? undefined : relayMetrics(options.metrics, outbox)
   const labels = { source: outbox.source }
-
-  let running = false
-  let leader = false
-  let loop: Promise<void> | undefined
+  let lock: LeaderLock | undefined
   let wake: (() => void) | undefined
-  let stopSleeping: AbortController = new AbortController()
+  const wakeUp = () => wake?.()
 
-  const wakeUp = () => {
-    wake?.()
-  }
-
-  async function waitForWork(ms: number): Promise<void> {
-    if (stopSleeping.signal.aborted) return
-    await new Promise<void>((resolve) => {
-      const signal = stopSleeping.signal
-      const timer = setTimeout(done, ms)
-      function done() {
+  function waitForWork(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve()
+      const done = () => {
         clearTimeout(timer)
         signal.removeEventListener('abort', done)
         wake = undefined
         resolve()
       }
+      const timer = setTimeout(done, ms)
       wake = done
       signal.addEventListener('abort', done, { once: true })
     })
@@ -99,7 +89,7 @@ export function createRelay(options: RelayOptions): Relay {
   async function stampBatch(connection: ReservedSql, last: number): Promise<number> {
     await connection`begin`
     try {
-      const rows = await connection<{ position: number; eventId: string; type: string; subject: string; envelope: string }[]>`
+      const rows = await connection<StampedRecord[]>`
         with pending as (
           select id, row_number() over (order by id) as rank
           from seams_outbox where position is null order by id limit ${batchSize}
@@ -111,7 +101,7 @@ export function createRelay(options: RelayOptions): Relay {
         await connection`rollback`
         return last
       }
-      const records: StampedRecord[] = [...rows].sort((a, b) => a.position - b.position)
+      const records = [...rows].sort((a, b) => a.position - b.position)
       const head = records[records.length - 1]!.position
       if (options.transport.publish !== undefined) await options.transport.publish(outbox.source, records)
       await connection`select pg_notify(${STAMPED_CHANNEL}, ${String(head)})`
@@ -125,36 +115,35 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function lead(connection: ReservedSql): Promise<void> {
+  async function relay(connection: ReservedSql, signal: AbortSignal): Promise<void> {
     const [row] = await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`
     let position = row!.last
     const listener = await sql.listen(COMMITTED_CHANNEL, wakeUp)
     const detach = outbox.attachRelay(wakeUp)
+    metrics?.leader.set(labels, 1)
     let nextCleanup = Date.now() + cleanupIntervalMs
     let failures = 0
     try {
-      while (running) {
-        let stamped = 0
+      while (!signal.aborted) {
         try {
           const head = await stampBatch(connection, position)
-          stamped = head - position
+          const stamped = head - position
           position = head
           failures = 0
+          if (Date.now() >= nextCleanup) {
+            nextCleanup = Date.now() + cleanupIntervalMs
+            await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
+          }
+          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal)
         } catch (error) {
           failures += 1
           metrics?.failures.inc(labels)
           options.logger?.warn({ err: error, failures }, 'relay batch failed; retrying')
-          if (failures >= 5 && isConnectionError(error)) throw error
-          await sleep(Math.min(100 * 2 ** failures, 5000))
-          continue
+          await waitForWork(Math.min(100 * 2 ** failures, 5000), signal)
         }
-        if (Date.now() >= nextCleanup) {
-          nextCleanup = Date.now() + cleanupIntervalMs
-          await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
-        }
-        if (stamped < batchSize) await waitForWork(pollIntervalMs)
       }
     } finally {
+      metrics?.leader.set(labels, 0)
       detach()
       await listener.unlisten().catch(() => {})
     }
@@ -174,53 +163,17 @@ export function createRelay(options: RelayOptions): Relay {
     }
   }
 
-  async function compete(): Promise<void> {
-    while (running) {
-      let connection: ReservedSql | undefined
-      try {
-        connection = await sql.reserve()
-        const [row] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${lockKey})) as locked`
-        if (row?.locked === true) {
-          leader = true
-          metrics?.leader.set(labels, 1)
-          options.logger?.info({ source: outbox.source }, 'relay is leading')
-          try {
-            await lead(connection)
-          } finally {
-            leader = false
-            metrics?.leader.set(labels, 0)
-            await connection`select pg_advisory_unlock(hashtext(${lockKey}))`.catch(() => {})
-          }
-        }
-      } catch (error) {
-        options.logger?.error({ err: error }, 'relay lost its database connection; will compete again')
-      } finally {
-        connection?.release()
-      }
-      if (running) await waitForWork(options.standbyRetryMs ?? 1000)
-    }
-  }
-
   return {
     start() {
-      if (running) return
-      running = true
-      stopSleeping = new AbortController()
-      loop = compete()
+      lock ??= runWhileLeader({ sql, key: `seams.outbox.relay.${outbox.source}`, intervalMs: options.standbyRetryMs, logger: options.logger }, relay)
     },
     async stop() {
-      running = false
-      stopSleeping.abort()
-      await loop
+      await lock?.stop()
+      lock = undefined
     },
-    isLeader: () => leader,
+    isLeader: () => lock?.isLeader() ?? false,
     cleanup,
   }
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? ''
-  return code.startsWith('08') || code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED' || code === '57P01'
 }
 
 function relayMetrics(registry: Registry, outbox: Outbox) {

@@ -1,3 +1,7 @@
 export { createTestDatabase, adminDatabaseUrl } from './test-database.ts'
 export type { TestDatabase } from './test-database.ts'
 export { reachable, requireInfrastructure, natsUrl, redisUrl } from './infrastructure.ts'
+export { testTransportConformance } from './transport.features.ts'
+export type { TransportFixture, TransportUnderTest } from './transport.features.ts'
+export { startPrivateNatsServer, natsServerAvailable } from './nats-server.ts'
+export type { PrivateNatsServer } from './nats-server.ts'

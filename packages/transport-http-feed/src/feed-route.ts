@@ -27,6 +27,9 @@ const FeedQuery = Type.Object(
  */
 export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOptions): void {
   const maxWaitMs = options.maxWaitMs ?? 20_000
+  // Waiting readers are released when the server closes, so a graceful stop does not wait out long polls.
+  const closing = new AbortController()
+  app.addHook('preClose', async () => closing.abort())
   app.get<{ Querystring: Static<typeof FeedQuery> }>(
     '/events',
     {
@@ -37,15 +40,15 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       },
     },
     async (request, reply) => {
-      const aborted = new AbortController()
-      request.raw.once('close', () => aborted.abort())
+      const disconnected = new AbortController()
+      request.raw.once('close', () => disconnected.abort())
       const query = request.query
       const page = await options.reader.read({
         after: query.after,
         limit: query.limit,
         types: query.types?.split(','),
         waitMs: Math.min(query.wait, maxWaitMs),
-        signal: aborted.signal,
+        signal: AbortSignal.any([disconnected.signal, closing.signal]),
       })
       const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
       return reply.type('application/json').send(body)

@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { SeamsError, type ConsumerLag, type DeliveredEvent, type EventContract, type Subscription, type Transport } from '@seams/core'
+import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
+import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
+import type { Sql, TransactionSql } from 'postgres'
+import type { Registry } from 'prom-client'
+import { NotConsumerLeader } from './errors.ts'
+import { isInfrastructureError, type EventHandler } from './event-handler.ts'
+import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
+
+export interface ConsumerLogger {
+  info(object: object, message: string): void
+  warn(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+export interface ConsumerOptions {
+  /** The consumer's own database: inbox, cursor, dead letters and the effects share its transactions. */
+  sql: Sql
+  /** Durable name, unique in the service, e.g. `order-history.orders`. */
+  name: string
+  /** The producing service. */
+  source: string
+  transport: Transport
+  handlers: readonly EventHandler[]
+  /** Older versions still accepted, brought up to the handlers' versions by `upcasters`. */
+  older?: readonly EventContract[]
+  upcasters?: readonly Upcaster[]
+  /**
+   * Attempts at an event whose handler throws before it is dead-lettered.
+   * @default 5
+   */
+  maxAttempts?: number
+  /**
+   * Pause before the second attempt; doubled for each later one.
+   * @default 50
+   */
+  retryDelayMs?: number
+  /**
+   * Most events per transaction.
+   * @default 256
+   */
+  maxBatch?: number
+  /**
+   * How often the leader looks for dead letters an operator asked to retry, and prunes the inbox.
+   * @default 2000
+   */
+  housekeepingMs?: number
+  /**
+   * How long inbox rows are kept; a redelivery older than this is caught by aggregate versions instead.
+   * @default 604800000 (7 days)
+   */
+  inboxRetentionMs?: number
+  logger?: ConsumerLogger
+  metrics?: Registry
+}
+
+export interface Consumer {
+  readonly name: string
+  readonly source: string
+  start(): void
+  stop(): Promise<void>
+  lag(): ConsumerLag
+  isLeader(): boolean
+}
+
+const poisonCodes = new Set(['SEAMS_SCHEMA_UNKNOWN', 'SEAMS_SCHEMA_VIOLATION', 'SEAMS_CORE_INVALID_EVENT'])
+const isPoison = (error: unknown) => error instanceof SeamsError && poisonCodes.has(error.code)
+const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
+
+/**
+ * An idempotent consumer of one producer's events. One replica at a time consumes (leader lock), so
+ * events apply in feed order. A batch applies in one transaction with its inbox rows and cursor; if a
+ * handler throws, the batch is replayed event by event so that only the failing event is retried and,
+ * after maxAttempts, dead-lettered while the others flow on.
+ */
+export function createConsumer(options: ConsumerOptions): Consumer {
+  const { sql, name, source } = options
+  const decoder = createEventDecoder({ wanted: options.handlers.map((handler) => handler.contract), older: options.older, upcasters: options.upcasters })
+  const handlers = new Map(options.handlers.map((handler) => [handler.contract.type, handler]))
+  const maxAttempts = options.maxAttempts ?? 5
+  const metrics: ConsumerMetrics | undefined = options.metrics === undefined ? undefined : consumerMetrics(options.metrics)
+  const labels = { consumer: name }
+  let subscription: Subscription | undefined
+  let lock: LeaderLock | undefined
+  let leading: AbortSignal | undefined
+
+  const saveCursor = (tx: TransactionSql, position: number) => tx`
+    insert into seams_consumer_cursors (consumer, source, position) values (${name}, ${source}, ${position})
+    on conflict (consumer) do update set position = greatest(seams_consumer_cursors.position, excluded.position), updated_at = now()`
+
+  async function apply(tx: TransactionSql, event: DeliveredEvent): Promise<void> {
+    const decoded = decoder.decode(event)
+    await handlers.get(decoded.type)!.handle(tx, decoded)
+  }
+
+  function observeApplied(events: readonly DeliveredEvent[]): void {
+    const now = Date.now()
+    for (const event of events) metrics?.propagation.observe(labels, Math.max(0, now - Date.parse(event.time)) / 1000)
+    metrics?.events.inc({ ...labels, outcome: 'applied' }, events.length)
+  }
+
+  async function applyBatch(events: readonly DeliveredEvent[]): Promise<void> {
+    if (leading?.aborted !== false) throw new NotConsumerLeader(`${name} is not the active consumer`)
+    const applied: DeliveredEvent[] = []
+    await sql.begin(async (tx) => {
+      const rows = await tx<{ eventId: string }[]>`
+        insert into seams_inbox (consumer, event_id) select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
+        on conflict do nothing returning event_id as "eventId"`
+      const fresh = new Set(rows.map((row) => row.eventId))
+      for (const event of events) {
+        if (!fresh.delete(event.id)) continue
+        await apply(tx, event)
+        applied.push(event)
+      }
+      await saveCursor(tx, events.at(-1)!.position)
+    })
+    observeApplied(applied)
+    metrics?.events.inc({ ...labels, outcome: 'duplicate' }, events.length - applied.length)
+  }
+
+  // No inbox row: the cursor moves past the event, and a retry later applies it through the inbox.
+  async function deadLetter(event: DeliveredEvent, error: unknown, attempts: number): Promise<void> {
+    await sql.begin(async (tx) => {
+      await tx`
+        insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)
+        values (${name}, ${event.id}, ${source}, ${event.type}, ${event.subject}, ${event.position}, ${tx.json(event as never)}, ${describe(error)}, ${attempts})
+        on conflict (consumer, event_id) do update set error = excluded.error, attempts = seams_dead_letters.attempts + excluded.attempts, dead_at = now()`
+      await saveCursor(tx, event.position)
+    })
+    metrics?.events.inc({ ...labels, outcome: 'dead_lettered' })
+    options.logger?.error({ err: error, consumer: name, eventId: event.id, type: event.type, subject: event.subject, attempts }, 'event dead-lettered')
+  }
+
+  async function applyOne(event: DeliveredEvent): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      let duplicate = false
+      try {
+        await sql.begin(async (tx) => {
+          const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
+          duplicate = fresh === undefined
+          if (!duplicate) await apply(tx, event)
+          await saveCursor(tx, event.position)
+        })
+        if (!duplicate) observeApplied([event])
+        return
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error
+        if (isPoison(error) || attempt >= maxAttempts) return deadLetter(event, error, attempt)
+        metrics?.retries.inc(labels)
+        options.logger?.warn({ err: error, consumer: name, eventId: event.id, attempt }, 'event handler failed; retrying')
+        await sleep((options.retryDelayMs ?? 50) * 2 ** (attempt - 1))
+      }
+    }
+  }
+
+  async function handleBatch(events: DeliveredEvent[]): Promise<void> {
+    try {
+      await applyBatch(events)
+    } catch (error) {
+      if (isInfrastructureError(error)) throw error
+      // Isolate the failing event: the others of the batch apply one by one.
+      for (const event of events) await applyOne(event)
+    }
+  }
+
+  async function retryRequestedDeadLetters(): Promise<void> {
+    const rows = await sql<{ id: number; envelope: DeliveredEvent }[]>`
+      select id, envelope from seams_dead_letters
+      where consumer = ${name} and retry_requested_at is not null and resolved_at is null order by id limit 100`
+    for (const row of rows) {
+      try {
+        await sql.begin(async (tx) => {
+          // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
+          const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
+          if (fresh !== undefined) await apply(tx, row.envelope)
+          await tx`update seams_dead_letters set resolved_at = now() where id = ${row.id}`
+        })
+        options.logger?.info({ consumer: name, deadLetter: row.id }, 'dead letter retried successfully')
+      } catch (error) {
+        await sql`update seams_dead_letters set attempts = attempts + 1, error = ${describe(error)}, retry_requested_at = null where id = ${row.id}`
+        options.logger?.error({ err: error, consumer: name, deadLetter: row.id }, 'dead letter retry failed')
+      }
+    }
+  }
+
+  async function consume(_connection: unknown, signal: AbortSignal): Promise<void> {
+    leading = signal
+    subscription = options.transport.subscribe(
+      {
+        source,
+        consumer: name,
+        types: decoder.types,
+        maxBatch: options.maxBatch,
+        resumeAfter: async () => {
+          const [row] = await sql<{ position: number }[]>`select position from seams_consumer_cursors where consumer = ${name}`
+          return row?.position ?? 0
+        },
+        onUndeliverable: (event, reason) => deadLetter(event, new Error(reason), 0),
+      },
+      handleBatch,
+    )
+    const retention = (options.inboxRetentionMs ?? 7 * 24 * 3600 * 1000) / 1000
+    try {
+      while (!signal.aborted) {
+        await sleep(options.housekeepingMs ?? 2000, undefined, { signal }).catch(() => {})
+        if (signal.aborted) break
+        await retryRequestedDeadLetters().catch((error) => options.logger?.warn({ err: error, consumer: name }, 'dead-letter retry pass failed'))
+        await sql`delete from seams_inbox where consumer = ${name} and processed_at < now() - ${retention} * interval '1 second'`.catch(() => {})
+      }
+    } finally {
+      await subscription.stop()
+    }
+  }
+
+  metrics?.register(name, () => subscription?.lag() ?? { events: 0, seconds: 0 })
+
+  return {
+    name,
+    source,
+    start() {
+      lock ??= runWhileLeader({ sql, key: `seams.consumer.${name}`, logger: options.logger }, consume)
+    },
+    async stop() {
+      await lock?.stop()
+      lock = undefined
+    },
+    lag: () => subscription?.lag() ?? { events: 0, seconds: 0 },
+    isLeader: () => lock?.isLeader() ?? false,
+  }
+}

@@ -1,0 +1,33 @@
+import type { DeliveredEvent, EventContract, EventData } from '@seams/core'
+import type { TransactionSql } from 'postgres'
+
+/** Applies one event inside the consumer's transaction; throwing counts as a failed attempt. */
+export interface EventHandler<C extends EventContract = EventContract> {
+  contract: C
+  handle(tx: TransactionSql, event: DeliveredEvent<EventData<C>>): Promise<void>
+}
+
+/** Declares the handler for one contract (the version the handler is written for). */
+export function on<C extends EventContract>(contract: C, handle: (tx: TransactionSql, event: DeliveredEvent<EventData<C>>) => Promise<void>): EventHandler {
+  return { contract, handle } as unknown as EventHandler
+}
+
+/**
+ * Errors that say nothing about the event: the database or network failed. The batch is delivered
+ * again later instead of counting an attempt against the event.
+ */
+export function isInfrastructureError(error: unknown): boolean {
+  const code = String((error as { code?: unknown }).code ?? '')
+  return (
+    code.startsWith('08') || // connection exceptions
+    code.startsWith('53') || // insufficient resources
+    code.startsWith('57P') || // operator intervention, e.g. admin shutdown
+    code === '40001' || // serialization failure
+    code === '40P01' || // deadlock detected
+    code === '55P03' || // lock not available
+    code.startsWith('CONNECTION_') ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'SEAMS_INBOX_NOT_LEADER'
+  )
+}

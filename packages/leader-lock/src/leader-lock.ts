@@ -1,0 +1,106 @@
+import type { ReservedSql, Sql } from 'postgres'
+
+export interface LeaderLockLogger {
+  info(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+export interface LeaderLockOptions {
+  sql: Sql
+  /** Names the role; replicas using the same key compete for it. */
+  key: string
+  /**
+   * How often a standby tries to take over, and how often the leader checks it still holds the lock.
+   * @default 1000
+   */
+  intervalMs?: number
+  logger?: LeaderLockLogger
+}
+
+/**
+ * Runs while this process holds the lock. `signal` aborts when the lock is lost or stop() is called; the
+ * connection is the one holding the lock, for work that must die with it.
+ */
+export type LeaderWork = (connection: ReservedSql, signal: AbortSignal) => Promise<void>
+
+export interface LeaderLock {
+  isLeader(): boolean
+  /** Aborts the work, waits for it and releases the lock. */
+  stop(): Promise<void>
+}
+
+/**
+ * Competes for a session advisory lock and runs `work` while holding it. PostgreSQL releases the lock
+ * when the holder's session ends, so a crashed leader's standby takes over within one interval. The
+ * leader checks its session every interval and aborts the work if the session is gone.
+ */
+export function runWhileLeader(options: LeaderLockOptions, work: LeaderWork): LeaderLock {
+  const { sql, key } = options
+  const intervalMs = options.intervalMs ?? 1000
+  const stopping = new AbortController()
+  let leader = false
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopping.signal.aborted) return resolve()
+      const done = () => {
+        clearTimeout(timer)
+        stopping.signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      stopping.signal.addEventListener('abort', done, { once: true })
+    })
+
+  async function lead(connection: ReservedSql): Promise<void> {
+    const lost = new AbortController()
+    const abortAll = () => lost.abort()
+    stopping.signal.addEventListener('abort', abortAll, { once: true })
+    const heartbeat = setInterval(() => {
+      connection`select 1`.catch((error: unknown) => {
+        options.logger?.error({ err: error, key }, 'lost the session holding leadership')
+        lost.abort()
+      })
+    }, intervalMs)
+    try {
+      await work(connection, lost.signal)
+    } finally {
+      clearInterval(heartbeat)
+      stopping.signal.removeEventListener('abort', abortAll)
+    }
+  }
+
+  async function compete(): Promise<void> {
+    while (!stopping.signal.aborted) {
+      let connection: ReservedSql | undefined
+      try {
+        connection = await sql.reserve()
+        const [row] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${key})) as locked`
+        if (row?.locked === true) {
+          leader = true
+          options.logger?.info({ key }, 'took leadership')
+          try {
+            await lead(connection)
+          } finally {
+            leader = false
+            await connection`select pg_advisory_unlock(hashtext(${key}))`.catch(() => {})
+          }
+        }
+      } catch (error) {
+        options.logger?.error({ err: error, key }, 'leadership work failed; competing again')
+      } finally {
+        connection?.release()
+      }
+      await pause(intervalMs)
+    }
+  }
+
+  const running = compete()
+  return {
+    isLeader: () => leader,
+    async stop() {
+      stopping.abort()
+      await running
+    },
+  }
+}

@@ -1,0 +1,8 @@
+export { createEventDecoder } from './event-decoder.ts'
+export type { EventDecoder, EventDecoderOptions } from './event-decoder.ts'
+export { defineUpcaster } from './upcaster.ts'
+export type { Upcaster } from './upcaster.ts'
+export { findBreakingChanges } from './compatibility.ts'
+export { checkContracts, buildRegistry, findUnknownSubscriptions } from './contract-check.ts'
+export type { ContractCheckResult, ProducerContracts, RegistryEntry } from './contract-check.ts'
+export { UnknownSchema, SchemaViolation, MissingUpcaster, schemaRegistryErrors } from './errors.ts'

@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import { nanos, type NatsConnection } from '@nats-io/transport-node'
+import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription } from '@seams/core'
+import { durableNameOf, streamNameOf, subjectsOf } from './names.ts'
+import { isNotFound } from './streams.ts'
+
+export interface FollowLogger {
+  warn(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+export interface FollowOptions {
+  subscribe: SubscribeOptions
+  handler: BatchHandler
+  connect(): Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }>
+  logger?: FollowLogger
+  maxDeliver: number
+  ackWaitMs: number
+}
+
+/**
+ * Follows a durable pull consumer. The consumer's database cursor is the truth: at each start the
+ * durable is re-anchored there if the server's view differs (messages left unacknowledged by a crash),
+ * so they are delivered again, in stream order, before anything newer.
+ */
+export function followDurable(options: FollowOptions): Subscription {
+  const { subscribe } = options
+  const stream = streamNameOf(subscribe.source)
+  const durable = durableNameOf(subscribe.consumer)
+  const maxBatch = subscribe.maxBatch ?? 256
+  const wanted = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : new Set(subscribe.types)
+  const aborter = new AbortController()
+  let stopCurrent: (() => void) | undefined
+  let lag: ConsumerLag = { events: 0, seconds: 0 }
+  let failures = 0
+
+  async function pause(error: unknown, message: string): Promise<void> {
+    failures += 1
+    options.logger?.[failures === 1 ? 'warn' : 'error']({ err: error, consumer: subscribe.consumer, stream, failures }, message)
+    await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
+  }
+
+  async function anchor(jsm: JetStreamManager, cursor: number): Promise<void> {
+    const info = await jsm.consumers.info(stream, durable).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined
+      throw error
+    })
+    if (info !== undefined && info.num_ack_pending === 0 && info.delivered.stream_seq <= cursor && info.ack_floor.stream_seq >= cursor) return
+    if (info !== undefined) await jsm.consumers.delete(stream, durable)
+    const last = (await jsm.streams.info(stream)).state.last_seq
+    const fromStart = cursor === 0 || cursor > last
+    if (cursor > last) options.logger?.error({ consumer: subscribe.consumer, stream, cursor, last }, 'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied')
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: subjectsOf(subscribe.source),
+      ...(fromStart ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor + 1 }),
+      ack_wait: nanos(options.ackWaitMs),
+      max_deliver: options.maxDeliver,
+      // Few unacknowledged messages at a time keeps redeliveries from overtaking newer messages.
+      max_ack_pending: maxBatch * 2,
+    })
+  }
+
+  function decode(message: JsMsg): DeliveredEvent | undefined {
+    try {
+      return { ...(JSON.parse(message.string()) as DeliveredEvent), position: message.seq }
+    } catch (error) {
+      options.logger?.error({ err: error, consumer: subscribe.consumer, stream, seq: message.seq }, 'message is not a JSON event; terminated')
+      message.term('not a JSON event')
+      return undefined
+    }
+  }
+
+  // Retries the batch in process until it applies (the handler isolates poison events itself), keeping
+  // the messages alive meanwhile; acknowledges only after the handler resolved, i.e. after commit.
+  async function deliver(messages: JsMsg[]): Promise<void> {
+    const events = messages.map(decode).filter((event): event is DeliveredEvent => event !== undefined && (wanted === undefined || wanted.has(event.type)))
+    while (events.length > 0 && !aborter.signal.aborted) {
+      try {
+        await options.handler(events)
+        break
+      } catch (error) {
+        for (const message of messages) message.working()
+        await pause(error, 'batch handler failed; retrying the same batch')
+      }
+    }
+    if (aborter.signal.aborted) return
+    for (const message of messages) message.ack()
+    failures = 0
+    const last = messages.at(-1)!
+    const pending = last.info.pending
+    lag = { events: pending, seconds: pending > 0 ? Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000 : 0 }
+  }
+
+  async function watchUndeliverable(nc: NatsConnection, jsm: JetStreamManager): Promise<() => void> {
+    const advisories = nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`)
+    void (async () => {
+      for await (const advisory of advisories) {
+        try {
+          const { stream_seq: seq, deliveries } = advisory.json<{ stream_seq: number; deliveries: number }>()
+          const stored = await jsm.streams.getMessage(stream, { seq })
+          const event = { ...(JSON.parse(new TextDecoder().decode(stored!.data)) as DeliveredEvent), position: seq }
+          await subscribe.onUndeliverable?.(event, `not acknowledged after ${deliveries} deliveries`)
+        } catch (error) {
+          options.logger?.error({ err: error, consumer: subscribe.consumer, stream }, 'could not record an undeliverable message')
+        }
+      }
+    })()
+    return () => advisories.unsubscribe()
+  }
+
+  async function consumeOnce(): Promise<void> {
+    const { nc, js, jsm } = await options.connect()
+    await anchor(jsm, await subscribe.resumeAfter())
+    const stopWatching = await watchUndeliverable(nc, jsm)
+    const consumer = await js.consumers.get(stream, durable)
+    try {
+      // One pull at a time, each for up to a batch: messages are handled as soon as none more are
+      // buffered, and the next pull goes out when this one is complete or expires.
+      while (!aborter.signal.aborted) {
+        const messages = await consumer.fetch({ max_messages: maxBatch, expires: 2000 })
+        stopCurrent = () => messages.stop()
+        let batch: JsMsg[] = []
+        for await (const message of messages) {
+          batch.push(message)
+          if (batch.length < maxBatch && messages.getPending() > 0) continue
+          await deliver(batch)
+          batch = []
+          if (aborter.signal.aborted) break
+        }
+        if (batch.length > 0 && !aborter.signal.aborted) await deliver(batch)
+      }
+    } finally {
+      stopCurrent = undefined
+      stopWatching()
+    }
+  }
+
+  const running = (async () => {
+    while (!aborter.signal.aborted) {
+      try {
+        await consumeOnce()
+        if (!aborter.signal.aborted) await pause(new Error('message iterator ended'), 'JetStream consumer stopped delivering; starting it again')
+      } catch (error) {
+        if (aborter.signal.aborted) break
+        await pause(error, 'JetStream consumer failed; starting it again')
+      }
+    }
+  })()
+
+  return {
+    consumer: subscribe.consumer,
+    source: subscribe.source,
+    lag: () => lag,
+    async stop() {
+      aborter.abort()
+      stopCurrent?.()
+      await running
+    },
+  }
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
+import { freePort } from '@seams/process-runner'
+import { natsServerAvailable, natsUrl, requireInfrastructure, startPrivateNatsServer, testTransportConformance } from '@seams/testing'
+import { describe, expect, it } from 'vitest'
+import { createNatsTransport, streamNameOf } from './index.ts'
+
+// The conformance suite runs on a nats-server of its own, so that it can restart it.
+testTransportConformance({
+  name: 'jetstream',
+  async available() {
+    if (await natsServerAvailable()) return true
+    return requireInfrastructure('nats-server binary (NATS_SERVER_BIN)', 'nats://127.0.0.1:1')
+  },
+  async setUp() {
+    const server = await startPrivateNatsServer(await freePort())
+    const relayTransport = createNatsTransport({ servers: server.url, name: 'conformance-relay' })
+    const consumers: ReturnType<typeof createNatsTransport>[] = []
+    return {
+      relayTransport,
+      consumerTransport() {
+        const transport = createNatsTransport({ servers: server.url, name: 'conformance-consumer' })
+        consumers.push(transport)
+        return transport
+      },
+      restart: () => server.restart(),
+      async close() {
+        await Promise.all(consumers.map((transport) => transport.close()))
+        await relayTransport.close()
+        await server.stop()
+      },
+    }
+  },
+})
+
+describe('jetstream on the machine\'s NATS server', async () => {
+  const present = await requireInfrastructure('NATS', natsUrl())
+
+  it.skipIf(!present)('stores each event once under its id, readable by an independent client', async () => {
+    const source = `probe${randomBytes(3).toString('hex')}`
+    const transport = createNatsTransport({ servers: natsUrl(), name: 'probe' })
+    const record = (position: number) => {
+      const eventId = `0190d7a4-0000-7000-8000-${String(position).padStart(12, '0')}`
+      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
+    }
+    try {
+      await transport.publish!(source, [record(1), record(2)])
+      await transport.publish!(source, [record(2), record(3)]) // a relay republishing after a crash
+      const independent = await connect({ servers: natsUrl() })
+      const jsm = await jetstreamManager(independent)
+      const info = await jsm.streams.info(streamNameOf(source))
+      expect(info.state.messages).toBe(3)
+      const second = await jsm.streams.getMessage(streamNameOf(source), { seq: 2 })
+      expect(JSON.parse(new TextDecoder().decode(second!.data))).toMatchObject({ data: { position: 2 } })
+      await jsm.streams.delete(streamNameOf(source))
+      await independent.close()
+    } finally {
+      await transport.close()
+    }
+  })
+})

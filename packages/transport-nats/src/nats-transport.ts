@@ -1,0 +1,121 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
+import { ensureStream, type StreamSettings } from './streams.ts'
+import { followDurable, type FollowLogger } from './follow-durable.ts'
+
+export interface NatsTransportOptions {
+  servers: string | string[]
+  /** Connection name shown by the server, e.g. the service name. */
+  name?: string
+  logger?: FollowLogger
+  /**
+   * Deliveries of one message before the server gives up on it; the consumer then records it as a
+   * dead letter. Handler failures never get here: the inbox retries and dead-letters those itself.
+   * @default 20
+   */
+  maxDeliver?: number
+  /**
+   * How long a delivered message may stay unacknowledged before the server delivers it again; the
+   * batch in hand is kept alive meanwhile, so this only governs messages of a consumer that died.
+   * (No server-side backoff list: JetStream uses it in place of this wait, which would redeliver
+   * messages still waiting in the client's buffer.)
+   * @default 30000
+   */
+  ackWaitMs?: number
+  /**
+   * Window in which the server drops a republished event with the same id.
+   * @default 120000
+   */
+  duplicateWindowMs?: number
+  /**
+   * Copies of each stream kept by a NATS cluster (3 in production).
+   * @default 1
+   */
+  replicas?: number
+  /**
+   * How long streams keep events, for replays; matches the outbox retention by default.
+   * @default 604800000 (7 days)
+   */
+  maxAgeMs?: number
+}
+
+export interface NatsTransport extends Transport {
+  /** The shared connection, for tools that inspect streams. */
+  connection(): Promise<NatsConnection>
+}
+
+/**
+ * JetStream: one stream per producer; the relay publishes each event with its id as message id so
+ * the server drops republished duplicates, and awaits every acknowledgement before the stamp commits.
+ * Consumers are durable pull consumers, acknowledged only after the consumer's transaction commits.
+ */
+export function createNatsTransport(options: NatsTransportOptions): NatsTransport {
+  let connecting: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined
+  const ensured = new Map<string, Promise<void>>()
+  const subscriptions = new Set<Subscription>()
+  const settings: StreamSettings = {
+    duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
+    replicas: options.replicas ?? 1,
+    maxAgeMs: options.maxAgeMs ?? 7 * 24 * 3600 * 1000,
+  }
+
+  function client() {
+    connecting ??= (async () => {
+      const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 })
+      return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) }
+    })().catch((error: unknown) => {
+      connecting = undefined
+      throw error
+    })
+    return connecting
+  }
+
+  function stream(jsm: JetStreamManager, source: string): Promise<void> {
+    let ready = ensured.get(source)
+    if (ready === undefined) {
+      ready = ensureStream(jsm, source, settings).catch((error: unknown) => {
+        ensured.delete(source)
+        throw error
+      })
+      ensured.set(source, ready)
+    }
+    return ready
+  }
+
+  return {
+    kind: 'jetstream',
+    async connection() {
+      return (await client()).nc
+    },
+    async publish(source: string, records: readonly StampedRecord[]) {
+      const { js, jsm } = await client()
+      await stream(jsm, source)
+      // Issued back to back on one connection, so the stream stores them in position order.
+      await Promise.all(records.map((record) => js.publish(record.type, record.envelope, { msgID: record.eventId, timeout: 5000 })))
+    },
+    subscribe(subscribe: SubscribeOptions, handler: BatchHandler): Subscription {
+      const subscription = followDurable({
+        subscribe,
+        handler,
+        connect: async () => {
+          const { nc, js, jsm } = await client()
+          await stream(jsm, subscribe.source)
+          return { nc, js, jsm }
+        },
+        logger: options.logger,
+        maxDeliver: options.maxDeliver ?? 20,
+        ackWaitMs: options.ackWaitMs ?? 30_000,
+      })
+      subscriptions.add(subscription)
+      return subscription
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()))
+      if (connecting !== undefined) {
+        const { nc } = await connecting.catch(() => ({ nc: undefined }))
+        await nc?.drain().catch(() => {})
+      }
+    },
+  }
+}

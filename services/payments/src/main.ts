@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url'
+import { newId, systemClock } from '@seams/core'
+import { createEventing } from '@seams/eventing'
+import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { paymentsEvents } from '@shop/payments-contracts'
+import { buildApp } from './app.ts'
+import { PaymentsConfig } from './config.ts'
+import { createSimulatedProvider } from './payment-provider/simulated-provider.ts'
+
+const config = loadConfig(PaymentsConfig, process.env)
+const logger = createLogger({ service: 'payments', level: config.LOG_LEVEL })
+
+await runService({
+  logger,
+  async start() {
+    const metrics = createMetricsRegistry('payments')
+    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'payments', max: config.DATABASE_POOL_SIZE, metrics })
+    const tokens = createServiceTokens({ service: 'payments', secret: config.SERVICE_SECRET })
+    const eventing = createEventing({ sql, service: 'payments', publishes: paymentsEvents, transport: config.EVENT_TRANSPORT, tokens, logger, metrics })
+    await runMigrations(sql, {
+      sources: [...eventing.migrations, { component: 'payments', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+      log: (message) => logger.info(message),
+    })
+    const simulator = createSimulatedProvider({
+      settings: {
+        latencyMs: config.PROVIDER_LATENCY_MS,
+        jitterMs: config.PROVIDER_JITTER_MS,
+        declineRate: config.PROVIDER_DECLINE_RATE,
+        errorRate: config.PROVIDER_ERROR_RATE,
+        hangRate: config.PROVIDER_HANG_RATE,
+      },
+    })
+    const app = await buildApp({
+      sql,
+      eventing,
+      tokens,
+      logger,
+      metrics,
+      newId,
+      now: systemClock,
+      provider: simulator,
+      simulator,
+      providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
+      paymentCallers: config.PAYMENT_CALLERS.split(',').map((name) => name.trim()),
+    })
+    await app.listen({ port: config.PORT, host: config.HOST })
+    eventing.start()
+    return {
+      async stop() {
+        await app.close()
+        await eventing.stop()
+        await sql.end({ timeout: 5 })
+      },
+    }
+  },
+})

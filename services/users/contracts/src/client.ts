@@ -1,0 +1,28 @@
+import type { CallContext, HttpClient } from '@seams/http-client'
+import { JWKS_PATH, type JsonWebKeySet, type RegisterUserRequest, type User } from './http.ts'
+
+export type RegisterUserResult = { ok: true; user: User } | { ok: false; reason: 'DUPLICATE_EMAIL' }
+
+/** Typed calls to the users service; transport, retries and tokens come from the given HttpClient. */
+export function createUsersClient(http: HttpClient) {
+  return {
+    /** Undefined when there is no such user, or when the acting user may not see it. */
+    async getUser(id: string, context: CallContext = {}): Promise<User | undefined> {
+      const response = await http.call<User>({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, ...context }, [404])
+      return response.status === 404 ? undefined : response.body
+    },
+
+    /** Signs up a customer; an email already in use (in any letter case) is an expected outcome. */
+    async register(request: RegisterUserRequest, context: CallContext = {}): Promise<RegisterUserResult> {
+      const response = await http.call<User>({ method: 'POST', path: '/users', body: request, ...context }, [409])
+      return response.status === 409 ? { ok: false, reason: 'DUPLICATE_EMAIL' } : { ok: true, user: response.body }
+    },
+
+    /** The public keys that verify access tokens, for verifiers that cache keys themselves. */
+    async getSigningKeys(context: CallContext = {}): Promise<JsonWebKeySet> {
+      return (await http.call<JsonWebKeySet>({ method: 'GET', path: JWKS_PATH, ...context })).body
+    },
+  }
+}
+
+export type UsersClient = ReturnType<typeof createUsersClient>

@@ -1,0 +1,49 @@
+import type { Clock, IdGenerator } from '@seams/core'
+import type { Eventing } from '@seams/eventing'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import type { AccessTokens } from './access-tokens/access-tokens.ts'
+import { jwksRoutes } from './access-tokens/jwks.route.ts'
+import type { SigningKeys } from './access-tokens/signing-keys.ts'
+import { deactivateUserRoutes } from './deactivate-user/deactivate-user.route.ts'
+import { loginRoutes } from './login/login.route.ts'
+import type { PasswordHasher } from './passwords/password-hasher.ts'
+import { readUserRoutes } from './read-user/read-user.route.ts'
+import { registerUserRoutes } from './register-user/register-user.route.ts'
+import { updateProfileRoutes } from './update-profile/update-profile.route.ts'
+
+export interface UsersDeps {
+  sql: Sql
+  eventing: Eventing
+  tokens: ServiceTokens
+  logger: Logger
+  metrics: Registry
+  newId: IdGenerator
+  now: Clock
+  passwords: PasswordHasher
+  signingKeys: SigningKeys
+  accessTokens: AccessTokens
+  /** Services that forward end users; their calls without a user are anonymous. */
+  edgeCallers: readonly string[]
+}
+
+/** The users service's HTTP app; it never listens, so tests drive it in-process. */
+export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
+  const app = await createServiceApp({
+    service: 'users',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    tokens: deps.tokens,
+    readiness: { database: databaseCheck(deps.sql) },
+    openapi: { title: 'Users', description: 'User accounts and login, owned by the users service, the shop\'s identity provider.' },
+  })
+  const outbox = deps.eventing.outbox
+  const { newId, now } = deps
+  registerUserRoutes(app, { outbox, passwords: deps.passwords, newId, now })
+  readUserRoutes(app, { sql: deps.sql, edgeCallers: deps.edgeCallers })
+  updateProfileRoutes(app, { outbox, newId, now })
+  deactivateUserRoutes(app, { outbox, newId, now })
+  loginRoutes(app, { sql: deps.sql, passwords: deps.passwords, accessTokens: deps.accessTokens })
+  jwksRoutes(app, { signingKeys: deps.signingKeys })
+  deps.eventing.registerRoutes(app)
+  return app
+}

@@ -1,0 +1,24 @@
+import { ConfigInvalid, loadConfig } from '@seams/service-kit'
+import { describe, expect, it } from 'vitest'
+import { bootstrapAdminOf, UsersConfig } from './config.ts'
+
+const required = { DATABASE_URL: 'postgres://users@127.0.0.1/users', SERVICE_SECRET: 's'.repeat(32) }
+
+describe('UsersConfig', () => {
+  it('defaults the port, scrypt cost and token claims', () => {
+    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 16384, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 3600, EDGE_CALLERS: 'gateway' })
+  })
+
+  it('accepts a power-of-two scrypt cost and refuses any other', () => {
+    expect(loadConfig(UsersConfig, { ...required, SCRYPT_COST: '32768' }).SCRYPT_COST).toBe(32768)
+    expect(() => loadConfig(UsersConfig, { ...required, SCRYPT_COST: '20000' })).toThrow(/SCRYPT_COST must be a power of two/)
+    expect(() => loadConfig(UsersConfig, { ...required, SCRYPT_COST: '262144' })).toThrow(/SCRYPT_COST/)
+  })
+
+  it('ensures a bootstrap admin only when both variables are given, and stops when only one is', () => {
+    expect(bootstrapAdminOf(loadConfig(UsersConfig, required))).toBeUndefined()
+    const both = loadConfig(UsersConfig, { ...required, BOOTSTRAP_ADMIN_EMAIL: 'admin@seams.local', BOOTSTRAP_ADMIN_PASSWORD: 'admin-password' })
+    expect(bootstrapAdminOf(both)).toEqual({ email: 'admin@seams.local', password: 'admin-password' })
+    expect(() => bootstrapAdminOf(loadConfig(UsersConfig, { ...required, BOOTSTRAP_ADMIN_EMAIL: 'admin@seams.local' }))).toThrow(ConfigInvalid)
+  })
+})

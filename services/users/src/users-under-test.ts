@@ -1,0 +1,91 @@
+import { fileURLToPath } from 'node:url'
+import { newId, systemClock } from '@seams/core'
+import { createEventing, type Eventing } from '@seams/eventing'
+import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, runMigrations, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { usersEvents } from '@shop/users-contracts'
+import { createAccessTokens } from './access-tokens/access-tokens.ts'
+import { loadSigningKeys } from './access-tokens/signing-keys.ts'
+import { buildApp } from './app.ts'
+import { createPasswordHasher } from './passwords/password-hasher.ts'
+
+const secret = 'test-secret-that-is-at-least-32-bytes-long'
+
+/** The users service on a fresh database of its own, wired as main.ts wires it; for integration specs. */
+export interface UsersUnderTest {
+  database: TestDatabase
+  sql: Sql
+  eventing: Eventing
+  /** Token minting as another service of the same deployment would. */
+  tokensOf(service: string): ServiceTokens
+  /** Builds an app on this database the way main.ts does at start, so a second call is a restart. */
+  buildApp(options?: { scryptCost?: number }): Promise<ServiceApp>
+  /**
+   * Runs `work` once per replica, each on its own pool, while `table` is locked; the lock is released
+   * only once every replica waits on it, so their first reads run together as on a simultaneous start.
+   */
+  raceReplicas<T>(replicas: number, table: string, work: (sql: Sql) => Promise<T>): Promise<PromiseSettledResult<T>[]>
+  close(): Promise<void>
+}
+
+export const testTokenClaims = { issuer: 'seams-users', audience: 'seams-shop', ttlSeconds: 3600 }
+
+export async function createUsersUnderTest(): Promise<UsersUnderTest> {
+  const database = await createTestDatabase('users')
+  const sql = createDatabase(database.url, { applicationName: 'users-test', max: 20 })
+  const eventing = createEventing({ sql, service: 'users', publishes: usersEvents, transport: 'http-feed' })
+  await runMigrations(sql, { sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }] })
+  const apps: ServiceApp[] = []
+  return {
+    database,
+    sql,
+    eventing,
+    tokensOf: (service) => createServiceTokens({ service, secret }),
+    // A low scrypt cost keeps the specs quick; the unit specs cover the hash format at any cost.
+    async buildApp({ scryptCost = 1024 } = {}) {
+      const signingKeys = await loadSigningKeys(sql)
+      const app = await buildApp({
+        sql,
+        eventing,
+        tokens: createServiceTokens({ service: 'users', secret }),
+        logger: createLogger({ service: 'users', level: 'silent' }),
+        metrics: createMetricsRegistry('users'),
+        newId,
+        now: systemClock,
+        passwords: createPasswordHasher({ cost: scryptCost }),
+        signingKeys,
+        accessTokens: createAccessTokens({ signingKeys, now: systemClock, newId }, testTokenClaims),
+        edgeCallers: ['gateway'],
+      })
+      apps.push(app)
+      return app
+    },
+    async raceReplicas(replicas, table, work) {
+      const pools = Array.from({ length: replicas }, (_, index) => createDatabase(database.url, { applicationName: `users-replica-${index}`, max: 1 }))
+      try {
+        const { settled } = await sql.begin(async (tx) => {
+          await tx`lock table ${tx(table)} in access exclusive mode`
+          const settled = Promise.allSettled(pools.map(work))
+          await waitUntil(async () => (await sql`select count(*)::int as n from pg_locks where relation = ${table}::regclass and not granted`)[0]!['n'] === replicas)
+          return { settled }
+        })
+        return await settled
+      } finally {
+        await Promise.all(pools.map((pool) => pool.end()))
+      }
+    },
+    async close() {
+      for (const app of apps) await app.close()
+      await sql.end()
+      await database.drop()
+    },
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
