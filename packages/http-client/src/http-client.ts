@@ -111,8 +111,33 @@ export interface HttpResponse<T = unknown> {
   headers: Record<string, string | string[] | undefined>
 }
 
+/** A request passed on as it came, e.g. by the gateway; the body stays bytes. */
+export interface ForwardRequest {
+  method: string
+  /** Path and query string on the dependency. */
+  path: string
+  headers: Record<string, string>
+  body?: Buffer
+  user?: CallUser
+  trace?: TraceContext
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface RawResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+}
+
 export interface HttpClient {
   readonly name: string
+  /**
+   * Passes a request through the same timeout, retry (idempotent requests only), breaker and bulkhead
+   * as `call`, and returns whatever the dependency answered, error statuses included. Throws
+   * UpstreamUnavailable only when there is no answer: unreachable, timed out, open circuit, full bulkhead.
+   */
+  forward(request: ForwardRequest): Promise<RawResponse>
   /**
    * Performs a call through timeout, retry (idempotent calls only), circuit breaker and bulkhead.
    * Resolves for 2xx, and for 4xx statuses listed in `accept`; otherwise throws UpstreamRejected (4xx)
@@ -124,9 +149,15 @@ export interface HttpClient {
   close(): Promise<void>
 }
 
-class TransientFailure extends Error {}
+class TransientFailure extends Error {
+  readonly response: RawResponse | undefined
+  constructor(message: string, options: { cause?: unknown; response?: RawResponse } = {}) {
+    super(message, { cause: options.cause })
+    this.response = options.response
+  }
+}
 
-const idempotentMethods = new Set(['GET', 'PUT', 'DELETE'])
+const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE'])
 const stateNames = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' } as const
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -166,51 +197,88 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return policy
   }
 
+  interface SendRequest {
+    method: string
+    /** Path and query string. */
+    target: string
+    headers: Record<string, string>
+    body?: string | Buffer
+    user?: CallUser
+    trace?: TraceContext
+  }
+
+  async function send(request: SendRequest, signal: AbortSignal): Promise<RawResponse> {
+    const headers = { ...request.headers }
+    if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.mint(options.name, request.user)}`
+    headers['traceparent'] = formatTraceparent(startSpan(request.trace))
+    let response
+    try {
+      response = await undiciRequest(baseUrl + request.target, { dispatcher: agent, method: request.method as 'GET', headers, body: request.body, signal })
+    } catch (error) {
+      if (signal.aborted) throw error
+      throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, { cause: error })
+    }
+    const raw = { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) }
+    // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
+    if (raw.status >= 500 || raw.status === 429) throw new TransientFailure(`${request.method} ${request.target} answered ${raw.status}: ${raw.body.toString('utf8', 0, 300)}`, { response: raw })
+    return raw
+  }
+
   async function attempt<T>(call: CallOptions, accept: readonly number[], signal: AbortSignal): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers }
     if (call.body !== undefined) headers['content-type'] = 'application/json'
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey
-    if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.mint(options.name, call.user)}`
-    headers['traceparent'] = formatTraceparent(startSpan(call.trace))
-    let response
-    try {
-      response = await undiciRequest(baseUrl + call.path + queryString(call.query), {
-        dispatcher: agent,
-        method: call.method,
-        headers,
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
-        signal,
-      })
-    } catch (error) {
-      if (signal.aborted) throw error
-      throw new TransientFailure(`${call.method} ${call.path}: ${(error as Error).message}`, { cause: error })
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body)
+    const raw = await send({ method: call.method, target: call.path + queryString(call.query), headers, body, user: call.user, trace: call.trace }, signal)
+    const text = raw.body.toString('utf8')
+    const parsed = text === '' ? undefined : parseJson(text)
+    if (raw.status >= 400 && !accept.includes(raw.status)) {
+      throw new UpstreamRejected(`${options.name} answered ${raw.status} to ${call.method} ${call.path}`, { details: { upstream: options.name, upstreamStatus: raw.status, upstreamProblem: parsed } })
     }
-    const text = await response.body.text()
-    const body = text === '' ? undefined : parseJson(text)
-    const status = response.statusCode
-    if (status >= 500 || status === 429) throw new TransientFailure(`${call.method} ${call.path} answered ${status}: ${text.slice(0, 300)}`)
-    if (status >= 400 && !accept.includes(status)) {
-      throw new UpstreamRejected(`${options.name} answered ${status} to ${call.method} ${call.path}`, { details: { upstream: options.name, upstreamStatus: status, upstreamProblem: body } })
-    }
-    return { status, body: body as T, headers: response.headers }
+    return { status: raw.status, body: parsed as T, headers: raw.headers }
   }
+
+  async function measured<T>(work: () => Promise<T>, onError: (error: unknown, outcome: string) => T): Promise<T> {
+    const started = performance.now()
+    let outcome = 'success'
+    try {
+      return await work()
+    } catch (error) {
+      outcome = outcomeOf(error)
+      return onError(error, outcome)
+    } finally {
+      metrics?.calls.inc({ ...labels, outcome })
+      metrics?.duration.observe({ ...labels, outcome }, (performance.now() - started) / 1000)
+    }
+  }
+
+  const unavailable = (error: unknown, outcome: string) =>
+    new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome } })
 
   return {
     name: options.name,
-    async call<T>(call: CallOptions, accept: readonly number[] = []) {
+    call<T>(call: CallOptions, accept: readonly number[] = []) {
       const idempotent = idempotentMethods.has(call.method) || call.idempotencyKey !== undefined
-      const started = performance.now()
-      let outcome = 'success'
-      try {
-        return await policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000).execute(({ signal }) => attempt<T>(call, accept, signal), call.signal)
-      } catch (error) {
-        outcome = outcomeOf(error)
-        if (error instanceof UpstreamRejected) throw error
-        throw new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome } })
-      } finally {
-        metrics?.calls.inc({ ...labels, outcome })
-        metrics?.duration.observe({ ...labels, outcome }, (performance.now() - started) / 1000)
-      }
+      const policy = policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000)
+      return measured(
+        () => policy.execute(({ signal }) => attempt<T>(call, accept, signal), call.signal) as Promise<HttpResponse<T>>,
+        (error, outcome) => {
+          throw error instanceof UpstreamRejected ? error : unavailable(error, outcome)
+        },
+      )
+    },
+    forward(request) {
+      const idempotent = idempotentMethods.has(request.method) || request.headers['idempotency-key'] !== undefined
+      const policy = policyFor(idempotent, request.timeoutMs ?? options.timeoutMs ?? 2000)
+      return measured(
+        () => policy.execute(({ signal }) => send({ ...request, target: request.path }, signal), request.signal) as Promise<RawResponse>,
+        (error, outcome) => {
+          // The dependency answered, with an error of its own: the caller sees that answer as it is.
+          const answered = error instanceof TransientFailure ? error.response : undefined
+          if (answered !== undefined) return answered
+          throw unavailable(error, outcome)
+        },
+      )
     },
     circuitState: () => stateNames[breaker.state],
     close: () => agent.close(),
