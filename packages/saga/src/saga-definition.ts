@@ -1,0 +1,43 @@
+import type { Sql, TransactionSql } from 'postgres'
+
+export interface StepContext {
+  sagaId: string
+  /** The same for every attempt at this step of this saga: pass it on so the called service can deduplicate. */
+  idempotencyKey: string
+  /** 1 for the first attempt. */
+  attempt: number
+  /** Aborts when the step's time is up. */
+  signal: AbortSignal
+}
+
+/** A step either moves the saga on with new data, or refuses (a business outcome) and the saga compensates. */
+export type StepOutcome<D> = { done: D } | { refused: string }
+
+export interface SagaStep<D> {
+  name: string
+  /** Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers. */
+  run(data: D, context: StepContext): Promise<StepOutcome<D>>
+  /**
+   * Undoes the step. Must be idempotent and must cope with a step that may never have taken effect
+   * (a timed-out call). Retried until it succeeds. Omitted for steps with nothing to undo.
+   */
+  compensate?(data: D, context: StepContext): Promise<void>
+}
+
+export interface SagaDefinition<D> {
+  /** Names the saga in its table, logs and metrics, e.g. `checkout`. */
+  type: string
+  steps: readonly SagaStep<D>[]
+  /** Looked at before each forward step: a reason to stop and compensate, e.g. the order was cancelled. */
+  checkAbort?(sql: Sql, data: D): Promise<string | undefined>
+  /** Runs in the transaction that marks the saga completed. */
+  onCompleted(tx: TransactionSql, data: D): Promise<void>
+  /** Runs in the transaction that marks the saga compensated, after every done step was undone. */
+  onCompensated(tx: TransactionSql, data: D, failure: string): Promise<void>
+}
+
+export function defineSaga<D>(definition: SagaDefinition<D>): SagaDefinition<D> {
+  const names = definition.steps.map((step) => step.name)
+  if (new Set(names).size !== names.length) throw new TypeError(`saga ${definition.type} has two steps with the same name`)
+  return definition
+}

@@ -1,0 +1,162 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { newId } from '@seams/core'
+import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
+import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSagaRunner, defineSaga, sagaMigrations, type SagaRunner, type SagaStep } from './index.ts'
+
+interface TripData {
+  trip: string
+  log: string[]
+}
+
+describe('saga runner', () => {
+  let database: TestDatabase
+  let sql: Sql
+  // What each step does on its next attempt, per trip: 'ok', 'refuse', 'throw', 'hang'.
+  const script = new Map<string, string[]>()
+  const effects: string[] = []
+
+  const next = (trip: string, step: string) => script.get(`${trip}:${step}`)?.shift() ?? 'ok'
+  const step = (name: string): SagaStep<TripData> => ({
+    name,
+    async run(data, context) {
+      const action = next(data.trip, name)
+      if (action === 'throw') throw new Error(`${name} unreachable`)
+      if (action === 'hang') await sleep(10_000, undefined, { signal: context.signal })
+      if (action === 'refuse') return { refused: `${name} refused` }
+      effects.push(`${data.trip}:${name}:${context.idempotencyKey}`)
+      return { done: { ...data, log: [...data.log, name] } }
+    },
+    async compensate(data) {
+      if (next(data.trip, `${name}:undo`) === 'throw') throw new Error(`cannot undo ${name} yet`)
+      effects.push(`${data.trip}:undo-${name}`)
+    },
+  })
+
+  const trip = defineSaga<TripData>({
+    type: 'trip',
+    steps: [step('flight'), step('hotel'), step('car')],
+    async onCompleted(tx, data) {
+      await tx`insert into trips (id, outcome) values (${data.trip}, 'booked')`
+    },
+    async onCompensated(tx, data, failure) {
+      await tx`insert into trips (id, outcome, failure) values (${data.trip}, 'cancelled', ${failure})`
+    },
+  })
+
+  const runner = (options: Partial<Parameters<typeof createSagaRunner>[0]> = {}): SagaRunner =>
+    createSagaRunner({ sql, sagas: [trip], stepTimeoutMs: 200, maxStepAttempts: 3, pollIntervalMs: 20, leaseMs: 500, metrics: createMetricsRegistry('saga-test'), ...options })
+
+  beforeAll(async () => {
+    database = await createTestDatabase('saga')
+    sql = createDatabase(database.url, { applicationName: 'saga-test' })
+    await runMigrations(sql, { sources: [sagaMigrations] })
+    await sql`create table trips (id text primary key, outcome text not null, failure text)`
+  })
+
+  afterAll(async () => {
+    await sql?.end()
+    await database?.drop()
+  })
+
+  async function book(saga: SagaRunner, id: string): Promise<string> {
+    const tripId = `trip-${id}`
+    await sql.begin((tx) => saga.begin(tx, trip, newId(), { trip: tripId, log: [] }))
+    saga.wake()
+    return tripId
+  }
+
+  async function outcome(tripId: string, timeoutMs = 10_000): Promise<{ outcome: string; failure: string | null }> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const [row] = await sql<{ outcome: string; failure: string | null }[]>`select outcome, failure from trips where id = ${tripId}`
+      if (row !== undefined) return row
+      if (Date.now() > deadline) throw new Error(`${tripId} did not finish`)
+      await sleep(20)
+    }
+  }
+
+  const effectsOf = (tripId: string) => effects.filter((effect) => effect.startsWith(`${tripId}:`)).map((effect) => effect.split(':')[1])
+
+  it('runs every step once and completes', async () => {
+    const saga = runner()
+    saga.start()
+    const tripId = await book(saga, 'happy')
+    expect(await outcome(tripId)).toEqual({ outcome: 'booked', failure: null })
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'car'])
+    await saga.stop()
+  })
+
+  it('compensates the done steps in reverse order when a step refuses', async () => {
+    const saga = runner()
+    saga.start()
+    script.set('trip-refused:car', ['refuse'])
+    const tripId = await book(saga, 'refused')
+    expect(await outcome(tripId)).toEqual({ outcome: 'cancelled', failure: 'car refused' })
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'undo-hotel', 'undo-flight'])
+    await saga.stop()
+  })
+
+  it('retries a step that does not answer, with the same idempotency key', async () => {
+    const saga = runner()
+    saga.start()
+    script.set('trip-flaky:hotel', ['throw', 'hang'])
+    const tripId = await book(saga, 'flaky')
+    expect(await outcome(tripId)).toEqual({ outcome: 'booked', failure: null })
+    const keys = effects.filter((effect) => effect.startsWith(`${tripId}:hotel:`))
+    expect(keys).toHaveLength(1)
+    await saga.stop()
+  })
+
+  it('times out a step that never answers and compensates it too, since it may have taken effect', async () => {
+    const saga = runner()
+    saga.start()
+    script.set('trip-silent:hotel', ['hang', 'hang', 'hang'])
+    const tripId = await book(saga, 'silent')
+    const result = await outcome(tripId)
+    expect(result.outcome).toBe('cancelled')
+    expect(result.failure).toContain('hotel did not answer')
+    expect(effectsOf(tripId)).toEqual(['flight', 'undo-hotel', 'undo-flight'])
+    await saga.stop()
+  })
+
+  it('retries a failing compensation until it succeeds, and shows it meanwhile', async () => {
+    const metrics = createMetricsRegistry('saga-compensation')
+    const saga = runner({ metrics })
+    saga.start()
+    script.set('trip-stubborn:car', ['refuse'])
+    script.set('trip-stubborn:hotel:undo', ['throw', 'throw', 'throw'])
+    const tripId = await book(saga, 'stubborn')
+    expect((await outcome(tripId)).outcome).toBe('cancelled')
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'undo-hotel', 'undo-flight'])
+    expect(await metrics.getSingleMetricAsString('saga_compensation_failures_total')).toContain('saga_compensation_failures_total{type="trip",step="hotel",service="saga-compensation"} 3')
+    const [failures] = await sql<{ count: number }[]>`
+      select count(*)::int8 as count from seams_saga_steps s join seams_sagas g on g.id = s.saga_id
+      where g.data->>'trip' = ${tripId} and s.direction = 'compensate' and s.outcome = 'failed'`
+    expect(failures!.count).toBe(3)
+    await saga.stop()
+  })
+
+  it('resumes a saga after the runner working on it died, finishing it exactly once', async () => {
+    const dying = runner({
+      faultHook: (point) => {
+        if (point.step === 'hotel') throw new Error('process killed after the hotel step')
+      },
+    })
+    dying.start()
+    const tripId = await book(dying, 'crash')
+    await sleep(300)
+    await dying.stop()
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel'])
+    const survivor = runner()
+    survivor.start()
+    expect(await outcome(tripId)).toEqual({ outcome: 'booked', failure: null })
+    // The hotel step ran again after the crash (same idempotency key, so the real service deduplicates it).
+    expect(new Set(effects.filter((effect) => effect.startsWith(`${tripId}:hotel:`))).size).toBe(1)
+    expect(effectsOf(tripId).filter((effect) => effect === 'car')).toHaveLength(1)
+    const [count] = await sql<{ n: number }[]>`select count(*)::int8 as n from trips where id = ${tripId}`
+    expect(count!.n).toBe(1)
+    await survivor.stop()
+  })
+})

@@ -1,0 +1,227 @@
+import type { Sql, TransactionSql } from 'postgres'
+import type { Registry } from 'prom-client'
+import type { SagaDefinition, StepContext } from './saga-definition.ts'
+import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
+import { claimDue, logStep, saveProgress, type SagaRow } from './saga-store.ts'
+
+export interface SagaLogger {
+  info(object: object, message: string): void
+  warn(object: object, message: string): void
+  error(object: object, message: string): void
+}
+
+/** Where a fault test may stop the process: after a step took effect, before the saga recorded it. */
+export interface FaultPoint {
+  type: string
+  step: string
+  direction: 'forward' | 'compensate'
+}
+
+export interface SagaRunnerOptions {
+  sql: Sql
+  // Each definition has its own data type; the runner only moves them along.
+  sagas: readonly SagaDefinition<any>[]
+  logger?: SagaLogger
+  metrics?: Registry
+  /**
+   * Longest wait for one step's answer.
+   * @default 5000
+   */
+  stepTimeoutMs?: number
+  /**
+   * Attempts at a forward step that gets no answer before the saga compensates.
+   * @default 3
+   */
+  maxStepAttempts?: number
+  /**
+   * A saga still running this long after it started compensates instead of going on.
+   * @default 30000
+   */
+  sagaTimeoutMs?: number
+  /**
+   * How long a claimed saga stays with this runner; a crashed runner's sagas are resumed after it.
+   * @default 15000
+   */
+  leaseMs?: number
+  /**
+   * Longest sleep between two looks for due sagas when nothing wakes the runner.
+   * @default 500
+   */
+  pollIntervalMs?: number
+  /**
+   * Sagas this process works on at once.
+   * @default 32
+   */
+  concurrency?: number
+  /** Test-only fault injection, called after each step took effect and before it is recorded. */
+  faultHook?: (point: FaultPoint) => void
+}
+
+export interface SagaRunner {
+  /** Records a new saga in the caller's transaction; it starts once that commits and `wake()` is called. */
+  begin<D>(tx: TransactionSql, definition: SagaDefinition<D>, id: string, data: D): Promise<void>
+  /** Looks for due sagas now (call after committing a `begin`). */
+  wake(): void
+  start(): void
+  stop(): Promise<void>
+}
+
+const backoff = (attempt: number, capMs: number) => Math.min(capMs, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)
+
+/**
+ * Drives persisted sagas: forward through their steps, and on a refusal, a step that never answers, an
+ * abort or the saga deadline, backward through the compensations of the steps that may have taken
+ * effect. Every change of position is saved with a version check, so a saga is worked on by one
+ * runner at a time and resumes, in any replica, after a crash.
+ */
+export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
+  const { sql } = options
+  const definitions = new Map(options.sagas.map((definition) => [definition.type, definition]))
+  const stepTimeoutMs = options.stepTimeoutMs ?? 5000
+  const maxStepAttempts = options.maxStepAttempts ?? 3
+  const leaseMs = options.leaseMs ?? 15_000
+  const concurrency = options.concurrency ?? 32
+  const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
+  const inFlight = new Set<Promise<void>>()
+  let running = false
+  let loop: Promise<void> | undefined
+  let wakeUp: (() => void) | undefined
+
+  const contextOf = (row: SagaRow, step: string): StepContext => ({
+    sagaId: row.id,
+    idempotencyKey: `${row.id}:${step}`,
+    attempt: row.attempts + 1,
+    signal: AbortSignal.timeout(stepTimeoutMs),
+  })
+
+  async function compensateFrom(row: SagaRow, from: number, failure: string): Promise<SagaRow | undefined> {
+    options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
+    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, failure, dueInMs: leaseMs })
+  }
+
+  async function finish(row: SagaRow, definition: SagaDefinition<unknown>, outcome: 'completed' | 'compensated'): Promise<undefined> {
+    await sql.begin(async (tx) => {
+      const saved = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
+      if (saved === undefined) return // another runner finished it
+      if (outcome === 'completed') await definition.onCompleted(tx, row.data)
+      else await definition.onCompensated(tx, row.data, row.failure ?? 'unknown failure')
+      metrics?.finished(row.type, outcome, (Date.now() - row.createdAt.getTime()) / 1000)
+    })
+    return undefined
+  }
+
+  // One forward move; returns the saga's new row to keep going, or undefined to let it wait.
+  async function forward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
+    if (row.step >= definition.steps.length) return finish(row, definition, 'completed')
+    // A step that was tried before may have taken effect without answering: it is undone too.
+    const inDoubt = row.attempts > 0 ? row.step : row.step - 1
+    if (Date.now() > row.deadlineAt.getTime()) return compensateFrom(row, inDoubt, `saga timed out at step ${definition.steps[row.step]!.name}`)
+    const abort = await definition.checkAbort?.(sql, row.data)
+    if (abort !== undefined) return compensateFrom(row, inDoubt, abort)
+    const step = definition.steps[row.step]!
+    const started = performance.now()
+    let outcome
+    try {
+      outcome = await step.run(row.data, contextOf(row, step.name))
+    } catch (error) {
+      metrics?.step(row.type, step.name, 'forward', 'failed', started)
+      await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) })
+      if (row.attempts + 1 >= maxStepAttempts) return compensateFrom(row, row.step, `${step.name} did not answer: ${(error as Error).message}`)
+      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 2000) })
+      return undefined
+    }
+    options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
+    if ('refused' in outcome) {
+      metrics?.step(row.type, step.name, 'forward', 'refused', started)
+      await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'refused', detail: outcome.refused })
+      return compensateFrom(row, row.step - 1, outcome.refused)
+    }
+    metrics?.step(row.type, step.name, 'forward', 'done', started)
+    await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'done' })
+    return saveProgress(sql, row, { data: outcome.done, step: row.step + 1, attempts: 0, dueInMs: leaseMs })
+  }
+
+  async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
+    if (row.step < 0) return finish(row, definition, 'compensated')
+    const step = definition.steps[row.step]!
+    if (step.compensate === undefined) return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
+    const started = performance.now()
+    try {
+      await step.compensate(row.data, contextOf(row, `${step.name}:compensate`))
+    } catch (error) {
+      metrics?.step(row.type, step.name, 'compensate', 'failed', started)
+      options.logger?.warn({ err: error, sagaId: row.id, type: row.type, step: step.name, attempts: row.attempts + 1 }, 'saga compensation failed; it will be retried until it succeeds')
+      await logStep(sql, row.id, { step: step.name, direction: 'compensate', outcome: 'failed', detail: String((error as Error).message) })
+      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000) })
+      return undefined
+    }
+    options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
+    metrics?.step(row.type, step.name, 'compensate', 'done', started)
+    await logStep(sql, row.id, { step: step.name, direction: 'compensate', outcome: 'done' })
+    return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
+  }
+
+  async function work(claimed: SagaRow): Promise<void> {
+    const definition = definitions.get(claimed.type)
+    if (definition === undefined) {
+      options.logger?.error({ sagaId: claimed.id, type: claimed.type }, 'no definition for this saga type in this process')
+      return
+    }
+    let row: SagaRow | undefined = claimed
+    while (row !== undefined && running) {
+      row = row.status === 'running' ? await forward(row, definition) : await backward(row, definition)
+    }
+  }
+
+  async function poll(): Promise<void> {
+    while (running) {
+      const room = concurrency - inFlight.size
+      const claimed = room > 0 ? await claimDue(sql, room, leaseMs).catch((error: unknown) => {
+        options.logger?.error({ err: error }, 'could not claim due sagas')
+        return []
+      }) : []
+      for (const row of claimed) {
+        const task: Promise<void> = work(row)
+          .catch((error: unknown) => options.logger?.error({ err: error, sagaId: row.id }, 'saga step could not be saved; it resumes after its lease'))
+          .finally(() => {
+            inFlight.delete(task)
+            wakeUp?.()
+          })
+        inFlight.add(task)
+      }
+      if (claimed.length === room && room > 0) continue
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, options.pollIntervalMs ?? 500)
+        function done() {
+          clearTimeout(timer)
+          wakeUp = undefined
+          resolve()
+        }
+        wakeUp = done
+      })
+    }
+  }
+
+  return {
+    async begin(tx, definition, id, data) {
+      if (!definitions.has(definition.type)) throw new TypeError(`saga ${definition.type} is not registered with this runner`)
+      const deadline = new Date(Date.now() + (options.sagaTimeoutMs ?? 30_000))
+      await tx`
+        insert into seams_sagas (id, type, data, status, step, deadline_at)
+        values (${id}, ${definition.type}, ${tx.json(data as never)}, 'running', 0, ${deadline})`
+      metrics?.started(definition.type)
+    },
+    wake: () => wakeUp?.(),
+    start() {
+      if (running) return
+      running = true
+      loop = poll()
+    },
+    async stop() {
+      running = false
+      wakeUp?.()
+      await loop
+      await Promise.allSettled([...inFlight])
+    },
+  }
+}
