@@ -43,8 +43,8 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]
   const own: Record<ServiceName, Record<string, string>> = {
     users: { BOOTSTRAP_ADMIN_EMAIL: wiring.admin.email, BOOTSTRAP_ADMIN_PASSWORD: wiring.admin.password },
-    catalog: {},
-    payments: {},
+    catalog: { ORDERS_URL: url('orders') },
+    payments: { ORDERS_URL: url('orders') },
     orders: { USERS_URL: url('users'), CATALOG_URL: url('catalog'), PAYMENTS_URL: url('payments') },
     'order-history': { USERS_URL: url('users'), CATALOG_URL: url('catalog'), ORDERS_URL: url('orders'), PAYMENTS_URL: url('payments') },
     gateway: {

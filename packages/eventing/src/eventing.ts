@@ -1,7 +1,11 @@
-import type { EventContract, Transport } from '@seams/core'
+import { NotFound, type ConsumerLag, type EventContract, type Transport } from '@seams/core'
 import type { TokenSource } from '@seams/http-client'
+import { createConsumer, inboxMigrations, type Consumer, type EventHandler } from '@seams/inbox'
 import { createFeedReader, createOutbox, createRelay, outboxMigrations, type FeedReader, type Outbox, type Relay, type RelayLogger } from '@seams/outbox'
+import { ensureProjectionTable, liveConsumerName, rebuildProjection, type Projection, type RebuildProgress } from '@seams/projector'
+import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
+import { createNatsTransport } from '@seams/transport-nats'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
 import type { Registry } from 'prom-client'
@@ -19,6 +23,11 @@ export interface EventingOptions {
   transport: TransportKind
   /** Base URLs of the producers whose HTTP feeds this service reads, by service name. */
   feeds?: Readonly<Record<string, string>>
+  /**
+   * NATS servers for the JetStream transport.
+   * @default 'nats://127.0.0.1:4222'
+   */
+  natsUrl?: string
   tokens?: TokenSource
   logger?: EventingLogger
   metrics?: Registry
@@ -29,50 +38,99 @@ export interface EventingOptions {
   relay?: { batchSize?: number; pollIntervalMs?: number; retentionMs?: number }
 }
 
+export interface ConsumerDeclaration {
+  /** Durable name, e.g. `orders.products`: `<service>.<what it keeps>`. */
+  name: string
+  source: string
+  handlers: readonly EventHandler[]
+  older?: readonly EventContract[]
+  upcasters?: readonly Upcaster[]
+  maxBatch?: number
+}
+
 export interface Eventing {
   readonly outbox: Outbox
   readonly transport: Transport
   /** Toolkit tables this service's database needs, before its own migrations. */
   readonly migrations: readonly { component: string; directory: string }[]
-  /** Serves `GET /events`, the service's feed (used by the HTTP-feed transport, and for replays). */
+  /** Adds a consumer; it starts with `start()`. */
+  consume(declaration: ConsumerDeclaration): Consumer
+  /** Adds a read model: one consumer per source feeding its live table. */
+  project(projection: Projection): void
+  /** Creates missing read-model tables; call after migrations, before `start()`. */
+  prepare(): Promise<void>
+  /** Rebuilds a read model from the beginning of its sources and swaps it in. */
+  rebuild(projection: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>
+  /** Serves `GET /events`, the service's feed, when it publishes anything. */
   registerRoutes(app: FastifyInstance): void
-  /** Starts the relay (and consumers). */
+  /** Per consumer lag and whether this replica runs it, for readiness detail. */
+  status(): { relayLeader: boolean; consumers: Record<string, ConsumerLag & { active: boolean }> }
+  /** Starts the relay and the consumers. */
   start(): void
   /** Stops consumers and the relay, finishing the batch in hand. */
   stop(): Promise<void>
 }
 
-/** Everything a producing service needs to share its data by events, from one options object. */
+/** Everything a service needs to share its data by events, from one options object. */
 export function createEventing(options: EventingOptions): Eventing {
+  const publishing = options.publishes.length > 0
   const outbox = createOutbox({ sql: options.sql, source: options.service, contracts: options.publishes })
   const transport = createTransport(options)
-  const relay: Relay = createRelay({ outbox, transport, logger: options.logger, metrics: options.metrics, ...options.relay })
+  const relay: Relay | undefined = publishing ? createRelay({ outbox, transport, logger: options.logger, metrics: options.metrics, ...options.relay }) : undefined
+  const consumers: Consumer[] = []
+  const projections = new Map<string, Projection>()
   let feed: FeedReader | undefined
+
+  function consume(declaration: ConsumerDeclaration): Consumer {
+    const consumer = createConsumer({ sql: options.sql, transport, logger: options.logger, metrics: options.metrics, ...declaration })
+    consumers.push(consumer)
+    return consumer
+  }
 
   return {
     outbox,
     transport,
-    migrations: [outboxMigrations],
+    migrations: publishing ? [outboxMigrations, inboxMigrations] : [inboxMigrations],
+    consume,
+    project(projection) {
+      projections.set(projection.name, projection)
+      for (const source of projection.sources) {
+        consume({ name: liveConsumerName(options.service, projection, source.source), source: source.source, handlers: source.handlers(projection.name) })
+      }
+    },
+    async prepare() {
+      for (const projection of projections.values()) await ensureProjectionTable(options.sql, projection)
+    },
+    async rebuild(name, onProgress) {
+      const projection = projections.get(name)
+      if (projection === undefined) throw new NotFound(`${options.service} has no read model ${name}`)
+      return rebuildProjection({ sql: options.sql, service: options.service, projection, transport, logger: options.logger, onProgress })
+    },
     registerRoutes(app) {
+      if (!publishing) return
       feed ??= createFeedReader(outbox)
       registerFeedRoute(app, { reader: feed })
     },
+    status() {
+      return {
+        relayLeader: relay?.isLeader() ?? false,
+        consumers: Object.fromEntries(consumers.map((consumer) => [consumer.name, { ...consumer.lag(), active: consumer.isLeader() }])),
+      }
+    },
     start() {
-      relay.start()
+      relay?.start()
+      for (const consumer of consumers) consumer.start()
     },
     async stop() {
+      await Promise.all(consumers.map((consumer) => consumer.stop()))
       await transport.close()
-      await relay.stop()
+      await relay?.stop()
       await feed?.close()
     },
   }
 }
 
 function createTransport(options: EventingOptions): Transport {
-  switch (options.transport) {
-    case 'http-feed':
-      return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
-    case 'jetstream':
-      throw new TypeError('EVENT_TRANSPORT=jetstream needs @seams/transport-nats')
-  }
+  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', name: options.service, logger: options.logger })
+  return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
 }

@@ -28,6 +28,13 @@ export interface SagaDefinition<D> {
   /** Names the saga in its table, logs and metrics, e.g. `checkout`. */
   type: string
   steps: readonly SagaStep<D>[]
+  /**
+   * Attempts at a forward step that gets no answer before the saga compensates; overrides the runner's.
+   * A saga whose steps must not give up (a cancellation) sets Infinity.
+   */
+  maxStepAttempts?: number
+  /** Overrides the runner's saga timeout; Infinity for a saga that must finish forward. */
+  timeoutMs?: number
   /** Looked at before each forward step: a reason to stop and compensate, e.g. the order was cancelled. */
   checkAbort?(sql: Sql, data: D): Promise<string | undefined>
   /** Runs in the transaction that marks the saga completed. */

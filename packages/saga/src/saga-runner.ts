@@ -126,8 +126,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
       await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) })
-      if (row.attempts + 1 >= maxStepAttempts) return compensateFrom(row, row.step, `${step.name} did not answer: ${(error as Error).message}`)
-      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 2000) })
+      if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) return compensateFrom(row, row.step, `${step.name} did not answer: ${(error as Error).message}`)
+      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 5000) })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
@@ -205,7 +205,9 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   return {
     async begin(tx, definition, id, data) {
       if (!definitions.has(definition.type)) throw new TypeError(`saga ${definition.type} is not registered with this runner`)
-      const deadline = new Date(Date.now() + (options.sagaTimeoutMs ?? 30_000))
+      const timeoutMs = definition.timeoutMs ?? options.sagaTimeoutMs ?? 30_000
+      // Far in the future stands for "never": PostgreSQL's timestamptz has no infinity in JavaScript.
+      const deadline = new Date(Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Date.UTC(9999, 0, 1))
       await tx`
         insert into seams_sagas (id, type, data, status, step, deadline_at)
         values (${id}, ${definition.type}, ${tx.json(data as never)}, 'running', 0, ${deadline})`

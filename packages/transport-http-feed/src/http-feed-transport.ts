@@ -77,8 +77,9 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
 
   async function backoff(error: unknown, message: string): Promise<void> {
     failures += 1
-    const log = failures === 1 ? options.logger?.warn : options.logger?.error
-    log?.call(options.logger, { err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
+    // A producer that is starting or restarting is normal for a few seconds; one that stays away is not.
+    if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
+    else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, { signal: aborter.signal }).catch(() => {})
   }
 

@@ -37,7 +37,8 @@ export function followDurable(options: FollowOptions): Subscription {
 
   async function pause(error: unknown, message: string): Promise<void> {
     failures += 1
-    options.logger?.[failures === 1 ? 'warn' : 'error']({ err: error, consumer: subscribe.consumer, stream, failures }, message)
+    if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, stream, failures }, message)
+    else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
   }
 

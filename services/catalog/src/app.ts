@@ -3,6 +3,7 @@ import type { Eventing } from '@seams/eventing'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import { browseProductsRoutes } from './browse-products/browse-products.route.ts'
 import { manageProductsRoutes } from './manage-products/manage-products.route.ts'
+import { releaseStockRoutes } from './release-stock/release-stock.route.ts'
 import { reserveStockRoutes } from './reserve-stock/reserve-stock.route.ts'
 
 export interface CatalogDeps {
@@ -30,6 +31,7 @@ export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
   browseProductsRoutes(app, { sql: deps.sql })
   manageProductsRoutes(app, { outbox, newId: deps.newId, now: deps.now })
   reserveStockRoutes(app, { outbox, newId: deps.newId, now: deps.now, reservationCallers: deps.reservationCallers })
+  releaseStockRoutes(app, { outbox, newId: deps.newId, now: deps.now, reservationCallers: deps.reservationCallers })
   deps.eventing.registerRoutes(app)
   return app
 }

@@ -4,6 +4,7 @@ import { createEventing } from '@seams/eventing'
 import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
 import { catalogEvents } from '@shop/catalog-contracts'
 import { buildApp } from './app.ts'
+import { orderCancellation } from './order-cancellation/order-cancellation.ts'
 import { CatalogConfig } from './config.ts'
 
 const config = loadConfig(CatalogConfig, process.env)
@@ -15,7 +16,18 @@ await runService({
     const metrics = createMetricsRegistry('catalog')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'catalog', max: config.DATABASE_POOL_SIZE, metrics })
     const tokens = createServiceTokens({ service: 'catalog', secret: config.SERVICE_SECRET })
-    const eventing = createEventing({ sql, service: 'catalog', publishes: catalogEvents, transport: config.EVENT_TRANSPORT, tokens, logger, metrics })
+    const eventing = createEventing({
+      sql,
+      service: 'catalog',
+      publishes: catalogEvents,
+      transport: config.EVENT_TRANSPORT,
+      natsUrl: config.NATS_URL,
+      feeds: { orders: config.ORDERS_URL },
+      tokens,
+      logger,
+      metrics,
+    })
+    eventing.consume(orderCancellation({ outbox: eventing.outbox, newId, now: systemClock }))
     await runMigrations(sql, {
       sources: [...eventing.migrations, { component: 'catalog', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
       log: (message) => logger.info(message),

@@ -6,6 +6,7 @@ const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, defa
 export const PaymentsConfig = Type.Object({
   ...serviceConfigFields,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8084 }),
+  ORDERS_URL: Type.String({ pattern: '^https?://', description: 'Feed of order events (cancellations to settle)' }),
   PAYMENT_CALLERS: Type.String({ default: 'orders', description: 'Comma-separated services allowed to authorize, capture, void, refund and tune the simulator' }),
   PROVIDER_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2000, description: 'Longest wait for the provider before answering 503' }),
   PROVIDER_LATENCY_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 20, description: 'Simulated provider: mean latency' }),

@@ -4,6 +4,7 @@ import { createEventing } from '@seams/eventing'
 import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
 import { paymentsEvents } from '@shop/payments-contracts'
 import { buildApp } from './app.ts'
+import { orderCancellation } from './order-cancellation/order-cancellation.ts'
 import { PaymentsConfig } from './config.ts'
 import { createSimulatedProvider } from './payment-provider/simulated-provider.ts'
 
@@ -16,7 +17,18 @@ await runService({
     const metrics = createMetricsRegistry('payments')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'payments', max: config.DATABASE_POOL_SIZE, metrics })
     const tokens = createServiceTokens({ service: 'payments', secret: config.SERVICE_SECRET })
-    const eventing = createEventing({ sql, service: 'payments', publishes: paymentsEvents, transport: config.EVENT_TRANSPORT, tokens, logger, metrics })
+    const eventing = createEventing({
+      sql,
+      service: 'payments',
+      publishes: paymentsEvents,
+      transport: config.EVENT_TRANSPORT,
+      natsUrl: config.NATS_URL,
+      feeds: { orders: config.ORDERS_URL },
+      tokens,
+      logger,
+      metrics,
+    })
+    eventing.consume(orderCancellation({ outbox: eventing.outbox, newId, now: systemClock }))
     await runMigrations(sql, {
       sources: [...eventing.migrations, { component: 'payments', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
       log: (message) => logger.info(message),

@@ -68,29 +68,6 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
     return reply.code(201).send({ reservationId, status: 'reserved', items: outcome.decision.lines })
   })
 
-  // Compensation: returns a reservation's stock; releasing again is a no-op answering the same.
-  app.post('/reservations/:id/release', { schema: { summary: 'Release a reservation (services only)', tags: ['reservations'], params: IdParams, response: { 200: Reservation } } }, async (request) => {
-    requireService(request, deps.reservationCallers)
-    const reservationId = request.params.id
-    const released = await outbox.transaction(async (tx) => {
-      const [row] = await tx`
-        update stock_reservations set status = 'released', released_at = now()
-        where id = ${reservationId} and status = 'reserved' returning id`
-      const stored = await loadReservation(tx, reservationId)
-      if (row === undefined || stored === undefined) return stored
-      const lines = stored.reservation.items
-      const changed = await changeStock(tx, new Map(lines.map((line) => [line.productId, line.quantity])))
-      const quantities = new Map(lines.map((line) => [line.productId, line.quantity]))
-      await outbox.enqueue(
-        tx,
-        changed.map((product) => stockChanged(deps, product, { delta: quantities.get(product.id)!, reason: 'released', reservationId }, request.trace)),
-      )
-      return stored
-    })
-    if (released === undefined) throw new ReservationNotFound(`No reservation ${reservationId}`)
-    return released.reservation
-  })
-
   // Reservation state, for the saga's recovery and for invariant checks.
   app.get('/reservations/:id', { schema: { summary: 'Get a reservation (services only)', tags: ['reservations'], params: IdParams, response: { 200: Reservation } } }, async (request) => {
     requireService(request, deps.reservationCallers)

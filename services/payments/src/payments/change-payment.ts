@@ -1,5 +1,6 @@
 import type { Clock, IdGenerator, SeamsError, TraceContext } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
+import type { TransactionSql } from '@seams/service-kit'
 import type { Payment } from '@shop/payments-contracts'
 import { IdempotencyMismatch, IllegalTransition, PaymentNotFound } from '../errors.ts'
 import { decide, evolve, type PaymentCommand, type PaymentDecision } from './payment.ts'
@@ -37,21 +38,24 @@ export function refusalError(paymentId: string, refusal: Extract<PaymentDecision
 }
 
 /**
- * Decides a command against the locked payment and records the outcome and its events in one
+ * Decides a command against the locked payment and records the outcome and its events in the given
  * transaction, so a published event always matches a committed state and a repeat publishes nothing.
  */
-export async function changePayment(deps: ChangePaymentDeps, paymentId: string, command: ChangeCommand, trace: TraceContext): Promise<ChangeOutcome> {
-  return deps.outbox.transaction(async (tx) => {
-    const current = await lockPayment(tx, paymentId)
-    if (current === undefined) throw new PaymentNotFound(`No payment ${paymentId}`)
-    const decision = decide(stateOf(current), command)
-    if (!decision.ok) throw refusalError(paymentId, decision)
-    if (decision.events.length === 0) return { payment: current, changed: false }
-    // A command records one event, so the state after it is the state every envelope carries.
-    const next = decision.events.reduce(evolve, stateOf(current))
-    const saved = await saveState(tx, paymentId, next, current.version + decision.events.length)
-    const envelopes = decision.events.map((event) => publishedEvent(deps, event, saved, trace)).filter((envelope) => envelope !== undefined)
-    await deps.outbox.enqueue(tx, envelopes)
-    return { payment: saved, changed: true }
-  })
+export async function changePaymentIn(tx: TransactionSql, deps: ChangePaymentDeps, paymentId: string, command: ChangeCommand, trace: TraceContext): Promise<ChangeOutcome> {
+  const current = await lockPayment(tx, paymentId)
+  if (current === undefined) throw new PaymentNotFound(`No payment ${paymentId}`)
+  const decision = decide(stateOf(current), command)
+  if (!decision.ok) throw refusalError(paymentId, decision)
+  if (decision.events.length === 0) return { payment: current, changed: false }
+  // A command records one event, so the state after it is the state every envelope carries.
+  const next = decision.events.reduce(evolve, stateOf(current))
+  const saved = await saveState(tx, paymentId, next, current.version + decision.events.length)
+  const envelopes = decision.events.map((event) => publishedEvent(deps, event, saved, trace)).filter((envelope) => envelope !== undefined)
+  await deps.outbox.enqueue(tx, envelopes)
+  return { payment: saved, changed: true }
+}
+
+/** {@link changePaymentIn} in a transaction of its own. */
+export function changePayment(deps: ChangePaymentDeps, paymentId: string, command: ChangeCommand, trace: TraceContext): Promise<ChangeOutcome> {
+  return deps.outbox.transaction((tx) => changePaymentIn(tx, deps, paymentId, command, trace))
 }

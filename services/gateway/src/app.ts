@@ -1,0 +1,43 @@
+import { createServiceApp, type Logger, type Registry, type ServiceApp } from '@seams/service-kit'
+import type { AccessTokenVerifier } from './authentication/access-token-verifier.ts'
+import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
+import { limitRequestRates, type RateLimitOptions } from './rate-limit/rate-limit.ts'
+import { upstreamReadiness } from './readiness/upstream-readiness.ts'
+import { forwardingRoutes } from './routing/forwarding.route.ts'
+import { forwardRoutes } from './routing/route-table.ts'
+import type { Upstreams } from './routing/upstreams.ts'
+
+export interface GatewayDeps {
+  logger: Logger
+  metrics: Registry
+  upstreams: Upstreams
+  accessTokens: AccessTokenVerifier
+  rateLimit: RateLimitOptions
+  bodyLimitBytes: number
+  /** Longest wait for a service's answer, retries included. */
+  upstreamTimeoutMs: number
+}
+
+// Under the kit's two-second cap per check, so a hung service shows as such rather than as a slow probe.
+const readinessTimeoutMs = 1000
+
+/** The gateway's HTTP app; it never listens, so tests drive it in-process. */
+export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
+  // No `tokens`: the gateway is the edge. It authenticates end users itself and mints the service tokens.
+  const app = await createServiceApp({
+    service: 'gateway',
+    logger: deps.logger,
+    metrics: deps.metrics,
+    bodyLimit: deps.bodyLimitBytes,
+    readiness: upstreamReadiness(deps.upstreams, { timeoutMs: readinessTimeoutMs }),
+    openapi: { title: 'Seams shop API', description: 'The shop\'s single entry point: /api routes to the service that owns each resource.' },
+  })
+  // Everything the shop's clients call lives in this scope: authenticated, then rate-limited.
+  await app.register(async (api) => {
+    authenticateEndUsers(api, { verifier: deps.accessTokens })
+    await limitRequestRates(api, deps.rateLimit)
+    // Gateway-owned routes (API composition, cached reads) are registered here, before forwarding.
+    await api.register(async (forwarding) => forwardingRoutes(forwarding, { routes: forwardRoutes, upstreams: deps.upstreams, timeoutMs: deps.upstreamTimeoutMs }))
+  })
+  return app
+}

@@ -1,0 +1,60 @@
+import type { ActingUser } from '@seams/service-kit'
+import { JWKS_PATH } from '@shop/users-contracts'
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { IdentityProviderUnavailable, InvalidAccessToken } from '../errors.ts'
+import { actingUserOf } from './bearer-token.ts'
+
+/** Turns an end user's access token into the user it names. */
+export interface AccessTokenVerifier {
+  /** Throws InvalidAccessToken (401), or IdentityProviderUnavailable (503) when the keys cannot be had. */
+  verify(token: string): Promise<ActingUser>
+}
+
+export interface AccessTokenVerifierOptions {
+  /** Required `iss`. */
+  issuer: string
+  /** Required `aud`. */
+  audience: string
+}
+
+// The users service signs with ES256 only; pinning it refuses `none`, and HS256 tokens "signed" with a public key.
+const algorithms = ['ES256']
+
+/**
+ * The users service's public keys, fetched from its JWKS and cached by jose: refreshed after ten
+ * minutes, or when a token names a key not seen yet (at most every 30 s, so forged `kid`s cannot
+ * make the gateway hammer the users service).
+ */
+export function usersSigningKeys(usersUrl: string, options: { timeoutMs: number }): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(usersUrl.replace(/\/$/, '') + JWKS_PATH), { timeoutDuration: options.timeoutMs })
+}
+
+// A key source that cannot answer is the gateway's problem, not the client's: it must not read as a bad token.
+function distinguishUnavailableKeys(keys: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await keys(header, token)
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error
+      throw new IdentityProviderUnavailable(undefined, { cause: error })
+    }
+  }
+}
+
+export function createAccessTokenVerifier(keys: JWTVerifyGetKey, options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const resolveKey = distinguishUnavailableKeys(keys)
+  return {
+    async verify(token) {
+      let claims: unknown
+      try {
+        ;({ payload: claims } = await jwtVerify(token, resolveKey, { algorithms, issuer: options.issuer, audience: options.audience, requiredClaims: ['exp', 'sub'] }))
+      } catch (error) {
+        if (error instanceof IdentityProviderUnavailable) throw error
+        throw new InvalidAccessToken(undefined, { cause: error })
+      }
+      const user = actingUserOf(claims)
+      if (user === undefined) throw new InvalidAccessToken()
+      return user
+    },
+  }
+}

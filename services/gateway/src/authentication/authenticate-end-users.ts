@@ -1,0 +1,46 @@
+import { SeamsError } from '@seams/core'
+import type { ActingUser, ServiceApp } from '@seams/service-kit'
+import { InvalidAccessToken } from '../errors.ts'
+import type { AccessTokenVerifier } from './access-token-verifier.ts'
+import { bearerTokenOf } from './bearer-token.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The end user behind a valid access token; undefined for anonymous requests. */
+    endUser: ActingUser | undefined
+    /** Why the client's token was refused; answered once rate limiting has counted the request. */
+    authenticationFailure: SeamsError | undefined
+  }
+}
+
+/**
+ * Verifies the client's access token on every route of `app`. No token is fine (the service decides
+ * whether an anonymous caller may proceed); a bad one is refused. Refusal waits for `preParsing` so
+ * that the rate limiter, which runs between the two, counts requests with bad tokens against the IP.
+ */
+export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTokenVerifier }): void {
+  app.decorateRequest('endUser', undefined)
+  app.decorateRequest('authenticationFailure', undefined)
+
+  app.addHook('onRequest', async (request) => {
+    const bearer = bearerTokenOf(request.headers.authorization)
+    if (bearer.kind === 'absent') return
+    if (bearer.kind === 'malformed') {
+      request.authenticationFailure = new InvalidAccessToken()
+      return
+    }
+    try {
+      request.endUser = await deps.verifier.verify(bearer.token)
+    } catch (error) {
+      if (!(error instanceof SeamsError)) throw error
+      request.authenticationFailure = error
+    }
+  })
+
+  app.addHook('preParsing', async (request, reply) => {
+    const failure = request.authenticationFailure
+    if (failure === undefined) return
+    if (failure instanceof InvalidAccessToken) reply.header('www-authenticate', 'Bearer error="invalid_token"')
+    throw failure
+  })
+}

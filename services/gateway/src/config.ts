@@ -1,0 +1,41 @@
+import { serviceConfigFields } from '@seams/service-kit'
+import Type, { type Static } from 'typebox'
+import type { UpstreamName } from './routing/route-table.ts'
+
+const UpstreamUrl = (service: string) => Type.String({ pattern: '^https?://', description: `Base URL of the ${service} service` })
+
+// The gateway holds no data, so it takes the service fields that apply to it and no DATABASE_URL.
+const { HOST, SERVICE_SECRET, LOG_LEVEL } = serviceConfigFields
+
+export const GatewayConfig = Type.Object({
+  HOST,
+  SERVICE_SECRET,
+  LOG_LEVEL,
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  USERS_URL: UpstreamUrl('users'),
+  CATALOG_URL: UpstreamUrl('catalog'),
+  ORDERS_URL: UpstreamUrl('orders'),
+  PAYMENTS_URL: UpstreamUrl('payments'),
+  ORDER_HISTORY_URL: UpstreamUrl('order-history'),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'seams-users', description: 'Required iss claim of access tokens' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'seams-shop', description: 'Required aud claim of access tokens' }),
+  RATE_LIMIT_USER_MAX: Type.Integer({ minimum: 1, default: 600, description: 'Requests per window for one logged-in user' }),
+  RATE_LIMIT_ANONYMOUS_MAX: Type.Integer({ minimum: 1, default: 1200, description: 'Requests per window for one client IP without a valid token' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Keeps rate-limit counters in Redis, shared by gateway replicas; in memory when unset' })),
+  RATE_LIMIT_NAMESPACE: Type.String({ minLength: 1, default: 'seams-gateway-rate-limit:', description: 'Prefix of the counters\' Redis keys, so that several shops can share one Redis' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
+  UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 3000, description: 'Longest wait for a service, retries included' }),
+})
+export type GatewayConfig = Static<typeof GatewayConfig>
+
+/** Upstream base URLs by service name, as the route table names them. */
+export function upstreamUrlsOf(config: GatewayConfig): Record<UpstreamName, string> {
+  return {
+    users: config.USERS_URL,
+    catalog: config.CATALOG_URL,
+    orders: config.ORDERS_URL,
+    payments: config.PAYMENTS_URL,
+    'order-history': config.ORDER_HISTORY_URL,
+  }
+}

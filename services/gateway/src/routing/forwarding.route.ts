@@ -1,0 +1,66 @@
+import { UpstreamUnavailable, type RawResponse } from '@seams/http-client'
+import type { ServiceApp } from '@seams/service-kit'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { PathNotCanonical, ServiceUnavailable } from '../errors.ts'
+import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts'
+import { resolveRoute, type ForwardRoute } from './route-table.ts'
+import type { Upstreams } from './upstreams.ts'
+
+export interface ForwardingDeps {
+  routes: readonly ForwardRoute[]
+  upstreams: Upstreams
+  /** Longest wait for a service's answer, retries included. */
+  timeoutMs: number
+}
+
+// HEAD comes with GET (Fastify adds it); OPTIONS is left out until the API serves browsers of other origins.
+const forwardedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+function forwardRequest(deps: ForwardingDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    // Matched on the raw target: Fastify's router decodes the path, the forwarded URL must not be.
+    const resolution = resolveRoute(deps.routes, request.url)
+    if (resolution.kind === 'no_route') return reply.callNotFound()
+    if (resolution.kind === 'unsafe_path') throw new PathNotCanonical()
+    const upstream = deps.upstreams[resolution.upstream]
+    let response: RawResponse
+    try {
+      response = await upstream.client.forward({
+        method: request.method,
+        path: resolution.path,
+        headers: upstreamRequestHeaders(request.headers, request.id),
+        body: Buffer.isBuffer(request.body) ? request.body : undefined,
+        user: request.endUser,
+        trace: request.trace,
+        // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
+        signal: AbortSignal.timeout(deps.timeoutMs),
+      })
+    } catch (error) {
+      if (!(error instanceof UpstreamUnavailable)) throw error
+      // The client learns which service is down, not how the gateway reaches it.
+      throw new ServiceUnavailable(`The ${upstream.name} service is unavailable; try again shortly`, { cause: error, details: { service: upstream.name } })
+    }
+    return reply.code(response.status).headers(clientResponseHeaders(response.headers)).send(response.body)
+  }
+}
+
+/**
+ * Plain forwarding for every prefix of the route table. A method and path already registered on `app`
+ * (a gateway-owned route such as a composed or cached read) is skipped, so owned routes registered
+ * before this take precedence; more specific owned paths (`/api/orders/:id/details`) win over the
+ * prefix wildcards in Fastify's router in any case.
+ */
+export function forwardingRoutes(app: ServiceApp, deps: ForwardingDeps): void {
+  // Bodies pass on as the bytes that came in: no parse, no re-serialisation, and the service validates.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+  const handler = forwardRequest(deps)
+  for (const route of deps.routes) {
+    for (const url of [route.prefix, `${route.prefix}/*`]) {
+      const method = forwardedMethods.filter((candidate) => !app.hasRoute({ method: candidate, url }))
+      if (method.length === 0) continue
+      // Forwarded as it is to the owning service; its own OpenAPI document describes the resources.
+      app.route({ method, url, schema: { summary: `Forwarded to the ${route.upstream} service as ${route.target}${url.endsWith('*') ? '/*' : ''}`, tags: [route.upstream] }, handler })
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { freePort, startServiceProcess, type ServiceProcess } from '@seams/process-runner'
+import { dropServiceDatabase } from '@seams/provisioning'
+import { adminDatabaseUrl } from '@seams/testing'
+import { databaseNameOf, databaseOwners, environmentOf, generateSecrets, serviceNames, startShop, type RunningShop, type ServiceName, type ShopSecrets } from '@shop/launcher'
+
+/** Real service processes on a database prefix of their own, with one or more gateways in front. */
+export interface ShopUnderTest {
+  shop: RunningShop
+  secrets: ShopSecrets
+  /** The first gateway's base URL. */
+  gatewayUrl: string
+  /** Starts a gateway (another replica) with the shop's wiring plus `env`, on a free port. */
+  startGateway(env?: Record<string, string>): Promise<RunningGateway>
+  stop(): Promise<void>
+}
+
+export interface RunningGateway {
+  url: string
+  process: ServiceProcess
+}
+
+const gatewayEntry = fileURLToPath(new URL('../main.ts', import.meta.url))
+
+/**
+ * Starts `services` with `startShop`, then the gateway. The gateway is started here rather than by
+ * `startShop`, which waits for `/health/ready` to answer 200: the gateway's readiness is the whole
+ * shop's, and stays 503 while orders and order-history do not run. Its process is up once live.
+ */
+export async function startShopUnderTest(options: { services: readonly ServiceName[]; gateway?: Record<string, string> }): Promise<ShopUnderTest> {
+  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()]))) as Record<ServiceName, number>
+  const secrets = generateSecrets()
+  const databasePrefix = `gw${randomBytes(4).toString('hex')}_`
+  const adminPgUrl = adminDatabaseUrl()
+  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix, services: options.services })
+  const gateways: RunningGateway[] = []
+
+  const startGateway = async (env: Record<string, string> = {}) => {
+    const port = env['PORT'] === undefined ? await freePort() : Number(env['PORT'])
+    const url = `http://127.0.0.1:${port}`
+    const process = await startServiceProcess({
+      name: 'gateway',
+      entry: gatewayEntry,
+      env: { ...environmentOf('gateway', shop.wiring), LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+      readyUrl: `${url}/health/live`,
+    })
+    const gateway = { url, process }
+    gateways.push(gateway)
+    return gateway
+  }
+
+  try {
+    const first = await startGateway({ ...options.gateway, PORT: String(ports.gateway) })
+    return {
+      shop,
+      secrets,
+      gatewayUrl: first.url,
+      startGateway,
+      async stop() {
+        for (const gateway of gateways) await gateway.process.stop()
+        await shop.stop()
+        for (const service of databaseOwners) {
+          const name = databaseNameOf(databasePrefix, service)
+          await dropServiceDatabase(adminPgUrl, { database: name, role: name })
+        }
+      },
+    }
+  } catch (error) {
+    await shop.stop()
+    throw error
+  }
+}

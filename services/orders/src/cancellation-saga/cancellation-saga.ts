@@ -1,0 +1,63 @@
+import type { EnvelopeFactoryDeps } from '@seams/core'
+import type { Outbox } from '@seams/outbox'
+import { defineSaga, type SagaDefinition } from '@seams/saga'
+import type { CatalogClient } from '@shop/catalog-contracts'
+import type { PaymentsClient } from '@shop/payments-contracts'
+import { orderCancelled } from '../orders/order-events.ts'
+import { changeOrder, findOrder } from '../orders/order-store.ts'
+import { settlePayment } from '../payments/settle-payment.ts'
+
+export interface CancellationData {
+  orderId: string
+  customerId: string
+  paymentId: string
+  reason: string
+}
+
+export interface CancellationSagaDeps extends EnvelopeFactoryDeps {
+  outbox: Outbox
+  catalog: CatalogClient
+  payments: PaymentsClient
+}
+
+/**
+ * Cancelling a confirmed order: give the money back, give the stock back, then mark it CANCELLED.
+ * There is nothing to compensate towards, so no step gives up: each is retried until it succeeds.
+ */
+export function cancellationSaga(deps: CancellationSagaDeps): SagaDefinition<CancellationData> {
+  return defineSaga<CancellationData>({
+    type: 'cancellation',
+    maxStepAttempts: Number.POSITIVE_INFINITY,
+    timeoutMs: Number.POSITIVE_INFINITY,
+    steps: [
+      {
+        name: 'settle-payment',
+        async run(data, context) {
+          await settlePayment(deps.payments, data, { signal: context.signal })
+          return { done: data }
+        },
+      },
+      {
+        name: 'release-stock',
+        async run(data, context) {
+          await deps.catalog.releaseStock(data.orderId, { signal: context.signal })
+          return { done: data }
+        },
+      },
+      {
+        name: 'mark-cancelled',
+        async run(data) {
+          await deps.outbox.transaction(async (tx) => {
+            const order = await findOrder(tx, data.orderId, { lock: true })
+            if (order === undefined || order.status === 'CANCELLED') return
+            const cancelled = await changeOrder(tx, data.orderId, { status: 'CANCELLED', reason: data.reason })
+            await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated'))
+          })
+          return { done: data }
+        },
+      },
+    ],
+    async onCompleted() {},
+    async onCompensated() {},
+  })
+}

@@ -1,0 +1,33 @@
+import type { EnvelopeFactoryDeps } from '@seams/core'
+import type { ConsumerDeclaration } from '@seams/eventing'
+import { on } from '@seams/inbox'
+import type { Outbox } from '@seams/outbox'
+import { UserDeactivatedV1 } from '@shop/users-contracts'
+import { orderCancelled } from '../orders/order-events.ts'
+import { changeOrder } from '../orders/order-store.ts'
+
+/**
+ * Choreography, for contrast with the checkout saga: when the users service announces a deactivation,
+ * orders cancels that customer's open orders and announces it; catalog and payments, reacting to
+ * OrderCancelled (settlement `choreographed`), give back the stock and the money. Nobody coordinates.
+ * A checkout still in flight sees the cancellation and compensates its own steps; both paths are
+ * idempotent, so whichever runs first, nothing is given back twice.
+ */
+export function customerDeactivation(deps: EnvelopeFactoryDeps & { outbox: Outbox }): ConsumerDeclaration {
+  return {
+    name: 'orders.customer-deactivation',
+    source: 'users',
+    handlers: [
+      on(UserDeactivatedV1, async (tx, event) => {
+        const open = await tx<{ id: string }[]>`
+          select id from orders where customer_id = ${event.data.userId}
+            and (status = 'PENDING' or (status = 'CONFIRMED' and cancel_requested_at is null))
+          order by id for update`
+        for (const { id } of open) {
+          const cancelled = await changeOrder(tx, id, { status: 'CANCELLED', reason: 'CUSTOMER_DEACTIVATED' })
+          await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'choreographed'))
+        }
+      }),
+    ],
+  }
+}

@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url'
+import { newId, systemClock } from '@seams/core'
+import { createEventing } from '@seams/eventing'
+import { createHttpClient } from '@seams/http-client'
+import { createSagaRunner, sagaMigrations } from '@seams/saga'
+import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createCatalogClient } from '@shop/catalog-contracts'
+import { ordersEvents } from '@shop/orders-contracts'
+import { createPaymentsClient } from '@shop/payments-contracts'
+import { buildApp } from './app.ts'
+import { cancellationSaga } from './cancellation-saga/cancellation-saga.ts'
+import { checkoutSaga } from './checkout-saga/checkout-saga.ts'
+import { OrdersConfig } from './config.ts'
+import { customerDeactivation } from './customer-deactivation/customer-deactivation.ts'
+import { customerReplica } from './replicas/customer-replica.ts'
+import { productReplica } from './replicas/product-replica.ts'
+
+const config = loadConfig(OrdersConfig, process.env)
+const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL })
+
+await runService({
+  logger,
+  async start() {
+    const metrics = createMetricsRegistry('orders')
+    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'orders', max: config.DATABASE_POOL_SIZE, metrics })
+    const tokens = createServiceTokens({ service: 'orders', secret: config.SERVICE_SECRET })
+    const catalogHttp = createHttpClient({ name: 'catalog', baseUrl: config.CATALOG_URL, tokens, metrics })
+    const paymentsHttp = createHttpClient({ name: 'payments', baseUrl: config.PAYMENTS_URL, tokens, metrics })
+    const eventing = createEventing({
+      sql,
+      service: 'orders',
+      publishes: ordersEvents,
+      transport: config.EVENT_TRANSPORT,
+      natsUrl: config.NATS_URL,
+      feeds: { users: config.USERS_URL, catalog: config.CATALOG_URL },
+      tokens,
+      logger,
+      metrics,
+    })
+    const deps = { outbox: eventing.outbox, catalog: createCatalogClient(catalogHttp), payments: createPaymentsClient(paymentsHttp), newId, now: systemClock }
+    const checkout = checkoutSaga(deps)
+    const cancellation = cancellationSaga(deps)
+    eventing.project(customerReplica)
+    eventing.project(productReplica)
+    eventing.consume(customerDeactivation(deps))
+    await runMigrations(sql, {
+      sources: [...eventing.migrations, sagaMigrations, { component: 'orders', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+      log: (message) => logger.info(message),
+    })
+    await eventing.prepare()
+    const killAfter = config.SAGA_FAULT_KILL_AFTER
+    const sagas = createSagaRunner({
+      sql,
+      sagas: [checkout, cancellation],
+      logger,
+      metrics,
+      stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
+      sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
+      concurrency: config.SAGA_CONCURRENCY,
+      faultHook:
+        killAfter === undefined
+          ? undefined
+          : (point) => {
+              if (`${point.type}:${point.step}` !== killAfter) return
+              logger.warn({ point }, 'fault injection: killing this process after the step')
+              process.kill(process.pid, 'SIGKILL')
+            },
+    })
+    const app = await buildApp({ sql, eventing, sagas, checkout, cancellation, tokens, logger, metrics, newId, now: systemClock, operators: config.OPERATORS.split(',').map((name) => name.trim()) })
+    await app.listen({ port: config.PORT, host: config.HOST })
+    eventing.start()
+    sagas.start()
+    return {
+      async stop() {
+        await app.close()
+        await sagas.stop()
+        await eventing.stop()
+        await Promise.all([catalogHttp.close(), paymentsHttp.close()])
+        await sql.end({ timeout: 5 })
+      },
+    }
+  },
+})
