@@ -29,8 +29,8 @@ export interface RunningShop {
   readonly databaseUrls: Record<Exclude<ServiceName, 'gateway'>, string>
   readonly wiring: ShopWiring
   process(service: ServiceName): ServiceProcess | undefined
-  /** Starts a stopped or killed service again with the same wiring. */
-  start(service: ServiceName): Promise<ServiceProcess>
+  /** Starts a stopped or killed service again with the same wiring, plus `extraEnv` (e.g. fault injection). */
+  start(service: ServiceName, extraEnv?: Record<string, string>): Promise<ServiceProcess>
   /** Graceful stop (SIGTERM) of one service, or of all in reverse start order. */
   stop(service?: ServiceName): Promise<void>
   /** SIGKILL of one service: a crash. */
@@ -61,11 +61,11 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
   const processes = new Map<ServiceName, ServiceProcess>()
   const selected = options.services ?? serviceNames
 
-  const start = async (service: ServiceName) => {
+  const start = async (service: ServiceName, extraEnv: Record<string, string> = {}) => {
     const handle = await startServiceProcess({
       name: service,
       entry: entryOf(service),
-      env: environmentOf(service, wiring),
+      env: { ...environmentOf(service, wiring), ...extraEnv },
       readyUrl: `${urls[service]}/health/ready`,
       nodeArgs: options.nodeArgs?.[service],
       onLine: options.onLine,
@@ -80,7 +80,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
 
   try {
     // Everything but the gateway starts at once; the gateway last, so its readiness finds them up.
-    await Promise.all(selected.filter((service) => service !== 'gateway').map(start))
+    await Promise.all(selected.filter((service) => service !== 'gateway').map((service) => start(service)))
     if (selected.includes('gateway')) await start('gateway')
   } catch (error) {
     await stopAll()

@@ -141,7 +141,8 @@ export interface HttpClient {
   /**
    * Performs a call through timeout, retry (idempotent calls only), circuit breaker and bulkhead.
    * Resolves for 2xx, and for 4xx statuses listed in `accept`; otherwise throws UpstreamRejected (4xx)
-   * or UpstreamUnavailable (network, timeout, 5xx, open circuit, full bulkhead).
+   * or UpstreamUnavailable (network, timeout, 5xx, open circuit, full bulkhead), whose `details.delivered`
+   * is false when no attempt can have reached the dependency (refused connections, open circuit).
    */
   call<T>(options: CallOptions, accept?: readonly number[]): Promise<HttpResponse<T>>
   /** The breaker's state, for readiness detail. */
@@ -151,11 +152,16 @@ export interface HttpClient {
 
 class TransientFailure extends Error {
   readonly response: RawResponse | undefined
-  constructor(message: string, options: { cause?: unknown; response?: RawResponse } = {}) {
+  /** False when the request certainly never reached the dependency (connection refused). */
+  readonly delivered: boolean
+  constructor(message: string, options: { cause?: unknown; response?: RawResponse; delivered?: boolean } = {}) {
     super(message, { cause: options.cause })
     this.response = options.response
+    this.delivered = options.delivered ?? true
   }
 }
+
+const refused = (error: unknown) => (error as { code?: string }).code === 'ECONNREFUSED' || (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE'])
 const stateNames = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' } as const
@@ -216,7 +222,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       response = await undiciRequest(baseUrl + request.target, { dispatcher: agent, method: request.method as 'GET', headers, body: request.body, signal })
     } catch (error) {
       if (signal.aborted) throw error
-      throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, { cause: error })
+      throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, { cause: error, delivered: !refused(error) })
     }
     const raw = { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) }
     // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
@@ -238,6 +244,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return { status: raw.status, body: parsed as T, headers: raw.headers }
   }
 
+  // Whether any attempt of a call may have reached the dependency: only then can it have had an effect.
+  function deliveryTracked<T>(attemptOnce: (signal: AbortSignal) => Promise<T>): { attempt: (signal: AbortSignal) => Promise<T>; delivered: () => boolean } {
+    let delivered = false
+    return {
+      delivered: () => delivered,
+      attempt: (signal) =>
+        attemptOnce(signal).catch((error: unknown) => {
+          if (!(error instanceof TransientFailure) || error.delivered) delivered = true
+          throw error
+        }),
+    }
+  }
+
   async function measured<T>(work: () => Promise<T>, onError: (error: unknown, outcome: string) => T): Promise<T> {
     const started = performance.now()
     let outcome = 'success'
@@ -252,31 +271,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  const unavailable = (error: unknown, outcome: string) =>
-    new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome } })
+  const unavailable = (error: unknown, outcome: string, delivered: boolean) =>
+    new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome, delivered } })
 
   return {
     name: options.name,
     call<T>(call: CallOptions, accept: readonly number[] = []) {
       const idempotent = idempotentMethods.has(call.method) || call.idempotencyKey !== undefined
       const policy = policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000)
+      const tracked = deliveryTracked((signal) => attempt<T>(call, accept, signal))
       return measured(
-        () => policy.execute(({ signal }) => attempt<T>(call, accept, signal), call.signal) as Promise<HttpResponse<T>>,
+        () => policy.execute(({ signal }) => tracked.attempt(signal), call.signal) as Promise<HttpResponse<T>>,
         (error, outcome) => {
-          throw error instanceof UpstreamRejected ? error : unavailable(error, outcome)
+          throw error instanceof UpstreamRejected ? error : unavailable(error, outcome, tracked.delivered())
         },
       )
     },
     forward(request) {
       const idempotent = idempotentMethods.has(request.method) || request.headers['idempotency-key'] !== undefined
       const policy = policyFor(idempotent, request.timeoutMs ?? options.timeoutMs ?? 2000)
+      const tracked = deliveryTracked((signal) => send({ ...request, target: request.path }, signal))
       return measured(
-        () => policy.execute(({ signal }) => send({ ...request, target: request.path }, signal), request.signal) as Promise<RawResponse>,
+        () => policy.execute(({ signal }) => tracked.attempt(signal), request.signal) as Promise<RawResponse>,
         (error, outcome) => {
           // The dependency answered, with an error of its own: the caller sees that answer as it is.
           const answered = error instanceof TransientFailure ? error.response : undefined
           if (answered !== undefined) return answered
-          throw unavailable(error, outcome)
+          throw unavailable(error, outcome, tracked.delivered())
         },
       )
     },

@@ -9,6 +9,8 @@ create table seams_sagas (
   -- Forward: the next step to perform. Compensating: the next step to undo.
   step int not null,
   attempts int not null default 0,
+  -- Whether a failed attempt at the current step may have reached its target: then it is compensated too.
+  in_doubt boolean not null default false,
   next_attempt_at timestamptz not null default now(),
   deadline_at timestamptz not null,
   failure text,

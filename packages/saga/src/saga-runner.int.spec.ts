@@ -23,6 +23,7 @@ describe('saga runner', () => {
     async run(data, context) {
       const action = next(data.trip, name)
       if (action === 'throw') throw new Error(`${name} unreachable`)
+      if (action === 'refused-connection') throw new Error(`${name} refused the connection`)
       if (action === 'hang') await sleep(10_000, undefined, { signal: context.signal })
       if (action === 'refuse') return { refused: `${name} refused` }
       effects.push(`${data.trip}:${name}:${context.idempotencyKey}`)
@@ -46,7 +47,17 @@ describe('saga runner', () => {
   })
 
   const runner = (options: Partial<Parameters<typeof createSagaRunner>[0]> = {}): SagaRunner =>
-    createSagaRunner({ sql, sagas: [trip], stepTimeoutMs: 200, maxStepAttempts: 3, pollIntervalMs: 20, leaseMs: 500, metrics: createMetricsRegistry('saga-test'), ...options })
+    createSagaRunner({
+      sql,
+      sagas: [trip],
+      stepTimeoutMs: 200,
+      maxStepAttempts: 3,
+      pollIntervalMs: 20,
+      leaseMs: 500,
+      metrics: createMetricsRegistry('saga-test'),
+      isUndelivered: (error) => (error as Error).message.includes('refused the connection'),
+      ...options,
+    })
 
   beforeAll(async () => {
     database = await createTestDatabase('saga')
@@ -118,6 +129,16 @@ describe('saga runner', () => {
     expect(result.outcome).toBe('cancelled')
     expect(result.failure).toContain('hotel did not answer')
     expect(effectsOf(tripId)).toEqual(['flight', 'undo-hotel', 'undo-flight'])
+    await saga.stop()
+  })
+
+  it('does not undo a step whose every attempt certainly never reached its target', async () => {
+    const saga = runner()
+    saga.start()
+    script.set('trip-closed:hotel', ['refused-connection', 'refused-connection', 'refused-connection'])
+    const tripId = await book(saga, 'closed')
+    expect((await outcome(tripId)).failure).toContain('hotel did not answer')
+    expect(effectsOf(tripId)).toEqual(['flight', 'undo-flight'])
     await saga.stop()
   })
 

@@ -40,7 +40,8 @@ export interface SagaRunnerOptions {
   sagaTimeoutMs?: number
   /**
    * How long a claimed saga stays with this runner; a crashed runner's sagas are resumed after it.
-   * @default 15000
+   * It must outlast one step, so it is twice the step timeout unless set.
+   * @default 2 × stepTimeoutMs
    */
   leaseMs?: number
   /**
@@ -53,6 +54,11 @@ export interface SagaRunnerOptions {
    * @default 32
    */
   concurrency?: number
+  /**
+   * Tells failures that certainly never reached the called service (a refused connection, an open
+   * circuit): a step that only ever failed that way had no effect and is not compensated.
+   */
+  isUndelivered?: (error: unknown) => boolean
   /** Test-only fault injection, called after each step took effect and before it is recorded. */
   faultHook?: (point: FaultPoint) => void
 }
@@ -79,7 +85,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   const definitions = new Map(options.sagas.map((definition) => [definition.type, definition]))
   const stepTimeoutMs = options.stepTimeoutMs ?? 5000
   const maxStepAttempts = options.maxStepAttempts ?? 3
-  const leaseMs = options.leaseMs ?? 15_000
+  const leaseMs = options.leaseMs ?? 2 * stepTimeoutMs
   const concurrency = options.concurrency ?? 32
   const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
   const inFlight = new Set<Promise<void>>()
@@ -96,7 +102,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
 
   async function compensateFrom(row: SagaRow, from: number, failure: string): Promise<SagaRow | undefined> {
     options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
-    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, failure, dueInMs: leaseMs })
+    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, inDoubt: false, failure, dueInMs: leaseMs })
   }
 
   async function finish(row: SagaRow, definition: SagaDefinition<unknown>, outcome: 'completed' | 'compensated'): Promise<undefined> {
@@ -113,11 +119,11 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   // One forward move; returns the saga's new row to keep going, or undefined to let it wait.
   async function forward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
     if (row.step >= definition.steps.length) return finish(row, definition, 'completed')
-    // A step that was tried before may have taken effect without answering: it is undone too.
-    const inDoubt = row.attempts > 0 ? row.step : row.step - 1
-    if (Date.now() > row.deadlineAt.getTime()) return compensateFrom(row, inDoubt, `saga timed out at step ${definition.steps[row.step]!.name}`)
+    // A step whose earlier attempt may have reached its target may have taken effect: it is undone too.
+    const undoFrom = row.inDoubt ? row.step : row.step - 1
+    if (Date.now() > row.deadlineAt.getTime()) return compensateFrom(row, undoFrom, `saga timed out at step ${definition.steps[row.step]!.name}`)
     const abort = await definition.checkAbort?.(sql, row.data)
-    if (abort !== undefined) return compensateFrom(row, inDoubt, abort)
+    if (abort !== undefined) return compensateFrom(row, undoFrom, abort)
     const step = definition.steps[row.step]!
     const started = performance.now()
     let outcome
@@ -126,8 +132,11 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
       await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) })
-      if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) return compensateFrom(row, row.step, `${step.name} did not answer: ${(error as Error).message}`)
-      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 5000) })
+      const inDoubt = row.inDoubt || options.isUndelivered?.(error) !== true
+      if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
+        return compensateFrom(row, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`)
+      }
+      await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000) })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
@@ -138,7 +147,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
     await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'done' })
-    return saveProgress(sql, row, { data: outcome.done, step: row.step + 1, attempts: 0, dueInMs: leaseMs })
+    return saveProgress(sql, row, { data: outcome.done, step: row.step + 1, attempts: 0, inDoubt: false, dueInMs: leaseMs })
   }
 
   async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {

@@ -9,6 +9,7 @@ export interface SagaRow {
   status: SagaStatus
   step: number
   attempts: number
+  inDoubt: boolean
   deadlineAt: Date
   failure: string | null
   version: number
@@ -16,7 +17,7 @@ export interface SagaRow {
 }
 
 const columns = (sql: Sql | TransactionSql) =>
-  sql`id, type, data, status, step, attempts, deadline_at as "deadlineAt", failure, version, created_at as "createdAt"`
+  sql`id, type, data, status, step, attempts, in_doubt as "inDoubt", deadline_at as "deadlineAt", failure, version, created_at as "createdAt"`
 
 /** Leases up to `limit` due sagas to this runner for `leaseMs`; another runner skips them meanwhile. */
 export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promise<SagaRow[]> {
@@ -34,6 +35,7 @@ export interface SagaChange {
   status?: SagaStatus
   step?: number
   attempts?: number
+  inDoubt?: boolean
   failure?: string
   /** When the saga is next due; by default the lease is renewed while the runner keeps working on it. */
   dueInMs: number
@@ -50,6 +52,7 @@ export async function saveProgress(sql: Sql | TransactionSql, row: SagaRow, chan
       status = ${change.status ?? row.status},
       step = ${change.step ?? row.step},
       attempts = ${change.attempts ?? row.attempts},
+      in_doubt = ${change.inDoubt ?? row.inDoubt},
       failure = ${change.failure ?? row.failure},
       next_attempt_at = now() + ${change.dueInMs} * interval '1 millisecond',
       version = version + 1, updated_at = now()

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createHttpClient } from '@seams/http-client'
+import { createHttpClient, UpstreamUnavailable } from '@seams/http-client'
 import { createSagaRunner, sagaMigrations } from '@seams/saga'
 import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
 import { createCatalogClient } from '@shop/catalog-contracts'
@@ -57,6 +57,7 @@ await runService({
       stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS,
       sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
       concurrency: config.SAGA_CONCURRENCY,
+      isUndelivered: (error) => error instanceof UpstreamUnavailable && error.details?.['delivered'] === false,
       faultHook:
         killAfter === undefined
           ? undefined
