@@ -21,6 +21,11 @@ export interface EventingOptions {
   /** Event contracts this service publishes; empty for a pure consumer. */
   publishes: readonly EventContract[]
   transport: TransportKind
+  /**
+   * Event types this service declares it consumes (its package.json `seams.consumes`, read by the
+   * contract registry); a consumer handling anything else is refused at start, so the two cannot drift.
+   */
+  consumes?: readonly string[]
   /** Base URLs of the producers whose HTTP feeds this service reads, by service name. */
   feeds?: Readonly<Record<string, string>>
   /**
@@ -82,6 +87,8 @@ export function createEventing(options: EventingOptions): Eventing {
   let feed: FeedReader | undefined
 
   function consume(declaration: ConsumerDeclaration): Consumer {
+    const undeclared = declaration.handlers.map((handler) => handler.contract.type).filter((type) => options.consumes !== undefined && !options.consumes.includes(type))
+    if (undeclared.length > 0) throw new TypeError(`${options.service} consumes ${undeclared.join(', ')} without declaring it in package.json seams.consumes`)
     const consumer = createConsumer({ sql: options.sql, transport, logger: options.logger, metrics: options.metrics, ...declaration })
     consumers.push(consumer)
     return consumer

@@ -7,6 +7,7 @@ import { createDatabase, createLogger, createMetricsRegistry, createServiceToken
 import { createCatalogClient } from '@shop/catalog-contracts'
 import { ordersEvents } from '@shop/orders-contracts'
 import { createPaymentsClient } from '@shop/payments-contracts'
+import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
 import { cancellationSaga } from './cancellation-saga/cancellation-saga.ts'
 import { checkoutSaga } from './checkout-saga/checkout-saga.ts'
@@ -32,6 +33,7 @@ await runService({
       publishes: ordersEvents,
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      consumes: manifest.seams.consumes,
       feeds: { users: config.USERS_URL, catalog: config.CATALOG_URL },
       tokens,
       logger,

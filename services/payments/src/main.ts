@@ -3,6 +3,7 @@ import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
 import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
 import { paymentsEvents } from '@shop/payments-contracts'
+import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
 import { orderCancellation } from './order-cancellation/order-cancellation.ts'
 import { PaymentsConfig } from './config.ts'
@@ -23,6 +24,7 @@ await runService({
       publishes: paymentsEvents,
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
       tokens,
       logger,

@@ -1,0 +1,1 @@
+export { producers, consumers, readBaseline, baselineDirOf } from './shop-contracts.ts'
