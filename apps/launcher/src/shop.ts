@@ -66,7 +66,8 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
       name: service,
       entry: entryOf(service),
       env: { ...environmentOf(service, wiring), ...extraEnv },
-      readyUrl: `${urls[service]}/health/ready`,
+      // The gateway's readiness covers the whole shop; its own process is up once it is live.
+      readyUrl: `${urls[service]}${service === 'gateway' ? '/health/live' : '/health/ready'}`,
       nodeArgs: options.nodeArgs?.[service],
       onLine: options.onLine,
     })

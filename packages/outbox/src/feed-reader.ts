@@ -60,7 +60,12 @@ export function createFeedReader(outbox: Outbox): FeedReader {
     const typed = options.types !== undefined && options.types.length > 0
     const [row] = await sql<PageRow[]>`
       with page as (
-        select position, '{"position":' || position || ',' || substr(envelope::text, 2) as text
+        -- A row whose envelope is not a JSON object (written around the outbox) still reaches the
+        -- consumer, as an event with no schema, so that it is dead-lettered rather than breaking the page.
+        select position, case when json_typeof(envelope) = 'object'
+          then '{"position":' || position || ',' || substr(envelope::text, 2)
+          else json_build_object('position', position, 'id', event_id, 'type', type, 'subject', subject, 'malformed', envelope)::text
+        end as text
         from seams_outbox
         where position > ${options.after}::int8 ${typed ? sql`and type = any(${options.types as string[]}::text[])` : sql``}
         order by position limit ${options.limit}

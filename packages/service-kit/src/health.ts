@@ -35,8 +35,8 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult & { ms: numb
 }
 
 export function registerHealthRoutes(app: FastifyInstance, service: string, checks: Record<string, ReadinessCheck>): void {
-  app.get('/health/live', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'live', service }))
-  app.get('/health/ready', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/health/live', { config: { public: true }, schema: { summary: 'Liveness: the process answers', tags: ['health'] } }, async () => ({ status: 'live', service }))
+  app.get('/health/ready', { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } }, async (_request, reply) => {
     const names = Object.keys(checks)
     const results = await Promise.all(names.map((name) => runCheck(checks[name]!)))
     const ready = results.every((result) => result.ok)

@@ -101,6 +101,7 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
           signal: aborter.signal,
         })
         page = response.body
+        if (!Array.isArray(page?.events)) throw new Error('the feed answered something that is not a feed page')
       } catch (error) {
         if (aborter.signal.aborted) return
         await backoff(error, 'could not read the feed')

@@ -29,30 +29,36 @@ export function usersSigningKeys(usersUrl: string, options: { timeoutMs: number 
   return createRemoteJWKSet(new URL(usersUrl.replace(/\/$/, '') + JWKS_PATH), { timeoutDuration: options.timeoutMs })
 }
 
-// A key source that cannot answer is the gateway's problem, not the client's: it must not read as a bad token.
+// Only a key set that cannot be had (the fetch failed, timed out, or brought no usable set) is the
+// gateway's problem; every other JOSE error is about the token and reads as one.
+function isKeySetUnavailable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true
+  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code
+}
+
 function distinguishUnavailableKeys(keys: JWTVerifyGetKey): JWTVerifyGetKey {
   return async (header, token) => {
     try {
       return await keys(header, token)
     } catch (error) {
-      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error
-      throw new IdentityProviderUnavailable(undefined, { cause: error })
+      throw isKeySetUnavailable(error) ? new IdentityProviderUnavailable(undefined, { cause: error }) : error
     }
   }
 }
 
 export function createAccessTokenVerifier(keys: JWTVerifyGetKey, options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const resolveKey = distinguishUnavailableKeys(keys)
+  const verifiedClaims = async (token: string) => {
+    try {
+      return (await jwtVerify(token, resolveKey, { algorithms, issuer: options.issuer, audience: options.audience, requiredClaims: ['exp', 'sub'] })).payload
+    } catch (error) {
+      if (error instanceof IdentityProviderUnavailable) throw error
+      throw new InvalidAccessToken(undefined, { cause: error })
+    }
+  }
   return {
     async verify(token) {
-      let claims: unknown
-      try {
-        ;({ payload: claims } = await jwtVerify(token, resolveKey, { algorithms, issuer: options.issuer, audience: options.audience, requiredClaims: ['exp', 'sub'] }))
-      } catch (error) {
-        if (error instanceof IdentityProviderUnavailable) throw error
-        throw new InvalidAccessToken(undefined, { cause: error })
-      }
-      const user = actingUserOf(claims)
+      const user = actingUserOf(await verifiedClaims(token))
       if (user === undefined) throw new InvalidAccessToken()
       return user
     },

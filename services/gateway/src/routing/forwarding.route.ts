@@ -59,8 +59,9 @@ export function forwardingRoutes(app: ServiceApp, deps: ForwardingDeps): void {
     for (const url of [route.prefix, `${route.prefix}/*`]) {
       const method = forwardedMethods.filter((candidate) => !app.hasRoute({ method: candidate, url }))
       if (method.length === 0) continue
-      // Forwarded as it is to the owning service; its own OpenAPI document describes the resources.
-      app.route({ method, url, schema: { summary: `Forwarded to the ${route.upstream} service as ${route.target}${url.endsWith('*') ? '/*' : ''}`, tags: [route.upstream] }, handler })
+      const summary = `Forwarded to the ${route.upstream} service as ${route.target}${url.endsWith('*') ? '/*' : ''}`
+      const description = `Answered by the ${route.upstream} service, whose own OpenAPI document describes the resources. The gateway adds 401 (invalid token), 413, 429 and 503 (service unavailable) as problem+json.`
+      app.route({ method, url, schema: { summary, description, tags: [route.upstream] }, handler })
     }
   }
 }

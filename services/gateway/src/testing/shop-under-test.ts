@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { freePort, startServiceProcess, type ServiceProcess } from '@seams/process-runner'
-import { dropServiceDatabase } from '@seams/provisioning'
 import { adminDatabaseUrl } from '@seams/testing'
-import { databaseNameOf, databaseOwners, environmentOf, generateSecrets, serviceNames, startShop, type RunningShop, type ServiceName, type ShopSecrets } from '@shop/launcher'
+import { environmentOf, startTestShop, type RunningShop, type ServiceName, type ShopSecrets } from '@shop/launcher'
 
 /** Real service processes on a database prefix of their own, with one or more gateways in front. */
 export interface ShopUnderTest {
@@ -24,16 +22,13 @@ export interface RunningGateway {
 const gatewayEntry = fileURLToPath(new URL('../main.ts', import.meta.url))
 
 /**
- * Starts `services` with `startShop`, then the gateway. The gateway is started here rather than by
+ * Starts `services` with `startTestShop`, then the gateway. The gateway is started here rather than by
  * `startShop`, which waits for `/health/ready` to answer 200: the gateway's readiness is the whole
  * shop's, and stays 503 while orders and order-history do not run. Its process is up once live.
  */
 export async function startShopUnderTest(options: { services: readonly ServiceName[]; gateway?: Record<string, string> }): Promise<ShopUnderTest> {
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()]))) as Record<ServiceName, number>
-  const secrets = generateSecrets()
-  const databasePrefix = `gw${randomBytes(4).toString('hex')}_`
-  const adminPgUrl = adminDatabaseUrl()
-  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix, services: options.services })
+  const testShop = await startTestShop(adminDatabaseUrl(), { services: options.services })
+  const { shop } = testShop
   const gateways: RunningGateway[] = []
 
   const startGateway = async (env: Record<string, string> = {}) => {
@@ -50,24 +45,16 @@ export async function startShopUnderTest(options: { services: readonly ServiceNa
     return gateway
   }
 
+  const stop = async () => {
+    for (const gateway of gateways) await gateway.process.stop()
+    await testShop.close()
+  }
+
   try {
-    const first = await startGateway({ ...options.gateway, PORT: String(ports.gateway) })
-    return {
-      shop,
-      secrets,
-      gatewayUrl: first.url,
-      startGateway,
-      async stop() {
-        for (const gateway of gateways) await gateway.process.stop()
-        await shop.stop()
-        for (const service of databaseOwners) {
-          const name = databaseNameOf(databasePrefix, service)
-          await dropServiceDatabase(adminPgUrl, { database: name, role: name })
-        }
-      },
-    }
+    const first = await startGateway({ ...options.gateway, PORT: String(shop.wiring.ports.gateway) })
+    return { shop, secrets: testShop.secrets, gatewayUrl: first.url, startGateway, stop }
   } catch (error) {
-    await shop.stop()
+    await stop()
     throw error
   }
 }

@@ -1,0 +1,131 @@
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
+import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox'
+import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
+import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
+import Fastify, { type FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createConsumer, inboxMigrations, listDeadLetters, on, requestDeadLetterRetry, type Consumer } from './index.ts'
+
+const NoteWritten = {
+  source: 'notes',
+  type: 'notes.NoteWritten',
+  version: 1,
+  schema: Type.Object({ note: Type.String(), words: Type.Integer() }),
+} as const satisfies EventContract
+
+const deps = { newId, now: systemClock }
+
+describe('inbox consumer', () => {
+  let producerDb: TestDatabase
+  let consumerDb: TestDatabase
+  let producer: Sql
+  let consumerSql: Sql
+  let outbox: Outbox
+  let relay: Relay
+  let feedServer: FastifyInstance
+  let consumer: Consumer
+  const poisoned = new Set<string>()
+  const metrics = createMetricsRegistry('inbox-test')
+
+  beforeAll(async () => {
+    producerDb = await createTestDatabase('notes')
+    consumerDb = await createTestDatabase('reader')
+    producer = createDatabase(producerDb.url, { applicationName: 'notes' })
+    consumerSql = createDatabase(consumerDb.url, { applicationName: 'reader' })
+    await runMigrations(producer, { sources: [outboxMigrations] })
+    await runMigrations(consumerSql, { sources: [inboxMigrations] })
+    await consumerSql`create table notes (note text primary key, words int not null)`
+    outbox = createOutbox({ sql: producer, source: 'notes', contracts: [NoteWritten] })
+    relay = createRelay({ outbox, transport: {}, pollIntervalMs: 50 })
+    relay.start()
+    feedServer = Fastify()
+    registerFeedRoute(feedServer, { reader: createFeedReader(outbox) })
+    await feedServer.listen({ port: 0, host: '127.0.0.1' })
+    const transport = createHttpFeedTransport({ sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }, waitMs: 1000 })
+    consumer = createConsumer({
+      sql: consumerSql,
+      name: 'reader.notes',
+      source: 'notes',
+      transport,
+      maxAttempts: 3,
+      retryDelayMs: 10,
+      housekeepingMs: 100,
+      metrics,
+      handlers: [
+        on(NoteWritten, async (tx, event) => {
+          if (poisoned.has(event.data.note)) throw new Error(`cannot file ${event.data.note}`)
+          await tx`insert into notes (note, words) values (${event.data.note}, ${event.data.words})`
+        }),
+      ],
+    })
+    consumer.start()
+  })
+
+  afterAll(async () => {
+    await consumer?.stop()
+    await relay?.stop()
+    await feedServer?.close()
+    await producer?.end()
+    await consumerSql?.end()
+    await producerDb?.drop()
+    await consumerDb?.drop()
+  })
+
+  const write = (note: string, words = 3) =>
+    outbox.transaction((tx) => outbox.enqueue(tx, createEnvelope(deps, NoteWritten, { subject: note, aggregateVersion: 1, data: { note, words } })))
+
+  // Bypasses the outbox's own validation, as a buggy or foreign producer would.
+  const writeRaw = (envelope: unknown) => producer`insert into seams_outbox (event_id, type, subject, envelope) values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
+
+  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const value = await read()
+      if (done(value) || Date.now() > deadline) return value
+      await sleep(50)
+    }
+  }
+
+  const notes = () => consumerSql<{ note: string }[]>`select note from notes order by note`.then((rows) => rows.map((row) => row.note))
+  const deadLetters = () => listDeadLetters(consumerSql, { consumer: 'reader.notes' })
+
+  it('dead-letters an event whose handler keeps failing, after bounded attempts, while the others flow on', async () => {
+    poisoned.add('b-poison')
+    await write('a-fine')
+    await write('b-poison')
+    await write('c-fine')
+    expect(await until(notes, (list) => list.includes('c-fine'))).toEqual(['a-fine', 'c-fine'])
+    const [letter] = await until(deadLetters, (list) => list.length > 0)
+    expect(letter).toMatchObject({ type: 'notes.NoteWritten', subject: 'b-poison', attempts: 3, resolvedAt: null })
+    expect(letter!.error).toContain('cannot file b-poison')
+  })
+
+  it('applies a dead letter once it is retried after the cause is fixed', async () => {
+    poisoned.delete('b-poison')
+    const [letter] = await deadLetters()
+    expect(await requestDeadLetterRetry(consumerSql, { ids: [letter!.id] })).toBe(1)
+    expect(await until(notes, (list) => list.includes('b-poison'))).toEqual(['a-fine', 'b-poison', 'c-fine'])
+    const [resolved] = await until(() => listDeadLetters(consumerSql, { consumer: 'reader.notes', includeResolved: true }), (list) => list[0]?.resolvedAt !== null)
+    expect(resolved!.resolvedAt).not.toBeNull()
+  })
+
+  it('dead-letters malformed and unknown-version events at once, without retrying or stopping', async () => {
+    const base = createEnvelope(deps, NoteWritten, { subject: 'raw', aggregateVersion: 1, data: { note: 'x', words: 1 } })
+    await writeRaw({ ...base, id: newId(), data: { note: 'bad-words', words: 'many' } })
+    await writeRaw({ ...base, id: newId(), dataschema: 'urn:seams:notes.NoteWritten.v7', data: { anything: true } })
+    await writeRaw('not an envelope at all')
+    await write('d-after')
+    expect(await until(notes, (list) => list.includes('d-after'))).toContain('d-after')
+    const letters = await until(deadLetters, (list) => list.length >= 3)
+    const errors = letters.map((letter) => letter.error).join('\n')
+    expect(errors).toContain('notes.NoteWritten.v1 data is invalid')
+    expect(errors).toContain('newer than the v1')
+    expect(errors).toContain('is not urn:seams:<type>.v<N>')
+    expect(letters.every((letter) => letter.attempts === 1)).toBe(true)
+    expect(await metrics.getSingleMetricAsString('consumer_events_total')).toContain('outcome="dead_lettered"')
+  })
+})
