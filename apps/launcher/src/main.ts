@@ -25,6 +25,7 @@ const dataDir = resolve(config.SEAMS_DATA_DIR)
 const logDir = join(dataDir, 'logs')
 await mkdir(logDir, { recursive: true })
 const logs = new Map<string, WriteStream>()
+let stopping = false
 
 // Full JSON logs go to one file per service; warnings and errors are also shown here.
 function onLine(line: string, service: string): void {
@@ -32,7 +33,9 @@ function onLine(line: string, service: string): void {
   if (stream === undefined) logs.set(service, (stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' })))
   stream.write(`${line}\n`)
   const level = /"level":(\d+)/.exec(line)?.[1]
-  if (level === undefined || Number(level) >= 40) console.log(`[${service}] ${line}`)
+  const serious = level === undefined ? /\b(ERROR|FATAL|PANIC)\b/.test(line) : Number(level) >= 40
+  // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
+  if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
 let postgres: RunningPostgres | undefined
@@ -58,7 +61,6 @@ if (config.SEAMS_DEMO_DATA) {
 
 const rows: [string, string][] = [
   ['Gateway (API)', `${shop.urls.gateway}/api`],
-  ['Dashboard', `${shop.urls.gateway}/dashboard/`],
   ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, shop.urls[service]]),
   ['PostgreSQL', postgres === undefined ? 'external (SEAMS_PG_URL)' : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
   ['Events', config.EVENT_TRANSPORT === 'jetstream' ? `NATS JetStream at ${config.NATS_URL}` : 'HTTP feeds (GET /events on each producer)'],
@@ -68,7 +70,6 @@ const rows: [string, string][] = [
 ]
 console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
 
-let stopping = false
 async function shutdown(): Promise<void> {
   if (stopping) return
   stopping = true

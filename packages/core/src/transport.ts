@@ -20,6 +20,12 @@ export interface SubscribeOptions {
    */
   resumeAfter: () => Promise<number>
   /**
+   * `cursor` resumes after `resumeAfter()`. `now` starts after the newest event and keeps its place in
+   * memory only: for consumers that hold no state worth replaying, such as a cache's invalidation.
+   * @default 'cursor'
+   */
+  startAt?: 'cursor' | 'now'
+  /**
    * Most events handed to the handler at once.
    * @default 256
    */
@@ -37,6 +43,8 @@ export interface ConsumerLag {
   events: number
   /** Age of the oldest event not yet applied, 0 when caught up. */
   seconds: number
+  /** Consecutive failed reads of the producer (down, unreachable); 0 while it answers. */
+  failures: number
 }
 
 export interface Subscription {

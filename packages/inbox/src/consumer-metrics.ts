@@ -33,6 +33,15 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
       for (const [consumer, lag] of lags) this.set({ consumer }, lag().seconds)
     },
   })
+  new Gauge({
+    name: 'consumer_source_read_failures',
+    help: 'Consecutive failed reads of the producer this consumer follows; 0 while it answers',
+    labelNames: ['consumer'],
+    registers: [registry],
+    collect() {
+      for (const [consumer, lag] of lags) this.set({ consumer }, lag().failures)
+    },
+  })
   const metrics: ConsumerMetrics = {
     events: new Counter({ name: 'consumer_events_total', help: 'Events by outcome: applied, duplicate, dead_lettered', labelNames: ['consumer', 'outcome'], registers: [registry] }),
     retries: new Counter({ name: 'consumer_retries_total', help: 'Handler attempts that failed and were retried', labelNames: ['consumer'], registers: [registry] }),

@@ -213,7 +213,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
   }
 
-  metrics?.register(name, () => subscription?.lag() ?? { events: 0, seconds: 0 })
+  metrics?.register(name, () => subscription?.lag() ?? { events: 0, seconds: 0, failures: 0 })
 
   return {
     name,
@@ -225,7 +225,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       await lock?.stop()
       lock = undefined
     },
-    lag: () => subscription?.lag() ?? { events: 0, seconds: 0 },
+    lag: () => subscription?.lag() ?? { events: 0, seconds: 0, failures: 0 },
     isLeader: () => lock?.isLeader() ?? false,
   }
 }

@@ -72,22 +72,28 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
   const aborter = new AbortController()
   const limit = subscribe.maxBatch ?? 256
   const types = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : subscribe.types.join(',')
-  let lag: ConsumerLag = { events: 0, seconds: 0 }
+  let lag: ConsumerLag = { events: 0, seconds: 0, failures: 0 }
   let failures = 0
 
   async function backoff(error: unknown, message: string): Promise<void> {
     failures += 1
+    lag = { ...lag, failures }
     // A producer that is starting or restarting is normal for a few seconds; one that stays away is not.
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
     else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, { signal: aborter.signal }).catch(() => {})
   }
 
+  async function head(): Promise<number> {
+    const response = await client.call<FeedResponse>({ method: 'GET', path: '/events', query: { after: 0, limit: 1, wait: 0 }, signal: aborter.signal })
+    return response.body.head.position
+  }
+
   async function run(): Promise<void> {
     let after: number | undefined
     while (!aborter.signal.aborted) {
       try {
-        after ??= await subscribe.resumeAfter()
+        after ??= subscribe.startAt === 'now' ? await head() : await subscribe.resumeAfter()
       } catch (error) {
         await backoff(error, 'could not read the consumer cursor')
         continue
@@ -120,7 +126,7 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
       after = Math.max(page.next, page.events.at(-1)?.position ?? 0)
       const behind = Math.max(0, page.head.position - after)
       const lastTime = page.events.at(-1)?.time
-      lag = { events: behind, seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0 }
+      lag = { events: behind, seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0, failures: 0 }
     }
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/transport-node'
@@ -27,19 +28,36 @@ export interface FollowOptions {
 export function followDurable(options: FollowOptions): Subscription {
   const { subscribe } = options
   const stream = streamNameOf(subscribe.source)
-  const durable = durableNameOf(subscribe.consumer)
+  // A consumer that starts at `now` keeps no position: each subscription gets a durable of its own that
+  // the server removes once it has been idle for a minute.
+  const fromNow = subscribe.startAt === 'now'
+  const durable = durableNameOf(fromNow ? `${subscribe.consumer}-${randomBytes(4).toString('hex')}` : subscribe.consumer)
   const maxBatch = subscribe.maxBatch ?? 256
   const wanted = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : new Set(subscribe.types)
   const aborter = new AbortController()
   let stopCurrent: (() => void) | undefined
-  let lag: ConsumerLag = { events: 0, seconds: 0 }
+  let lag: ConsumerLag = { events: 0, seconds: 0, failures: 0 }
   let failures = 0
 
   async function pause(error: unknown, message: string): Promise<void> {
     failures += 1
+    lag = { ...lag, failures }
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
+  }
+
+  async function anchorAtNow(jsm: JetStreamManager): Promise<void> {
+    const exists = await jsm.consumers.info(stream, durable).then(() => true, () => false)
+    if (exists) return
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      filter_subject: subjectsOf(subscribe.source),
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(options.ackWaitMs),
+      inactive_threshold: nanos(60_000),
+    })
   }
 
   async function anchor(jsm: JetStreamManager, cursor: number): Promise<void> {
@@ -92,7 +110,7 @@ export function followDurable(options: FollowOptions): Subscription {
     failures = 0
     const last = messages.at(-1)!
     const pending = last.info.pending
-    lag = { events: pending, seconds: pending > 0 ? Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000 : 0 }
+    lag = { events: pending, seconds: pending > 0 ? Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000 : 0, failures: 0 }
   }
 
   async function watchUndeliverable(nc: NatsConnection, jsm: JetStreamManager): Promise<() => void> {
@@ -114,7 +132,8 @@ export function followDurable(options: FollowOptions): Subscription {
 
   async function consumeOnce(): Promise<void> {
     const { nc, js, jsm } = await options.connect()
-    await anchor(jsm, await subscribe.resumeAfter())
+    if (fromNow) await anchorAtNow(jsm)
+    else await anchor(jsm, await subscribe.resumeAfter())
     const stopWatching = await watchUndeliverable(nc, jsm)
     const consumer = await js.consumers.get(stream, durable)
     try {

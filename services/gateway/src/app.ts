@@ -1,6 +1,9 @@
 import { createServiceApp, type Logger, type Registry, type ServiceApp } from '@seams/service-kit'
 import type { AccessTokenVerifier } from './authentication/access-token-verifier.ts'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
+import { orderDetailsRoutes } from './composition/order-details.route.ts'
+import type { ProductCache } from './product-cache/product-cache.ts'
+import { productCacheRoutes } from './product-cache/product-cache.route.ts'
 import { limitRequestRates, type RateLimitOptions } from './rate-limit/rate-limit.ts'
 import { upstreamReadiness } from './readiness/upstream-readiness.ts'
 import { forwardingRoutes } from './routing/forwarding.route.ts'
@@ -16,6 +19,9 @@ export interface GatewayDeps {
   bodyLimitBytes: number
   /** Longest wait for a service's answer, retries included. */
   upstreamTimeoutMs: number
+  products: ProductCache
+  /** Deadline of each non-essential part of a composed answer. */
+  compositionPartTimeoutMs: number
 }
 
 // Under the kit's two-second cap per check, so a hung service shows as such rather than as a slow probe.
@@ -36,8 +42,12 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   await app.register(async (api) => {
     authenticateEndUsers(api, { verifier: deps.accessTokens })
     await limitRequestRates(api, deps.rateLimit)
-    // Gateway-owned routes (API composition, cached reads) are registered here, before forwarding.
-    await api.register(async (forwarding) => forwardingRoutes(forwarding, { routes: forwardRoutes, upstreams: deps.upstreams, timeoutMs: deps.upstreamTimeoutMs }))
+    await api.register(async (owned) => {
+      // Gateway-owned routes first (forwarding skips what is already registered): composition, cached reads.
+      orderDetailsRoutes(owned, { upstreams: deps.upstreams, products: deps.products, orderTimeoutMs: deps.upstreamTimeoutMs, partTimeoutMs: deps.compositionPartTimeoutMs })
+      productCacheRoutes(owned, { products: deps.products, catalog: deps.upstreams.catalog, routes: forwardRoutes, timeoutMs: deps.upstreamTimeoutMs })
+      forwardingRoutes(owned, { routes: forwardRoutes, upstreams: deps.upstreams, timeoutMs: deps.upstreamTimeoutMs })
+    })
   })
   return app
 }

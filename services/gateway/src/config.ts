@@ -5,12 +5,14 @@ import type { UpstreamName } from './routing/route-table.ts'
 const UpstreamUrl = (service: string) => Type.String({ pattern: '^https?://', description: `Base URL of the ${service} service` })
 
 // The gateway holds no data, so it takes the service fields that apply to it and no DATABASE_URL.
-const { HOST, SERVICE_SECRET, LOG_LEVEL } = serviceConfigFields
+const { HOST, SERVICE_SECRET, LOG_LEVEL, EVENT_TRANSPORT, NATS_URL } = serviceConfigFields
 
 export const GatewayConfig = Type.Object({
   HOST,
   SERVICE_SECRET,
   LOG_LEVEL,
+  EVENT_TRANSPORT,
+  NATS_URL,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   USERS_URL: UpstreamUrl('users'),
   CATALOG_URL: UpstreamUrl('catalog'),
@@ -24,6 +26,10 @@ export const GatewayConfig = Type.Object({
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1000, default: 60_000 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Keeps rate-limit counters in Redis, shared by gateway replicas; in memory when unset' })),
   RATE_LIMIT_NAMESPACE: Type.String({ minLength: 1, default: 'seams-gateway-rate-limit:', description: 'Prefix of the counters\' Redis keys, so that several shops can share one Redis' }),
+  PRODUCT_CACHE_TTL_MS: Type.Integer({ minimum: 100, default: 30_000, description: 'Longest a cached product is served when no event said it changed' }),
+  PRODUCT_LIST_CACHE_TTL_MS: Type.Integer({ minimum: 100, default: 5000, description: 'Longest a cached page of products is served; stock moves do not drop pages' }),
+  CACHE_NAMESPACE: Type.String({ minLength: 1, default: 'seams-gateway-cache:', description: 'Prefix of the product cache\'s Redis keys' }),
+  COMPOSITION_PART_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 10_000, default: 800, description: 'Deadline of each non-essential part of a composed answer' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1024 * 1024 }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 3000, description: 'Longest wait for a service, retries included' }),
 })

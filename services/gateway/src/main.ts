@@ -1,7 +1,12 @@
 import { createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runService } from '@seams/service-kit'
+import { createMemoryCache, createRedisCache } from '@seams/cache'
+import { createHttpFeedTransport } from '@seams/transport-http-feed'
+import { createNatsTransport } from '@seams/transport-nats'
 import { buildApp } from './app.ts'
 import { createAccessTokenVerifier, usersSigningKeys } from './authentication/access-token-verifier.ts'
 import { GatewayConfig, upstreamUrlsOf } from './config.ts'
+import { createProductCache } from './product-cache/product-cache.ts'
+import { followCatalogChanges } from './product-cache/product-invalidation.ts'
 import { connectRateLimitRedis } from './rate-limit/rate-limit-redis.ts'
 import { closeUpstreams, createUpstreams } from './routing/upstreams.ts'
 
@@ -15,6 +20,13 @@ await runService({
     const tokens = createServiceTokens({ service: 'gateway', secret: config.SERVICE_SECRET })
     const upstreams = createUpstreams(upstreamUrlsOf(config), { tokens, metrics, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
     const redis = config.REDIS_URL === undefined ? undefined : await connectRateLimitRedis(config.REDIS_URL, logger, { connectTimeoutMs: 1000 })
+    const cache = config.REDIS_URL === undefined ? createMemoryCache() : createRedisCache({ url: config.REDIS_URL, namespace: config.CACHE_NAMESPACE })
+    const products = createProductCache({ cache, ttlMs: config.PRODUCT_CACHE_TTL_MS, listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS, metrics })
+    const catalogEvents =
+      config.EVENT_TRANSPORT === 'jetstream'
+        ? createNatsTransport({ servers: config.NATS_URL, name: 'gateway', logger })
+        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL }, tokens, logger, metrics })
+    const invalidation = followCatalogChanges(catalogEvents, products, `${process.pid}`)
     const app = await buildApp({
       logger,
       metrics,
@@ -32,11 +44,16 @@ await runService({
       },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      products,
+      compositionPartTimeoutMs: config.COMPOSITION_PART_TIMEOUT_MS,
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     return {
       async stop() {
         await app.close()
+        await invalidation.stop()
+        await catalogEvents.close()
+        await cache.close()
         await closeUpstreams(upstreams)
         redis?.disconnect()
       },

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { PathNotCanonical, ServiceUnavailable } from '../errors.ts'
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts'
 import { resolveRoute, type ForwardRoute } from './route-table.ts'
-import type { Upstreams } from './upstreams.ts'
+import type { Upstream, Upstreams } from './upstreams.ts'
 
 export interface ForwardingDeps {
   routes: readonly ForwardRoute[]
@@ -16,31 +16,37 @@ export interface ForwardingDeps {
 // HEAD comes with GET (Fastify adds it); OPTIONS is left out until the API serves browsers of other origins.
 const forwardedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
+/** Passes the client's request on to `upstream` at `path` and returns its answer as it is. */
+export async function forwardTo(upstream: Upstream, request: FastifyRequest, path: string, timeoutMs: number): Promise<RawResponse> {
+  try {
+    return await upstream.client.forward({
+      method: request.method,
+      path,
+      headers: upstreamRequestHeaders(request.headers, request.id),
+      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+      user: request.endUser,
+      trace: request.trace,
+      // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+  } catch (error) {
+    if (!(error instanceof UpstreamUnavailable)) throw error
+    // The client learns which service is down, not how the gateway reaches it.
+    throw new ServiceUnavailable(`The ${upstream.name} service is unavailable; try again shortly`, { cause: error, details: { service: upstream.name } })
+  }
+}
+
+export function sendForwarded(reply: FastifyReply, response: RawResponse): FastifyReply {
+  return reply.code(response.status).headers(clientResponseHeaders(response.headers)).send(response.body)
+}
+
 function forwardRequest(deps: ForwardingDeps) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // Matched on the raw target: Fastify's router decodes the path, the forwarded URL must not be.
     const resolution = resolveRoute(deps.routes, request.url)
     if (resolution.kind === 'no_route') return reply.callNotFound()
     if (resolution.kind === 'unsafe_path') throw new PathNotCanonical()
-    const upstream = deps.upstreams[resolution.upstream]
-    let response: RawResponse
-    try {
-      response = await upstream.client.forward({
-        method: request.method,
-        path: resolution.path,
-        headers: upstreamRequestHeaders(request.headers, request.id),
-        body: Buffer.isBuffer(request.body) ? request.body : undefined,
-        user: request.endUser,
-        trace: request.trace,
-        // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
-        signal: AbortSignal.timeout(deps.timeoutMs),
-      })
-    } catch (error) {
-      if (!(error instanceof UpstreamUnavailable)) throw error
-      // The client learns which service is down, not how the gateway reaches it.
-      throw new ServiceUnavailable(`The ${upstream.name} service is unavailable; try again shortly`, { cause: error, details: { service: upstream.name } })
-    }
-    return reply.code(response.status).headers(clientResponseHeaders(response.headers)).send(response.body)
+    return sendForwarded(reply, await forwardTo(deps.upstreams[resolution.upstream], request, resolution.path, deps.timeoutMs))
   }
 }
 

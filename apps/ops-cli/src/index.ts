@@ -1,0 +1,2 @@
+export { createOperationsClient } from './operations-client.ts'
+export type { OperationsClientOptions } from './operations-client.ts'

@@ -1,0 +1,6 @@
+export { cacheMetrics } from './cache.ts'
+export type { Cache, CacheMetrics } from './cache.ts'
+export { createMemoryCache } from './memory-cache.ts'
+export type { MemoryCacheOptions } from './memory-cache.ts'
+export { createRedisCache } from './redis-cache.ts'
+export type { RedisCacheOptions } from './redis-cache.ts'

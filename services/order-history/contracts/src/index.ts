@@ -1,0 +1,3 @@
+export { OrderStatus, PaymentStatus, OrderHistoryLine, OrderHistoryEntry, ListOrderHistoryQuery, OrderHistoryPage, OrderHistoryParams } from './http.ts'
+export { createOrderHistoryClient } from './client.ts'
+export type { OrderHistoryClient, OrderHistoryListOptions } from './client.ts'

@@ -1,0 +1,39 @@
+import { Forbidden } from '@seams/core'
+import { requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
+import { ListOrderHistoryQuery, OrderHistoryEntry, OrderHistoryPage, OrderHistoryParams } from '@shop/order-history-contracts'
+import { EntryNotFound, InvalidCursor } from '../errors.ts'
+import { maySeeEntry } from './entry-access.ts'
+import { decodeCursor, encodeCursor } from './history-cursor.ts'
+import { findEntry, listEntries } from './history-query.ts'
+
+export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
+  const { sql } = deps
+
+  // One order with its payment and current names, from this service's own tables only.
+  app.get(
+    '/order-history/:orderId',
+    { schema: { summary: 'Get an order history entry', tags: ['order-history'], params: OrderHistoryParams, response: { 200: OrderHistoryEntry } } },
+    async (request) => {
+      const entry = await findEntry(sql, request.params.orderId)
+      if (entry === undefined || !maySeeEntry(request.caller, entry.customerId)) throw new EntryNotFound(`No order ${request.params.orderId} in the history`)
+      return entry
+    },
+  )
+
+  // The acting customer's orders, newest first; admins may name another customer.
+  app.get(
+    '/order-history',
+    { schema: { summary: 'List order history', tags: ['order-history'], querystring: ListOrderHistoryQuery, response: { 200: OrderHistoryPage } } },
+    async (request) => {
+      const user = requireUser(request)
+      const { limit, after, customerId } = request.query
+      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin') throw new Forbidden('Only admins may list another customer\'s orders')
+      const key = after === undefined ? undefined : decodeCursor(after)
+      if (after !== undefined && key === undefined) throw new InvalidCursor()
+      const entries = await listEntries(sql, customerId ?? user.id, limit + 1, key)
+      const page = entries.slice(0, limit)
+      const last = page.at(-1)
+      return { items: page, nextCursor: entries.length > limit && last !== undefined ? encodeCursor(last) : null }
+    },
+  )
+}
