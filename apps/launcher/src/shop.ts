@@ -16,6 +16,7 @@ export interface ShopOptions {
   databasePrefix?: string
   transport?: 'http-feed' | 'jetstream'
   natsUrl?: string
+  natsNamespace?: string
   redisUrl?: string
   /** Start only these services (and in this order); all by default. */
   services?: readonly ServiceName[]
@@ -53,6 +54,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     serviceSecret: options.secrets.serviceSecret,
     transport: options.transport ?? 'http-feed',
     natsUrl: options.natsUrl ?? 'nats://127.0.0.1:4222',
+    natsNamespace: options.natsNamespace,
     redisUrl: options.redisUrl,
     admin: { email: options.adminEmail ?? 'admin@seams.local', password: options.secrets.adminPassword },
     overrides: options.overrides,

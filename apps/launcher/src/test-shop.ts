@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import { jetstreamManager } from '@nats-io/jetstream'
+import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
 import { createServiceTokens, type ActingUser } from '@seams/service-kit'
+import { streamNaming } from '@seams/transport-nats'
 import { generateSecrets, type ShopSecrets } from './secrets.ts'
 import { databaseNameOf, startShop, type RunningShop, type ShopOptions } from './shop.ts'
 import { databaseOwners, serviceNames, type ServiceName } from './topology.ts'
@@ -29,6 +32,17 @@ export interface TestShop {
   close(): Promise<void>
 }
 
+async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl })
+  try {
+    const jsm = await jetstreamManager(nc)
+    const prefix = streamNaming(namespace).stream('')
+    for await (const name of jsm.streams.names()) if (name.startsWith(prefix)) await jsm.streams.delete(name)
+  } finally {
+    await nc.close()
+  }
+}
+
 /**
  * A whole shop (or part of it) for an integration test: real processes on free ports, databases with a
  * random prefix on the PostgreSQL under test, dropped afterwards.
@@ -37,7 +51,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const secrets = generateSecrets()
   const prefix = `t${randomBytes(3).toString('hex')}_`
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>
-  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, ...options })
+  // Streams too are the run's own: the machine's NATS server is shared by every run.
+  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options })
   const callers = new Map<string, ReturnType<typeof createServiceTokens>>()
   const tokensOf = (service: string) => {
     let tokens = callers.get(service)
@@ -59,6 +74,7 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     },
     async close() {
       await shop.stop()
+      if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
       for (const service of databaseOwners) {
         const name = databaseNameOf(prefix, service)
         await dropServiceDatabase(adminPgUrl, { database: name, role: name })

@@ -21,6 +21,8 @@ export interface ShopWiring {
   serviceSecret: string
   transport: 'http-feed' | 'jetstream'
   natsUrl: string
+  /** Keeps this shop's streams apart on a shared NATS server (tests, benchmarks). */
+  natsNamespace?: string
   redisUrl?: string
   admin: { email: string; password: string }
   /** Extra variables per service, e.g. the payment simulator's knobs or a benchmark's rate limits. */
@@ -38,6 +40,7 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     SERVICE_SECRET: wiring.serviceSecret,
     EVENT_TRANSPORT: wiring.transport,
     NATS_URL: wiring.natsUrl,
+    NATS_NAMESPACE: wiring.natsNamespace ?? '',
     LOG_LEVEL: 'info',
   }
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]

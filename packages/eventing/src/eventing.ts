@@ -33,6 +33,11 @@ export interface EventingOptions {
    * @default 'nats://127.0.0.1:4222'
    */
   natsUrl?: string
+  /**
+   * Keeps this deployment's streams apart from others on the same NATS server.
+   * @default ''
+   */
+  natsNamespace?: string
   tokens?: TokenSource
   logger?: EventingLogger
   metrics?: Registry
@@ -138,6 +143,6 @@ export function createEventing(options: EventingOptions): Eventing {
 }
 
 function createTransport(options: EventingOptions): Transport {
-  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', name: options.service, logger: options.logger })
+  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', namespace: options.natsNamespace, name: options.service, logger: options.logger })
   return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
 }

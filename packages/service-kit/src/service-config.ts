@@ -12,4 +12,5 @@ export const serviceConfigFields = {
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  NATS_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9_-]*$', description: 'Keeps this deployment\'s streams apart on a shared NATS server' }),
 }

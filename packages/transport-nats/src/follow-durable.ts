@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/transport-node'
 import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription } from '@seams/core'
-import { durableNameOf, streamNameOf, subjectsOf } from './names.ts'
+import { durableNameOf, type StreamNaming } from './names.ts'
 import { isNotFound } from './streams.ts'
 
 export interface FollowLogger {
@@ -18,6 +18,7 @@ export interface FollowOptions {
   logger?: FollowLogger
   maxDeliver: number
   ackWaitMs: number
+  naming: StreamNaming
 }
 
 /**
@@ -27,7 +28,7 @@ export interface FollowOptions {
  */
 export function followDurable(options: FollowOptions): Subscription {
   const { subscribe } = options
-  const stream = streamNameOf(subscribe.source)
+  const stream = options.naming.stream(subscribe.source)
   // A consumer that starts at `now` keeps no position: each subscription gets a durable of its own that
   // the server removes once it has been idle for a minute.
   const fromNow = subscribe.startAt === 'now'
@@ -53,7 +54,7 @@ export function followDurable(options: FollowOptions): Subscription {
     await jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      filter_subject: subjectsOf(subscribe.source),
+      filter_subject: options.naming.subjects(subscribe.source),
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(options.ackWaitMs),
       inactive_threshold: nanos(60_000),
@@ -73,7 +74,7 @@ export function followDurable(options: FollowOptions): Subscription {
     await jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
-      filter_subject: subjectsOf(subscribe.source),
+      filter_subject: options.naming.subjects(subscribe.source),
       ...(fromStart ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor + 1 }),
       ack_wait: nanos(options.ackWaitMs),
       max_deliver: options.maxDeliver,

@@ -1,3 +1,4 @@
 export { createNatsTransport } from './nats-transport.ts'
 export type { NatsTransport, NatsTransportOptions } from './nats-transport.ts'
-export { streamNameOf, subjectsOf, durableNameOf } from './names.ts'
+export { streamNaming, durableNameOf } from './names.ts'
+export type { StreamNaming } from './names.ts'

@@ -1,8 +1,25 @@
-/** JetStream stream of a producer: one per producing service, e.g. `orders` → `ORDERS`. */
-export const streamNameOf = (source: string) => source.toUpperCase().replace(/[^A-Z0-9]/g, '_')
+/**
+ * Where a producer's events live on NATS. Without a namespace: stream `ORDERS` holding subjects
+ * `orders.>` (`orders.OrderPlaced`, ...). A namespace keeps several shops on one NATS server apart:
+ * stream `BLUE_ORDERS`, subjects `blue.orders.>`.
+ */
+export interface StreamNaming {
+  stream(source: string): string
+  /** The filter matching all of a producer's events. */
+  subjects(source: string): string
+  /** The subject of one event type, e.g. `orders.OrderPlaced`. */
+  subject(type: string): string
+}
 
-/** Subjects of a producer's stream: its event types, e.g. `orders.OrderPlaced`. */
-export const subjectsOf = (source: string) => `${source}.>`
+export function streamNaming(namespace = ''): StreamNaming {
+  if (namespace !== '' && !/^[a-z0-9_-]+$/.test(namespace)) throw new TypeError(`NATS namespace ${namespace} must be lower-case letters, digits, - or _`)
+  const prefix = namespace === '' ? '' : `${namespace}.`
+  return {
+    stream: (source) => `${prefix}${source}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
+    subjects: (source) => `${prefix}${source}.>`,
+    subject: (type) => `${prefix}${type}`,
+  }
+}
 
 /** Durable consumer names may not contain dots or wildcards. */
 export const durableNameOf = (consumer: string) => consumer.replace(/[^A-Za-z0-9_-]/g, '_')

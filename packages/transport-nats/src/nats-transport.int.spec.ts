@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import { natsServerAvailable, natsUrl, requireInfrastructure, startPrivateNatsServer, testTransportConformance } from '@seams/testing'
 import { describe, expect, it } from 'vitest'
-import { createNatsTransport, streamNameOf } from './index.ts'
+import { createNatsTransport, streamNaming } from './index.ts'
 
 // The conformance suite runs on a nats-server of its own, so that it can restart it.
 testTransportConformance({
@@ -49,11 +49,11 @@ describe('jetstream on the machine\'s NATS server', async () => {
       await transport.publish!(source, [record(2), record(3)]) // a relay republishing after a crash
       const independent = await connect({ servers: natsUrl() })
       const jsm = await jetstreamManager(independent)
-      const info = await jsm.streams.info(streamNameOf(source))
+      const info = await jsm.streams.info(streamNaming().stream(source))
       expect(info.state.messages).toBe(3)
-      const second = await jsm.streams.getMessage(streamNameOf(source), { seq: 2 })
+      const second = await jsm.streams.getMessage(streamNaming().stream(source), { seq: 2 })
       expect(JSON.parse(new TextDecoder().decode(second!.data))).toMatchObject({ data: { position: 2 } })
-      await jsm.streams.delete(streamNameOf(source))
+      await jsm.streams.delete(streamNaming().stream(source))
       await independent.close()
     } finally {
       await transport.close()

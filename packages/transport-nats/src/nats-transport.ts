@@ -3,12 +3,18 @@ import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
 import { ensureStream, type StreamSettings } from './streams.ts'
 import { followDurable, type FollowLogger } from './follow-durable.ts'
+import { streamNaming, type StreamNaming } from './names.ts'
 
 export interface NatsTransportOptions {
   servers: string | string[]
   /** Connection name shown by the server, e.g. the service name. */
   name?: string
   logger?: FollowLogger
+  /**
+   * Keeps this deployment's streams and subjects apart from others on the same NATS server.
+   * @default '' (streams `ORDERS`, subjects `orders.OrderPlaced`)
+   */
+  namespace?: string
   /**
    * Deliveries of one message before the server gives up on it; the consumer then records it as a
    * dead letter. Handler failures never get here: the inbox retries and dead-letters those itself.
@@ -43,6 +49,7 @@ export interface NatsTransportOptions {
 export interface NatsTransport extends Transport {
   /** The shared connection, for tools that inspect streams. */
   connection(): Promise<NatsConnection>
+  readonly naming: StreamNaming
 }
 
 /**
@@ -54,7 +61,9 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
   let connecting: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined
   const ensured = new Map<string, Promise<void>>()
   const subscriptions = new Set<Subscription>()
+  const naming = streamNaming(options.namespace)
   const settings: StreamSettings = {
+    naming,
     duplicateWindowMs: options.duplicateWindowMs ?? 120_000,
     replicas: options.replicas ?? 1,
     maxAgeMs: options.maxAgeMs ?? 7 * 24 * 3600 * 1000,
@@ -85,6 +94,7 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
 
   return {
     kind: 'jetstream',
+    naming,
     async connection() {
       return (await client()).nc
     },
@@ -92,7 +102,7 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
       const { js, jsm } = await client()
       await stream(jsm, source)
       // Issued back to back on one connection, so the stream stores them in position order.
-      await Promise.all(records.map((record) => js.publish(record.type, record.envelope, { msgID: record.eventId, timeout: 5000 })))
+      await Promise.all(records.map((record) => js.publish(naming.subject(record.type), record.envelope, { msgID: record.eventId, timeout: 5000 })))
     },
     subscribe(subscribe: SubscribeOptions, handler: BatchHandler): Subscription {
       const subscription = followDurable({
@@ -105,6 +115,7 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
         },
         logger: options.logger,
         maxDeliver: options.maxDeliver ?? 20,
+        naming,
         ackWaitMs: options.ackWaitMs ?? 30_000,
       })
       subscriptions.add(subscription)

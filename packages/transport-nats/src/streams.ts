@@ -1,8 +1,9 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
-import { streamNameOf, subjectsOf } from './names.ts'
+import type { StreamNaming } from './names.ts'
 
 export interface StreamSettings {
+  naming: StreamNaming
   duplicateWindowMs: number
   replicas: number
   maxAgeMs: number
@@ -10,7 +11,7 @@ export interface StreamSettings {
 
 /** Creates the producer's stream if it does not exist yet; an existing one is left as configured. */
 export async function ensureStream(jsm: JetStreamManager, source: string, settings: StreamSettings): Promise<void> {
-  const name = streamNameOf(source)
+  const name = settings.naming.stream(source)
   try {
     await jsm.streams.info(name)
     return
@@ -20,7 +21,7 @@ export async function ensureStream(jsm: JetStreamManager, source: string, settin
   try {
     await jsm.streams.add({
       name,
-      subjects: [subjectsOf(source)],
+      subjects: [settings.naming.subjects(source)],
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,

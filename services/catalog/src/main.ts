@@ -23,6 +23,7 @@ await runService({
       publishes: catalogEvents,
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
       tokens,

@@ -5,7 +5,7 @@ import type { UpstreamName } from './routing/route-table.ts'
 const UpstreamUrl = (service: string) => Type.String({ pattern: '^https?://', description: `Base URL of the ${service} service` })
 
 // The gateway holds no data, so it takes the service fields that apply to it and no DATABASE_URL.
-const { HOST, SERVICE_SECRET, LOG_LEVEL, EVENT_TRANSPORT, NATS_URL } = serviceConfigFields
+const { HOST, SERVICE_SECRET, LOG_LEVEL, EVENT_TRANSPORT, NATS_URL, NATS_NAMESPACE } = serviceConfigFields
 
 export const GatewayConfig = Type.Object({
   HOST,
@@ -13,6 +13,7 @@ export const GatewayConfig = Type.Object({
   LOG_LEVEL,
   EVENT_TRANSPORT,
   NATS_URL,
+  NATS_NAMESPACE,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   USERS_URL: UpstreamUrl('users'),
   CATALOG_URL: UpstreamUrl('catalog'),

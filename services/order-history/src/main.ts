@@ -22,6 +22,7 @@ await runService({
       publishes: [],
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      natsNamespace: config.NATS_NAMESPACE,
       feeds: { orders: config.ORDERS_URL, payments: config.PAYMENTS_URL, users: config.USERS_URL, catalog: config.CATALOG_URL },
       tokens,
       logger,

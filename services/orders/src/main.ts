@@ -33,6 +33,7 @@ await runService({
       publishes: ordersEvents,
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { users: config.USERS_URL, catalog: config.CATALOG_URL },
       tokens,

@@ -24,6 +24,7 @@ await runService({
       publishes: paymentsEvents,
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
+      natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
       tokens,

@@ -1,0 +1,126 @@
+import { seededRandom, type SeededRandom } from './seeded-random.ts'
+
+export interface ScenarioSize {
+  customers: number
+  /** Orders placed in all (repeats of an Idempotency-Key not counted). */
+  orders: number
+  products: number
+  /** About how long customers keep ordering; the faults happen inside this window. */
+  loadMs: number
+}
+
+export interface ProductPlan {
+  name: string
+  priceCents: number
+  stock: number
+}
+
+export interface OrderPlan {
+  /** The Idempotency-Key: fixed by the plan, so a replay sends the same keys. */
+  key: string
+  lines: { product: number; quantity: number }[]
+  /** The same key and body again: at once in parallel, or once the customer is done. */
+  repeat: 'none' | 'concurrent' | 'later'
+  thinkMs: number
+  /** After placing this order, cancel this one or an earlier one of the customer's. */
+  cancel?: { order: number; afterMs: number }
+}
+
+export interface CustomerPlan {
+  orders: OrderPlan[]
+  /** Deactivates the account right after placing this order, then keeps trying (choreography). */
+  deactivateAfter?: number
+}
+
+export interface SimulatorKnobs {
+  latencyMs: number
+  jitterMs: number
+  declineRate: number
+  errorRate: number
+  hangRate: number
+}
+
+export type Fault =
+  | { kind: 'knobs'; knobs: SimulatorKnobs }
+  | { kind: 'stop-payments'; downMs: number }
+  | { kind: 'restart-catalog' }
+  | { kind: 'kill-orders'; downMs: number }
+  | { kind: 'kill-order-history'; downMs: number }
+
+export interface ScenarioPlan {
+  seed: number
+  size: ScenarioSize
+  products: ProductPlan[]
+  customers: CustomerPlan[]
+  /** Faults in the order they happen, each at an offset from the start of the load. */
+  faults: { atMs: number; fault: Fault }[]
+}
+
+export const healthyKnobs: SimulatorKnobs = { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 }
+
+/** Everything a run will do, decided up front from the seed alone. */
+export function planScenario(seed: number, size: ScenarioSize): ScenarioPlan {
+  const random = seededRandom(seed)
+  const products = planProducts(random.fork('products'), size)
+  const perCustomer = (index: number) => Math.floor(size.orders / size.customers) + (index < size.orders % size.customers ? 1 : 0)
+  const customers = Array.from({ length: size.customers }, (_, index) => planCustomer(random.fork(`customer-${index}`), index, perCustomer(index), size))
+  // At least one deactivation, about one customer in fifteen, among customers with orders left to try.
+  const candidates = random.fork('deactivations').shuffle(customers.map((_, index) => index).filter((index) => customers[index]!.orders.length >= 2))
+  const deactivations = candidates.slice(0, Math.max(1, Math.round(size.customers / 15)))
+  for (const index of deactivations) {
+    const customer = customers[index]!
+    customer.deactivateAfter = random.fork(`deactivate-${index}`).int(0, customer.orders.length - 2)
+  }
+  return { seed, size, products, customers, faults: planFaults(random.fork('faults'), size.loadMs) }
+}
+
+// Scarce on purpose: about half the units the customers will ask for, so orders compete for stock.
+function planProducts(random: SeededRandom, size: ScenarioSize): ProductPlan[] {
+  const meanUnits = size.orders * 2.25 * 0.5
+  return Array.from({ length: size.products }, (_, index) => ({
+    name: `Scarce item ${index + 1}`,
+    priceCents: random.int(5, 200) * 25,
+    stock: Math.max(2, Math.round((meanUnits / size.products) * (0.5 + random.next()))),
+  }))
+}
+
+function planCustomer(random: SeededRandom, index: number, count: number, size: ScenarioSize): CustomerPlan {
+  const meanThink = size.loadMs / Math.max(1, count)
+  const orders = Array.from({ length: count }, (_, n): OrderPlan => {
+    const productIndexes = random.shuffle(Array.from({ length: size.products }, (_, p) => p)).slice(0, random.int(1, Math.min(2, size.products)))
+    const roll = random.next()
+    return {
+      key: `key-c${index}-o${n}`,
+      lines: productIndexes.map((product) => ({ product, quantity: random.int(1, 2) })),
+      repeat: roll < 0.1 ? 'concurrent' : roll < 0.2 ? 'later' : 'none',
+      thinkMs: Math.round(meanThink * (0.3 + random.next() * 1.2)),
+      cancel: random.chance(0.25) ? { order: random.int(Math.max(0, n - 2), n), afterMs: random.pick([0, 50, 300, 1000, 2000]) } : undefined,
+    }
+  })
+  return { orders }
+}
+
+const randomKnobs = (random: SeededRandom): SimulatorKnobs => ({
+  latencyMs: random.int(5, 60),
+  jitterMs: random.int(0, 20),
+  declineRate: random.int(0, 30) / 100,
+  errorRate: random.int(0, 25) / 100,
+  hangRate: random.int(0, 5) / 100,
+})
+
+/**
+ * Every kind of process fault once (order-history's crash only for some seeds), and knobs that change
+ * a few times, at seeded offsets inside the load window; they run one after the other.
+ */
+function planFaults(random: SeededRandom, loadMs: number): { atMs: number; fault: Fault }[] {
+  const faults: Fault[] = [
+    { kind: 'stop-payments', downMs: random.int(1500, 4000) },
+    { kind: 'restart-catalog' },
+    { kind: 'kill-orders', downMs: random.int(300, 2000) },
+    { kind: 'knobs', knobs: randomKnobs(random) },
+    { kind: 'knobs', knobs: randomKnobs(random) },
+  ]
+  if (random.chance(0.5)) faults.push({ kind: 'kill-order-history', downMs: random.int(500, 3000) })
+  const timed = faults.map((fault) => ({ atMs: Math.round(loadMs * (0.05 + random.next() * 0.75)), fault }))
+  return [{ atMs: 0, fault: { kind: 'knobs', knobs: randomKnobs(random) } as Fault }, ...timed.sort((a, b) => a.atMs - b.atMs)]
+}
