@@ -53,6 +53,8 @@ export interface ConsumerOptions {
   inboxRetentionMs?: number
   logger?: ConsumerLogger
   metrics?: Registry
+  /** Called after each commit with the events it applied, e.g. to measure propagation precisely. */
+  onApplied?: (events: readonly DeliveredEvent[], committedAt: number) => void
 }
 
 export interface Consumer {
@@ -94,8 +96,22 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     await handlers.get(decoded.type)!.handle(tx, decoded)
   }
 
+  // Consecutive events of a type whose handler takes batches go in one call; order is kept throughout.
+  async function applyInOrder(tx: TransactionSql, events: readonly DeliveredEvent[]): Promise<void> {
+    const decoded = events.map((event) => decoder.decode(event))
+    for (let start = 0; start < decoded.length; ) {
+      const handler = handlers.get(decoded[start]!.type)!
+      let end = start + 1
+      if (handler.handleBatch !== undefined) while (end < decoded.length && decoded[end]!.type === decoded[start]!.type) end += 1
+      if (handler.handleBatch !== undefined) await handler.handleBatch(tx, decoded.slice(start, end))
+      else await handler.handle(tx, decoded[start]!)
+      start = end
+    }
+  }
+
   function observeApplied(events: readonly DeliveredEvent[]): void {
     const now = Date.now()
+    options.onApplied?.(events, now)
     for (const event of events) metrics?.propagation.observe(labels, Math.max(0, now - Date.parse(event.time)) / 1000)
     metrics?.events.inc({ ...labels, outcome: 'applied' }, events.length)
   }
@@ -108,11 +124,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         insert into seams_inbox (consumer, event_id) select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
         on conflict do nothing returning event_id as "eventId"`
       const fresh = new Set(rows.map((row) => row.eventId))
-      for (const event of events) {
-        if (!fresh.delete(event.id)) continue
-        await apply(tx, event)
-        applied.push(event)
-      }
+      for (const event of events) if (fresh.delete(event.id)) applied.push(event)
+      await applyInOrder(tx, applied)
       await saveCursor(tx, events.at(-1)!.position)
     })
     observeApplied(applied)

@@ -5,11 +5,23 @@ import type { TransactionSql } from 'postgres'
 export interface EventHandler<C extends EventContract = EventContract> {
   contract: C
   handle(tx: TransactionSql, event: DeliveredEvent<EventData<C>>): Promise<void>
+  /** Applies a run of consecutive events of this type at once, when the handler can (see {@link onBatch}). */
+  handleBatch?(tx: TransactionSql, events: DeliveredEvent<EventData<C>>[]): Promise<void>
 }
 
 /** Declares the handler for one contract (the version the handler is written for). */
 export function on<C extends EventContract>(contract: C, handle: (tx: TransactionSql, event: DeliveredEvent<EventData<C>>) => Promise<void>): EventHandler {
   return { contract, handle } as unknown as EventHandler
+}
+
+/**
+ * Declares a handler that applies consecutive events of one type in one go (one statement for many
+ * rows): the consumer hands it every run of that type in a batch, in feed order, and single events when
+ * it isolates a failing one.
+ */
+export function onBatch<C extends EventContract>(contract: C, handleBatch: (tx: TransactionSql, events: DeliveredEvent<EventData<C>>[]) => Promise<void>): EventHandler {
+  const handler: EventHandler<C> = { contract, handle: (tx, event) => handleBatch(tx, [event]), handleBatch }
+  return handler as unknown as EventHandler
 }
 
 /**

@@ -13,7 +13,7 @@ export interface OutboxOptions {
   /**
    * Shortest pause between two wake-up notifications sent to a relay in another process, so that a
    * burst of commits costs one NOTIFY, not one each.
-   * @default 2
+   * @default 10
    */
   notifyIntervalMs?: number
 }
@@ -42,7 +42,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const validators = new Map(options.contracts.map((contract) => [dataschemaOf(contract), { contract, validator: Compile(contract.schema) }]))
   let localRelay: (() => void) | undefined
   const stampedListeners = new Set<(headPosition: number) => void>()
-  const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 2)
+  const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 10)
 
   function check(envelope: EventEnvelope): void {
     const known = validators.get(envelope.dataschema)
@@ -62,6 +62,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const list = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
       if (list.length === 0) return
       list.forEach(check)
+      if (list.length === 1) {
+        const event = list[0]!
+        await tx`insert into seams_outbox (event_id, type, subject, envelope) values (${event.id}, ${event.type}, ${event.subject}, ${JSON.stringify(event)}::text::json)`
+        return
+      }
       // Envelopes travel as text[] and are cast per row: a json[] parameter would be encoded twice.
       await tx`
         insert into seams_outbox (event_id, type, subject, envelope)
