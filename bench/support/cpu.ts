@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const ticksPerSecond = 100 // USER_HZ on Linux
 
@@ -35,3 +35,20 @@ export async function measureCpu<T>(pids: Record<string, number>, work: () => Pr
     cpuSeconds: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, Math.round((processCpuSeconds(pid) - processesBefore[name]!) * 100) / 100])),
   }
 }
+
+/** Every running process whose command name is `command`, e.g. all PostgreSQL backends. */
+export function pidsOf(command: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === command
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+/** CPU seconds of a group of processes, summed; processes that ended in between are lost (short-lived backends). */
+export const groupCpuSeconds = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0)
