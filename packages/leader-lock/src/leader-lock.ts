@@ -74,6 +74,9 @@ export function runWhileLeader(options: LeaderLockOptions, work: LeaderWork): Le
     while (!stopping.signal.aborted) {
       let connection: ReservedSql | undefined
       try {
+        // A pooled query first: it reconnects a pool connection whose session died, which reserve()
+        // would otherwise hand out again, dead, every time.
+        await sql`select 1`
         connection = await sql.reserve()
         const [row] = await connection<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${key})) as locked`
         if (row?.locked === true) {

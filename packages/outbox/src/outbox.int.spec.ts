@@ -33,6 +33,8 @@ describe('outbox', () => {
     await database?.drop()
   })
 
+  const unstamped = async () => Number((await sql`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
+
   async function increment(counter: string, hold = 0): Promise<void> {
     await outbox.transaction(async (tx) => {
       const [row] = await tx<{ value: number }[]>`
@@ -91,7 +93,8 @@ describe('outbox', () => {
           received.push(event.data)
         }
         after = Math.max(after, page.next)
-        if (finished && page.count === 0 && page.head.position <= after) break
+        // Done once the writers are, the relay has stamped everything they committed, and the feed is read to its head.
+        if (finished && page.count === 0 && page.head.position <= after && (await unstamped()) === 0) break
       }
       await Promise.all(writes)
     } finally {

@@ -116,8 +116,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function relay(connection: ReservedSql, signal: AbortSignal): Promise<void> {
-    const [row] = await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`
-    let position = row!.last
+    const lastStamped = async () => (await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`)[0]!.last
+    let position = await lastStamped()
     const listener = await sql.listen(COMMITTED_CHANNEL, wakeUp)
     const detach = outbox.attachRelay(wakeUp)
     metrics?.leader.set(labels, 1)
@@ -140,6 +140,8 @@ export function createRelay(options: RelayOptions): Relay {
           metrics?.failures.inc(labels)
           options.logger?.warn({ err: error, failures }, 'relay batch failed; retrying')
           await waitForWork(Math.min(100 * 2 ** failures, 5000), signal)
+          // Another relay may have stamped meanwhile (this one lost its session without noticing yet).
+          position = await lastStamped().catch(() => position)
         }
       }
     } finally {

@@ -1,6 +1,7 @@
 import type { ActingUser } from '@seams/service-kit'
 import { JWKS_PATH } from '@shop/users-contracts'
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { LRUCache } from 'lru-cache'
 import { IdentityProviderUnavailable, InvalidAccessToken } from '../errors.ts'
 import { actingUserOf } from './bearer-token.ts'
 
@@ -56,10 +57,17 @@ export function createAccessTokenVerifier(keys: JWTVerifyGetKey, options: Access
       throw new InvalidAccessToken(undefined, { cause: error })
     }
   }
+  // An ES256 verification costs more CPU than forwarding the request: a token verified once is
+  // remembered until it expires (only valid tokens are remembered, so a forger gains nothing).
+  const verified = new LRUCache<string, { user: ActingUser; expiresAt: number }>({ max: 20_000 })
   return {
     async verify(token) {
-      const user = actingUserOf(await verifiedClaims(token))
+      const hit = verified.get(token)
+      if (hit !== undefined && hit.expiresAt > Date.now()) return hit.user
+      const claims = await verifiedClaims(token)
+      const user = actingUserOf(claims)
       if (user === undefined) throw new InvalidAccessToken()
+      verified.set(token, { user, expiresAt: (claims.exp ?? 0) * 1000 })
       return user
     },
   }
