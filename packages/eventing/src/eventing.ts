@@ -146,3 +146,11 @@ function createTransport(options: EventingOptions): Transport {
   if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', namespace: options.natsNamespace, name: options.service, logger: options.logger })
   return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
 }
+
+/**
+ * Readiness detail for the events machinery: relay leadership, and per consumer its lag and failed reads.
+ * Always ready: a producer that is down must not take its consumers out of rotation too.
+ */
+export function eventsReadiness(eventing: Pick<Eventing, 'status'>): () => Promise<{ ok: boolean; detail: unknown }> {
+  return async () => ({ ok: true, detail: eventing.status() })
+}

@@ -12,5 +12,6 @@ export const serviceConfigFields = {
   LOG_LEVEL: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' }),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  OPERATORS: Type.String({ default: 'operator', pattern: '^[a-z-]+(,[a-z-]+)*$', description: 'Comma-separated services allowed on the /ops routes (the seams command line mints tokens as operator)' }),
   NATS_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9_-]*$', description: 'Keeps this deployment\'s streams apart on a shared NATS server' }),
 }

@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '@seams/core'
-import type { Eventing } from '@seams/eventing'
+import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import { browseProductsRoutes } from './browse-products/browse-products.route.ts'
 import { manageProductsRoutes } from './manage-products/manage-products.route.ts'
@@ -7,6 +7,8 @@ import { releaseStockRoutes } from './release-stock/release-stock.route.ts'
 import { reserveStockRoutes } from './reserve-stock/reserve-stock.route.ts'
 
 export interface CatalogDeps {
+  /** Services allowed on the /ops routes. @default ['operator'] */
+  operators?: readonly string[]
   sql: Sql
   eventing: Eventing
   tokens: ServiceTokens
@@ -24,7 +26,7 @@ export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     tokens: deps.tokens,
-    readiness: { database: databaseCheck(deps.sql) },
+    readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Catalog', description: 'Products and their stock, owned by the catalog service.' },
   })
   const outbox = deps.eventing.outbox
@@ -33,5 +35,6 @@ export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
   reserveStockRoutes(app, { outbox, newId: deps.newId, now: deps.now, reservationCallers: deps.reservationCallers })
   releaseStockRoutes(app, { outbox, newId: deps.newId, now: deps.now, reservationCallers: deps.reservationCallers })
   deps.eventing.registerRoutes(app)
+  registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators ?? ['operator'] })
   return app
 }

@@ -36,6 +36,7 @@ await runService({
       log: (message) => logger.info(message),
     })
     const app = await buildApp({
+      operators: config.OPERATORS.split(',').map((name) => name.trim()),
       sql,
       eventing,
       tokens,

@@ -1,4 +1,4 @@
-import { registerOperationsRoutes, type Eventing } from '@seams/eventing'
+import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import { orderHistoryRoutes } from './order-history/order-history.route.ts'
 
@@ -21,7 +21,7 @@ export async function buildApp(deps: OrderHistoryDeps): Promise<ServiceApp> {
     readiness: {
       database: databaseCheck(deps.sql),
       // Informational: lagging consumers make answers older, not wrong, so they never fail readiness.
-      events: async () => ({ ok: true, detail: deps.eventing.status() }),
+      events: eventsReadiness(deps.eventing),
     },
     openapi: { title: 'Order history', description: 'Customers\' orders with names and payment status, kept from events (CQRS query side).' },
   })

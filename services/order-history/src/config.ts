@@ -9,5 +9,4 @@ export const OrderHistoryConfig = Type.Object({
   PAYMENTS_URL: Type.String({ pattern: '^https?://', description: 'Feed of payment events (the payment part of each entry)' }),
   USERS_URL: Type.String({ pattern: '^https?://', description: 'Feed of user events (customer names)' }),
   CATALOG_URL: Type.String({ pattern: '^https?://', description: 'Feed of product events (product names)' }),
-  OPERATORS: Type.String({ default: 'operator', description: 'Comma-separated services allowed on /ops routes' }),
 })

@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '@seams/core'
-import { registerOperationsRoutes, type Eventing } from '@seams/eventing'
+import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import { cancelOrderRoutes } from './cancel-order/cancel-order.route.ts'
@@ -31,7 +31,7 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     tokens: deps.tokens,
     readiness: {
       database: databaseCheck(deps.sql),
-      events: async () => ({ ok: true, detail: deps.eventing.status() }),
+      events: eventsReadiness(deps.eventing),
     },
     openapi: { title: 'Orders', description: 'Orders and their checkout, owned by the orders service.' },
   })

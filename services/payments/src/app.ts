@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '@seams/core'
-import type { Eventing } from '@seams/eventing'
+import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import { authorizePaymentRoutes } from './authorize-payment/authorize-payment.route.ts'
 import { captureVoidRefundRoutes } from './capture-void-refund/capture-void-refund.route.ts'
@@ -9,6 +9,8 @@ import { simulatorRoutes } from './payment-provider/simulator.route.ts'
 import { viewPaymentsRoutes } from './view-payments/view-payments.route.ts'
 
 export interface PaymentsDeps {
+  /** Services allowed on the /ops routes. @default ['operator'] */
+  operators?: readonly string[]
   sql: Sql
   eventing: Eventing
   tokens: ServiceTokens
@@ -30,7 +32,7 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     tokens: deps.tokens,
-    readiness: { database: databaseCheck(deps.sql) },
+    readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Payments', description: 'Payments, one per order, owned by the payments service.' },
   })
   const outbox = deps.eventing.outbox
@@ -40,5 +42,6 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
   viewPaymentsRoutes(app, { sql: deps.sql })
   if (deps.simulator !== undefined) simulatorRoutes(app, { simulator: deps.simulator, paymentCallers })
   deps.eventing.registerRoutes(app)
+  registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators ?? ['operator'] })
   return app
 }

@@ -46,6 +46,7 @@ await runService({
       },
     })
     const app = await buildApp({
+      operators: config.OPERATORS.split(',').map((name) => name.trim()),
       sql,
       eventing,
       tokens,

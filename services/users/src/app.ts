@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '@seams/core'
-import type { Eventing } from '@seams/eventing'
+import { type Eventing, eventsReadiness } from '@seams/eventing'
 import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
 import type { AccessTokens } from './access-tokens/access-tokens.ts'
 import { jwksRoutes } from './access-tokens/jwks.route.ts'
@@ -33,7 +33,7 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
     logger: deps.logger,
     metrics: deps.metrics,
     tokens: deps.tokens,
-    readiness: { database: databaseCheck(deps.sql) },
+    readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Users', description: 'User accounts and login, owned by the users service, the shop\'s identity provider.' },
   })
   const outbox = deps.eventing.outbox
