@@ -8,7 +8,7 @@ describe('consistency across services under concurrent load and faults (FR3)', (
   it('keeps stock, money, orders and the history view in agreement', async () => {
     const report = await runInvariantScenario({
       adminPgUrl: adminDatabaseUrl(),
-      size: { customers: 20, orders: 100, products: 4, loadMs: 16_000 },
+      size: { customers: 24, orders: 140, products: 4, loadMs: 20_000 },
       settleTimeoutMs: 45_000,
     })
     console.log(formatReport(report))

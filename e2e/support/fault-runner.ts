@@ -23,7 +23,7 @@ export async function scrapeCounter(baseUrl: string, name: string): Promise<numb
 
 const compensationFailures = (test: TestShop) => scrapeCounter(test.shop.urls.orders, 'saga_compensation_failures_total')
 
-/** Runs the plan's faults one after the other, each no earlier than its offset from `startedAt`. */
+/** Runs the plan's faults, each at its offset from `startedAt`; they may overlap. */
 export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: number): Promise<FaultLog> {
   const log: FaultLog = { applied: [], compensationFailuresSeen: 0 }
   // Payments forgets its knobs when it restarts; the runner remembers them to set them again.
@@ -32,8 +32,11 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
     log.applied.push(`${String(Date.now() - startedAt).padStart(6)} ms  ${text}`)
   }
 
+  let paymentsDown = false
+
   async function setKnobs(next: SimulatorKnobs): Promise<void> {
     knobs = next
+    if (paymentsDown) return // set when it is started again
     const result = await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: next })
     if (result.status !== 200) throw new Error(`PUT /simulator answered ${result.status}: ${JSON.stringify(result.body)}`)
   }
@@ -45,9 +48,11 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
         return note(`payments simulator ${JSON.stringify(fault.knobs)}`)
       case 'stop-payments':
         note(`payments stopped for ${fault.downMs} ms`)
+        paymentsDown = true
         await test.shop.stop('payments')
         await sleep(fault.downMs)
         await test.shop.start('payments')
+        paymentsDown = false
         await setKnobs(knobs)
         return note('payments started again')
       case 'restart-catalog':
@@ -71,10 +76,14 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
     }
   }
 
-  for (const { atMs, fault } of plan.faults) {
-    await sleep(Math.max(0, startedAt + atMs - Date.now()))
-    await apply(fault)
-  }
+  // Each fault starts at its offset, whether or not the one before is over: a catalog restart during
+  // a payments outage is what makes compensations fail and retry.
+  await Promise.all(
+    plan.faults.map(async ({ atMs, fault }) => {
+      await sleep(Math.max(0, startedAt + atMs - Date.now()))
+      await apply(fault)
+    }),
+  )
   return log
 }
 

@@ -27,6 +27,12 @@ export interface ScenarioOptions {
    * @default 60000
    */
   settleTimeoutMs?: number
+  /**
+   * Keeps the databases of a run that violated an invariant (processes are stopped) and logs their URLs,
+   * so that what happened can be read afterwards; drop them by hand.
+   * @default false
+   */
+  keepFailedDatabases?: boolean
   /** Progress lines (the seed first). @default console.log */
   log?: (line: string) => void
 }
@@ -34,6 +40,11 @@ export interface ScenarioOptions {
 // The gateway adds nothing to these invariants and costs a process on two cores: orders is called the
 // way the gateway calls it, with a service token acting for the customer.
 const services: readonly ServiceName[] = ['users', 'catalog', 'payments', 'orders', 'order-history']
+
+// Each relay and consumer holds a pooled connection for its leader lock (orders: four), and the load
+// needs room beyond them: pools sized per service rather than the test shop's small default.
+const poolSizes = { users: 4, catalog: 6, payments: 6, orders: 10, 'order-history': 8 }
+const overrides = Object.fromEntries(Object.entries(poolSizes).map(([service, size]) => [service, { DATABASE_POOL_SIZE: String(size) }]))
 
 /**
  * FR3's proof: a seeded run of the whole shop (real processes, one database each) where many customers
@@ -49,8 +60,9 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   const transport = options.transport ?? 'http-feed'
   log(`invariant scenario: seed ${seed} (replay with SEAMS_INVARIANT_SEED=${seed}), transport ${transport}`)
   const plan = planScenario(seed, options.size)
-  const test = await startTestShop(options.adminPgUrl, { services, transport, natsUrl: options.natsUrl })
+  const test = await startTestShop(options.adminPgUrl, { services, transport, natsUrl: options.natsUrl, overrides })
   const dbs = openShopDatabases(test.shop)
+  let keep = false
   try {
     const fixture = await setUpShop(test, dbs, plan)
     log(`set up ${fixture.productIds.length} products (stock ${plan.products.map((product) => product.stock).join(', ')}) and ${fixture.customers.length} customers; load starts`)
@@ -70,11 +82,13 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       ...checkInvariants(state, { initialStock: fixture.initialStock, load: load.record, keysSent }),
     ]
     const summary = await summarize(dbs)
+    keep = options.keepFailedDatabases === true && violations.length > 0
     return {
       seed,
       transport,
       size: plan.size,
       ordersByStatus: summary.ordersByStatus,
+      reasons: summary.reasons,
       sagas: summary.sagas,
       compensationRetries: { metrics: faults.compensationFailuresSeen, recorded: summary.recordedCompensationFailures },
       load: { ...load.record.counts, deactivatedCustomers: load.record.deactivated.length },
@@ -87,6 +101,10 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
     throw new Error(`invariant scenario with seed ${seed} failed to run (replay with SEAMS_INVARIANT_SEED=${seed}): ${(error as Error).message}`, { cause: error })
   } finally {
     await dbs.close()
-    await test.close()
+    if (!keep) await test.close()
+    else {
+      await test.shop.stop()
+      log(`kept the databases: ${Object.entries(test.shop.databaseUrls).map(([owner, url]) => `${owner} ${url}`).join(', ')}`)
+    }
   }
 }

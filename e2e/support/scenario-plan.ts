@@ -28,8 +28,11 @@ export interface OrderPlan {
 
 export interface CustomerPlan {
   orders: OrderPlan[]
-  /** Deactivates the account right after placing this order, then keeps trying (choreography). */
-  deactivateAfter?: number
+  /**
+   * After placing this order the account is deactivated while the customer's remaining orders go out
+   * `gapMs` apart: some reach orders before it learns of the deactivation, some while, some after.
+   */
+  deactivation?: { after: number; gapMs: number }
 }
 
 export interface SimulatorKnobs {
@@ -64,12 +67,12 @@ export function planScenario(seed: number, size: ScenarioSize): ScenarioPlan {
   const products = planProducts(random.fork('products'), size)
   const perCustomer = (index: number) => Math.floor(size.orders / size.customers) + (index < size.orders % size.customers ? 1 : 0)
   const customers = Array.from({ length: size.customers }, (_, index) => planCustomer(random.fork(`customer-${index}`), index, perCustomer(index), size))
-  // At least one deactivation, about one customer in fifteen, among customers with orders left to try.
+  // At least one deactivation, about one customer in ten, among customers with orders left to try.
   const candidates = random.fork('deactivations').shuffle(customers.map((_, index) => index).filter((index) => customers[index]!.orders.length >= 2))
-  const deactivations = candidates.slice(0, Math.max(1, Math.round(size.customers / 15)))
-  for (const index of deactivations) {
+  for (const index of candidates.slice(0, Math.max(1, Math.round(size.customers / 10)))) {
     const customer = customers[index]!
-    customer.deactivateAfter = random.fork(`deactivate-${index}`).int(0, customer.orders.length - 2)
+    const draw = random.fork(`deactivate-${index}`)
+    customer.deactivation = { after: draw.int(0, Math.max(0, customer.orders.length - 3)), gapMs: draw.int(5, 40) }
   }
   return { seed, size, products, customers, faults: planFaults(random.fork('faults'), size.loadMs) }
 }
@@ -93,7 +96,7 @@ function planCustomer(random: SeededRandom, index: number, count: number, size: 
       key: `key-c${index}-o${n}`,
       lines: productIndexes.map((product) => ({ product, quantity: random.int(1, 2) })),
       repeat: roll < 0.1 ? 'concurrent' : roll < 0.2 ? 'later' : 'none',
-      thinkMs: Math.round(meanThink * (0.3 + random.next() * 1.2)),
+      thinkMs: Math.round(meanThink * (0.2 + random.next() * 0.8)),
       cancel: random.chance(0.25) ? { order: random.int(Math.max(0, n - 2), n), afterMs: random.pick([0, 50, 300, 1000, 2000]) } : undefined,
     }
   })
@@ -110,7 +113,7 @@ const randomKnobs = (random: SeededRandom): SimulatorKnobs => ({
 
 /**
  * Every kind of process fault once (order-history's crash only for some seeds), and knobs that change
- * a few times, at seeded offsets inside the load window; they run one after the other.
+ * a few times, at seeded offsets inside the load window; they may overlap.
  */
 function planFaults(random: SeededRandom, loadMs: number): { atMs: number; fault: Fault }[] {
   const faults: Fault[] = [

@@ -8,6 +8,8 @@ export interface ScenarioReport {
   transport: string
   size: ScenarioPlan['size']
   ordersByStatus: Record<string, number>
+  /** Why orders ended REJECTED or CANCELLED, by the reason's first words. */
+  reasons: Record<string, number>
   /** Finished sagas by type and outcome, e.g. `checkout compensated`. */
   sagas: Record<string, number>
   /** Failed compensation attempts (later retried): as orders' metrics counted them, and as its saga log recorded them. */
@@ -20,12 +22,15 @@ export interface ScenarioReport {
 }
 
 /** Counts read from orders' database once the run is over. */
-export async function summarize(dbs: ShopDatabases): Promise<Pick<ScenarioReport, 'ordersByStatus' | 'sagas'> & { recordedCompensationFailures: number }> {
+export async function summarize(dbs: ShopDatabases): Promise<Pick<ScenarioReport, 'ordersByStatus' | 'reasons' | 'sagas'> & { recordedCompensationFailures: number }> {
   const statuses = await dbs.db.orders<{ status: string; n: number }[]>`select status, count(*)::int as n from orders group by 1 order by 1`
+  const reasons = await dbs.db.orders<{ reason: string; n: number }[]>`
+    select status || ' ' || split_part(reason, ':', 1) as reason, count(*)::int as n from orders where reason is not null group by 1 order by 2 desc`
   const sagas = await dbs.db.orders<{ what: string; n: number }[]>`select type || ' ' || status as what, count(*)::int as n from seams_sagas group by 1 order by 1`
   const [failed] = await dbs.db.orders<{ n: number }[]>`select count(*)::int as n from seams_saga_steps where direction = 'compensate' and outcome = 'failed'`
   return {
     ordersByStatus: Object.fromEntries(statuses.map((row) => [row.status, row.n])),
+    reasons: Object.fromEntries(reasons.map((row) => [row.reason, row.n])),
     sagas: Object.fromEntries(sagas.map((row) => [row.what, row.n])),
     recordedCompensationFailures: failed!.n,
   }
@@ -43,6 +48,7 @@ export function formatReport(report: ScenarioReport): string {
     `  faults:`,
     ...report.faults.map((line) => `    ${line}`),
     `  orders by final status: ${table(report.ordersByStatus)}`,
+    `  reasons: ${table(report.reasons)}`,
     `  sagas: ${table(report.sagas)}`,
     `  compensation retries: ${report.compensationRetries.metrics} in orders' saga_compensation_failures_total, ${report.compensationRetries.recorded} in its saga log`,
     `  settle: ${report.settle.settled ? `quiet after ${report.settle.ms} ms` : `NOT settled after ${report.settle.ms} ms: ${report.settle.state}`}`,

@@ -81,21 +81,31 @@ async function runCustomer(test: TestShop, record: LoadRecord, script: CustomerP
     else if (result.status !== 202) record.unexpected.push(`POST /orders/${orderId}/cancel answered ${result.status}: ${JSON.stringify(result.body)}`)
   }
 
-  for (const [n, order] of script.orders.entries()) {
-    await sleep(order.thinkMs)
+  async function deactivate(): Promise<void> {
+    record.deactivated.push(customer.id) // from now on a 403 is a right answer
+    const result = await persistently(test, 'users', 'POST', `/users/${customer.id}/deactivate`, { user })
+    if (result?.status !== 200) record.unexpected.push(`deactivating ${customer.email} answered ${result?.status ?? 'nothing'}`)
+  }
+
+  async function step(n: number, order: OrderPlan): Promise<void> {
     const answers = order.repeat === 'concurrent' ? await Promise.all([place(order), place(order)]) : [await place(order)]
     placed[n] = answers.find((answer) => answer !== undefined)
     if (order.repeat === 'later') later.push(order)
-    if (script.deactivateAfter === n) {
-      record.deactivated.push(customer.id)
-      const result = await persistently(test, 'users', 'POST', `/users/${customer.id}/deactivate`, { user })
-      if (result?.status !== 200) record.unexpected.push(`deactivating ${customer.email} answered ${result?.status ?? 'nothing'}`)
-    }
-    if (order.cancel !== undefined) {
-      await sleep(order.cancel.afterMs)
-      const target = placed[order.cancel.order]
-      if (target !== undefined) await cancel(target)
-    }
+    if (order.cancel === undefined) return
+    await sleep(order.cancel.afterMs)
+    const target = placed[order.cancel.order]
+    if (target !== undefined) await cancel(target)
+  }
+
+  for (const [n, order] of script.orders.entries()) {
+    await sleep(order.thinkMs)
+    await step(n, order)
+    const deactivation = script.deactivation
+    if (deactivation?.after !== n) continue
+    // The account closes while the rest of the customer's orders race it, a few milliseconds apart.
+    const rest = script.orders.slice(n + 1)
+    await Promise.all([deactivate(), ...rest.map((next, i) => sleep(i * deactivation.gapMs).then(() => step(n + 1 + i, next)))])
+    break
   }
   // A client that lost its answers retries long after: the key must still name the same order.
   for (const order of later) await place(order)

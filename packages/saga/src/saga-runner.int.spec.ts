@@ -159,6 +159,27 @@ describe('saga runner', () => {
     await saga.stop()
   })
 
+  // Found by the invariant scenario: orders was killed during a reservation, and catalog was restarting
+  // when the saga resumed, so every retry was refused at the door; the reservation was never released.
+  it('undoes a step interrupted by a crash even when no later attempt reaches its target', async () => {
+    const dying = runner({
+      faultHook: (point) => {
+        if (point.step === 'hotel') throw new Error('process killed after the hotel step')
+      },
+    })
+    dying.start()
+    const tripId = await book(dying, 'crash-then-closed')
+    await sleep(300)
+    await dying.stop()
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel'])
+    script.set(`${tripId}:hotel`, ['refused-connection', 'refused-connection', 'refused-connection'])
+    const survivor = runner()
+    survivor.start()
+    expect((await outcome(tripId)).failure).toContain('hotel did not answer')
+    expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'undo-hotel', 'undo-flight'])
+    await survivor.stop()
+  })
+
   it('resumes a saga after the runner working on it died, finishing it exactly once', async () => {
     const dying = runner({
       faultHook: (point) => {

@@ -125,29 +125,34 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     const abort = await definition.checkAbort?.(sql, row.data)
     if (abort !== undefined) return compensateFrom(row, undoFrom, abort)
     const step = definition.steps[row.step]!
+    // Saved before the call: if this process dies before the outcome is saved, whoever resumes the saga
+    // must count the step as possibly done, even if none of its own attempts then reaches the target.
+    const attempt = row.inDoubt ? row : await saveProgress(sql, row, { inDoubt: true, dueInMs: leaseMs })
+    if (attempt === undefined) return undefined // another runner took the saga over
     const started = performance.now()
     let outcome
     try {
-      outcome = await step.run(row.data, contextOf(row, step.name))
+      outcome = await step.run(attempt.data, contextOf(attempt, step.name))
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
       await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) })
+      // This attempt is known to have failed: the step stays in doubt only if it or an earlier one may have reached the target.
       const inDoubt = row.inDoubt || options.isUndelivered?.(error) !== true
       if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
-        return compensateFrom(row, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`)
+        return compensateFrom(attempt, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`)
       }
-      await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000) })
+      await saveProgress(sql, attempt, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000) })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
       await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'refused', detail: outcome.refused })
-      return compensateFrom(row, row.step - 1, outcome.refused)
+      return compensateFrom(attempt, row.step - 1, outcome.refused)
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
     await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'done' })
-    return saveProgress(sql, row, { data: outcome.done, step: row.step + 1, attempts: 0, inDoubt: false, dueInMs: leaseMs })
+    return saveProgress(sql, attempt, { data: outcome.done, step: row.step + 1, attempts: 0, inDoubt: false, dueInMs: leaseMs })
   }
 
   async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {

@@ -5,6 +5,7 @@ import type { Outbox } from '@seams/outbox'
 import { UserDeactivatedV1 } from '@shop/users-contracts'
 import { orderCancelled } from '../orders/order-events.ts'
 import { changeOrder } from '../orders/order-store.ts'
+import { markCustomerDeactivated } from '../replicas/customer-replica.ts'
 
 /**
  * Choreography, for contrast with the checkout saga: when the users service announces a deactivation,
@@ -19,6 +20,9 @@ export function customerDeactivation(deps: EnvelopeFactoryDeps & { outbox: Outbo
     source: 'users',
     handlers: [
       on(UserDeactivatedV1, async (tx, event) => {
+        // First, under the replica row's lock, so that an order being placed right now is either seen
+        // below or refused (see isCustomerDeactivated); the replica's own consumer may run much later.
+        await markCustomerDeactivated(tx, event.data.userId)
         const open = await tx<{ id: string }[]>`
           select id from orders where customer_id = ${event.data.userId}
             and (status = 'PENDING' or (status = 'CONFIRMED' and cancel_requested_at is null))

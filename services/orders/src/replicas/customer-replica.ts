@@ -1,6 +1,6 @@
 import { on } from '@seams/inbox'
 import { defineProjection } from '@seams/projector'
-import type { Sql, TransactionSql } from '@seams/service-kit'
+import type { TransactionSql } from '@seams/service-kit'
 import { UserDeactivatedV1, UserProfileChangedV1, UserRegisteredV1 } from '@shop/users-contracts'
 
 /**
@@ -21,10 +21,12 @@ export const customerReplica = defineProjection({
       handlers: (table) => [
         on(UserRegisteredV1, async (tx, event) => {
           const { userId, email, name, role } = event.data
+          // A closed placeholder (see markCustomerDeactivated) is filled in and stays closed.
           await tx`
             insert into ${tx(table)} (id, email, name, role, active, version)
             values (${userId}, ${email}, ${name}, ${role}, true, ${event.aggregateversion})
-            on conflict (id) do nothing`
+            on conflict (id) do update set email = excluded.email, name = excluded.name, role = excluded.role, version = excluded.version
+            where ${tx(table)}.version < excluded.version`
         }),
         // Only a newer version replaces what the replica holds, so a late redelivery cannot roll it back.
         on(UserProfileChangedV1, async (tx, event) => {
@@ -40,7 +42,28 @@ export const customerReplica = defineProjection({
   ],
 })
 
-export async function isCustomerDeactivated(sql: Sql | TransactionSql, customerId: string): Promise<boolean> {
-  const [row] = await sql<{ active: boolean }[]>`select active from customer_replica where id = ${customerId}`
+/**
+ * Whether the account is closed, read when placing an order under a shared lock on the customer: the
+ * choreographed cancellation closes the account under the same lock taken exclusively (see
+ * markCustomerDeactivated), so an order either commits first and is cancelled, or waits and is refused.
+ * An advisory lock rather than a row lock: no write per order, and it holds even before the replica has
+ * a row for the customer.
+ */
+export async function isCustomerDeactivated(tx: TransactionSql, customerId: string): Promise<boolean> {
+  const [row] = await tx<{ active: boolean | null }[]>`
+    select (select active from customer_replica where id = ${customerId}) as active
+    from (select pg_advisory_xact_lock_shared(hashtextextended(${customerId}, 0))) as locked`
   return row?.active === false
+}
+
+/**
+ * Closes the account in the replica ahead of the replica's own consumer, in the transaction that cancels
+ * the customer's open orders, so no new order gets in from its commit on. A customer the replica has not
+ * heard of yet gets a closed placeholder that UserRegistered later fills in.
+ */
+export async function markCustomerDeactivated(tx: TransactionSql, customerId: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${customerId}, 0))`
+  await tx`
+    insert into customer_replica (id, email, name, role, active, version) values (${customerId}, '', '', 'customer', false, 0)
+    on conflict (id) do update set active = false`
 }
