@@ -52,10 +52,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const prefix = `t${randomBytes(3).toString('hex')}_`
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>
   // Small pools: a machine's PostgreSQL (100 connections by default) may carry several shops at once.
-  // But each relay and consumer keeps a pooled connection for its leader lock: orders and order-history
-  // hold four, and with a pool of four nothing else (not even readiness) ever got a connection.
-  const poolSize = (service: string) => (service === 'orders' || service === 'order-history' ? '8' : '4')
-  const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: poolSize(service), ...options.overrides?.[service] }]))
+  // (Leader locks hold connections of a pool of their own, so a small request pool cannot starve.)
+  const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: '4', ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
   const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options, overrides: { ...options.overrides, ...pools } })
   const callers = new Map<string, ReturnType<typeof createServiceTokens>>()

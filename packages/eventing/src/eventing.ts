@@ -6,6 +6,7 @@ import { ensureProjectionTable, liveConsumerName, rebuildProjection, type Projec
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'
+import { createDatabase } from '@seams/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
 import type { Registry } from 'prom-client'
@@ -17,6 +18,11 @@ export interface EventingLogger extends RelayLogger {}
 export interface EventingOptions {
   /** The service's own database. */
   sql: Sql
+  /**
+   * The same database's URL: leader locks (relay, consumers) then hold connections of a pool of their own,
+   * never starving the pool that serves requests. Without it they share `sql`.
+   */
+  databaseUrl?: string
   service: string
   /** Event contracts this service publishes; empty for a pure consumer. */
   publishes: readonly EventContract[]
@@ -84,9 +90,11 @@ export interface Eventing {
 /** Everything a service needs to share its data by events, from one options object. */
 export function createEventing(options: EventingOptions): Eventing {
   const publishing = options.publishes.length > 0
+  // One connection per relay and consumer holding leadership, plus room for rebuilds; opened as needed.
+  const leadershipSql = options.databaseUrl === undefined ? undefined : createDatabase(options.databaseUrl, { applicationName: `${options.service}-leadership`, max: 32 })
   const outbox = createOutbox({ sql: options.sql, source: options.service, contracts: options.publishes })
   const transport = createTransport(options)
-  const relay: Relay | undefined = publishing ? createRelay({ outbox, transport, logger: options.logger, metrics: options.metrics, ...options.relay }) : undefined
+  const relay: Relay | undefined = publishing ? createRelay({ outbox, transport, leadershipSql, logger: options.logger, metrics: options.metrics, ...options.relay }) : undefined
   const consumers: Consumer[] = []
   const projections = new Map<string, Projection>()
   let feed: FeedReader | undefined
@@ -94,7 +102,7 @@ export function createEventing(options: EventingOptions): Eventing {
   function consume(declaration: ConsumerDeclaration): Consumer {
     const undeclared = declaration.handlers.map((handler) => handler.contract.type).filter((type) => options.consumes !== undefined && !options.consumes.includes(type))
     if (undeclared.length > 0) throw new TypeError(`${options.service} consumes ${undeclared.join(', ')} without declaring it in package.json seams.consumes`)
-    const consumer = createConsumer({ sql: options.sql, transport, logger: options.logger, metrics: options.metrics, ...declaration })
+    const consumer = createConsumer({ sql: options.sql, leadershipSql, transport, logger: options.logger, metrics: options.metrics, ...declaration })
     consumers.push(consumer)
     return consumer
   }
@@ -116,7 +124,7 @@ export function createEventing(options: EventingOptions): Eventing {
     async rebuild(name, onProgress) {
       const projection = projections.get(name)
       if (projection === undefined) throw new NotFound(`${options.service} has no read model ${name}`)
-      return rebuildProjection({ sql: options.sql, service: options.service, projection, transport, logger: options.logger, onProgress })
+      return rebuildProjection({ sql: options.sql, leadershipSql, service: options.service, projection, transport, logger: options.logger, onProgress })
     },
     registerRoutes(app) {
       if (!publishing) return
@@ -138,6 +146,7 @@ export function createEventing(options: EventingOptions): Eventing {
       await transport.close()
       await relay?.stop()
       await feed?.close()
+      await leadershipSql?.end({ timeout: 2 })
     },
   }
 }

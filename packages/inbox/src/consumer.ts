@@ -17,6 +17,12 @@ export interface ConsumerLogger {
 export interface ConsumerOptions {
   /** The consumer's own database: inbox, cursor, dead letters and the effects share its transactions. */
   sql: Sql
+  /**
+   * Pool the leader lock takes its connection from, so that holding leadership never takes a connection
+   * from the pool the consumer (and the service's requests) work with.
+   * @default sql
+   */
+  leadershipSql?: Sql
   /** Durable name, unique in the service, e.g. `order-history.orders`. */
   name: string
   /** The producing service. */
@@ -232,7 +238,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     name,
     source,
     start() {
-      lock ??= runWhileLeader({ sql, key: `seams.consumer.${name}`, logger: options.logger }, consume)
+      lock ??= runWhileLeader({ sql: options.leadershipSql ?? sql, key: `seams.consumer.${name}`, logger: options.logger }, consume)
     },
     async stop() {
       await lock?.stop()

@@ -1,6 +1,6 @@
 import type { StampedRecord, Transport } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
-import type { ReservedSql } from 'postgres'
+import type { ReservedSql, Sql } from 'postgres'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
 
@@ -12,6 +12,12 @@ export interface RelayLogger {
 
 export interface RelayOptions {
   outbox: Outbox
+  /**
+   * Pool the leader lock (and the stamping, on the lock's own session) takes its connection from, so that
+   * holding leadership never takes a connection from the pool serving requests.
+   * @default the outbox's pool
+   */
+  leadershipSql?: Sql
   transport: Pick<Transport, 'publish'>
   logger?: RelayLogger
   metrics?: Registry
@@ -167,7 +173,7 @@ export function createRelay(options: RelayOptions): Relay {
 
   return {
     start() {
-      lock ??= runWhileLeader({ sql, key: `seams.outbox.relay.${outbox.source}`, intervalMs: options.standbyRetryMs, logger: options.logger }, relay)
+      lock ??= runWhileLeader({ sql: options.leadershipSql ?? sql, key: `seams.outbox.relay.${outbox.source}`, intervalMs: options.standbyRetryMs, logger: options.logger }, relay)
     },
     async stop() {
       await lock?.stop()

@@ -6,6 +6,8 @@ import { liveConsumerName, rebuildConsumerName, shadowTableOf, type Projection }
 
 export interface RebuildOptions {
   sql: Sql
+  /** Where the replay consumers' leader locks take their connections (see ConsumerOptions). */
+  leadershipSql?: Sql
   service: string
   projection: Projection
   transport: Transport
@@ -42,7 +44,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
   await projection.createTable(sql, shadow)
   const replays: Consumer[] = pairs.map((pair) =>
-    createConsumer({ sql, name: pair.rebuild, source: pair.source.source, transport: options.transport, handlers: pair.source.handlers(shadow), logger: options.logger, maxBatch: 500 }),
+    createConsumer({ sql, leadershipSql: options.leadershipSql, name: pair.rebuild, source: pair.source.source, transport: options.transport, handlers: pair.source.handlers(shadow), logger: options.logger, maxBatch: 500 }),
   )
   replays.forEach((consumer) => consumer.start())
   try {

@@ -19,6 +19,7 @@ await runService({
     const tokens = createServiceTokens({ service: 'catalog', secret: config.SERVICE_SECRET })
     const eventing = createEventing({
       sql,
+      databaseUrl: config.DATABASE_URL,
       service: 'catalog',
       publishes: catalogEvents,
       transport: config.EVENT_TRANSPORT,

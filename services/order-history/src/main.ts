@@ -18,6 +18,7 @@ await runService({
     // A pure consumer: it publishes nothing and reads the four producers' feeds.
     const eventing = createEventing({
       sql,
+      databaseUrl: config.DATABASE_URL,
       service: 'order-history',
       publishes: [],
       transport: config.EVENT_TRANSPORT,

@@ -29,6 +29,7 @@ await runService({
     const paymentsHttp = createHttpClient({ name: 'payments', baseUrl: config.PAYMENTS_URL, tokens, metrics })
     const eventing = createEventing({
       sql,
+      databaseUrl: config.DATABASE_URL,
       service: 'orders',
       publishes: ordersEvents,
       transport: config.EVENT_TRANSPORT,

@@ -20,6 +20,7 @@ await runService({
     const tokens = createServiceTokens({ service: 'payments', secret: config.SERVICE_SECRET })
     const eventing = createEventing({
       sql,
+      databaseUrl: config.DATABASE_URL,
       service: 'payments',
       publishes: paymentsEvents,
       transport: config.EVENT_TRANSPORT,
