@@ -18,7 +18,7 @@ import {
 } from 'cockatiel'
 import { Agent, request as undiciRequest } from 'undici'
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import { formatTraceparent, startSpan, type TraceContext } from '@seams/core'
+import { formatTraceparent, startSpan, type SeamsError, type TraceContext } from '@seams/core'
 import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
 
 /** The user a call acts for; carried in the service token. */
@@ -82,6 +82,15 @@ export interface HttpClientOptions {
    * @default 32
    */
   connections?: number
+  /**
+   * The answer to give when `call` cannot reach the dependency (UpstreamUnavailable: unreachable, timed
+   * out, 5xx, open circuit, full bulkhead), e.g. a cached or neutral value; `undefined` lets the error
+   * through. Receives the error (its `details` say the outcome and whether the call was delivered) and
+   * the call. Not consulted for UpstreamRejected (a 4xx is a contract problem, not an outage), nor by
+   * `forward`, which passes the dependency's own answers on. Counted in `http_client_fallbacks_total`.
+   * @default undefined (every failure is thrown)
+   */
+  fallback?: (error: SeamsError, call: CallOptions) => Promise<HttpResponse | undefined> | HttpResponse | undefined
   metrics?: Registry
 }
 
@@ -143,6 +152,7 @@ export interface HttpClient {
    * Resolves for 2xx, and for 4xx statuses listed in `accept`; otherwise throws UpstreamRejected (4xx)
    * or UpstreamUnavailable (network, timeout, 5xx, open circuit, full bulkhead), whose `details.delivered`
    * is false when no attempt can have reached the dependency (refused connections, open circuit).
+   * With a `fallback` option, an UpstreamUnavailable is first offered to it.
    */
   call<T>(options: CallOptions, accept?: readonly number[]): Promise<HttpResponse<T>>
   /** The breaker's state, for readiness detail. */
@@ -280,12 +290,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const idempotent = idempotentMethods.has(call.method) || call.idempotencyKey !== undefined
       const policy = policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000)
       const tracked = deliveryTracked((signal) => attempt<T>(call, accept, signal))
-      return measured(
+      const result = measured(
         () => policy.execute(({ signal }) => tracked.attempt(signal), call.signal) as Promise<HttpResponse<T>>,
         (error, outcome) => {
           throw error instanceof UpstreamRejected ? error : unavailable(error, outcome, tracked.delivered())
         },
       )
+      const { fallback } = options
+      if (fallback === undefined) return result
+      // Outside the policies, rather than cockatiel's fallback(), whose factory sees neither the error nor
+      // the call; the call is still measured by the outcome that made it fall back.
+      return result.catch(async (error: unknown) => {
+        if (!(error instanceof UpstreamUnavailable)) throw error
+        const answer = await fallback(error, call)
+        if (answer === undefined) throw error
+        metrics?.fallbacks.inc(labels)
+        return answer as HttpResponse<T>
+      })
     },
     forward(request) {
       const idempotent = idempotentMethods.has(request.method) || request.headers['idempotency-key'] !== undefined
@@ -333,6 +354,7 @@ function parseJson(text: string): unknown {
 interface ClientMetrics {
   calls: Counter<'dependency' | 'outcome'>
   retries: Counter<'dependency'>
+  fallbacks: Counter<'dependency'>
   circuit: Gauge<'dependency'>
   duration: Histogram<'dependency' | 'outcome'>
 }
@@ -346,6 +368,7 @@ function clientMetrics(registry: Registry): ClientMetrics {
     metrics = {
       calls: new Counter({ name: 'http_client_calls_total', help: 'Calls to dependencies by outcome', labelNames: ['dependency', 'outcome'], registers: [registry] }),
       retries: new Counter({ name: 'http_client_retries_total', help: 'Retried attempts per dependency', labelNames: ['dependency'], registers: [registry] }),
+      fallbacks: new Counter({ name: 'http_client_fallbacks_total', help: 'Failed calls answered by the fallback instead', labelNames: ['dependency'], registers: [registry] }),
       circuit: new Gauge({ name: 'http_client_circuit_state', help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated', labelNames: ['dependency'], registers: [registry] }),
       duration: new Histogram({
         name: 'http_client_call_duration_seconds',

@@ -21,15 +21,26 @@ function answer(reply: FastifyReply, cached: Cached): FastifyReply {
 export function productCacheRoutes(app: ServiceApp, deps: { products: ProductCache; catalog: Upstream; routes: readonly ForwardRoute[]; timeoutMs: number }): void {
   const load = (request: FastifyRequest, path: string) => () => forwardTo(deps.catalog, request, path, deps.timeoutMs)
 
+  // The raw target is judged as forwarding judges it, before the params are: Fastify's router matched the
+  // decoded path, so `/api/%70roducts` and `/api/products/..%2Freservations` land here as well.
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
+    const resolution = resolveRoute(deps.routes, request.url)
+    if (resolution.kind === 'unsafe_path') throw new PathNotCanonical()
+    if (resolution.kind === 'no_route') {
+      reply.callNotFound()
+      return reply
+    }
+  }
+
   // One product, as the catalog last described it (header x-cache: hit or miss).
   app.get<{ Params: Static<typeof ProductParams> }>(
     '/api/products/:id',
-    { schema: { summary: 'Get a product (cached at the gateway)', tags: ['catalog'], params: ProductParams } },
+    { onRequest, schema: { summary: 'Get a product (cached at the gateway)', tags: ['catalog'], params: ProductParams } },
     async (request, reply) => answer(reply, await deps.products.product(request.params.id, load(request, `/products/${request.params.id}`))),
   )
 
   // A page of products; the query string is passed on as it came and is part of the cache key.
-  app.get('/api/products', { schema: { summary: 'List products (cached at the gateway)', tags: ['catalog'] } }, async (request, reply) => {
+  app.get('/api/products', { onRequest, schema: { summary: 'List products (cached at the gateway)', tags: ['catalog'] } }, async (request, reply) => {
     const resolution = resolveRoute(deps.routes, request.url)
     if (resolution.kind !== 'forward') throw new PathNotCanonical()
     return answer(reply, await deps.products.page(resolution.path, load(request, resolution.path)))

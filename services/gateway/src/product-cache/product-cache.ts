@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { cacheMetrics, type Cache } from '@seams/cache'
 import type { DeliveredEvent } from '@seams/core'
 import type { RawResponse } from '@seams/http-client'
@@ -36,7 +37,11 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   const { cache } = options
   const metrics = cacheMetrics(options.metrics, 'products')
   const announced = new LRUCache<string, number>({ max: 50_000, ttl: options.ttlMs })
-  let listGeneration = 0
+  // Pages are keyed by the feed position of the last product change applied, so that replicas sharing
+  // a Redis agree on the key once they have seen the same changes. Until its first change a replica has
+  // a key of its own: it cannot tell which changes the pages already in Redis predate (a counter from 0
+  // would serve a page another replica cached before them).
+  let listGeneration = `start-${randomUUID()}`
 
   async function read(key: string, ttlMs: number, load: () => Promise<Loaded>, fresh: (json: string) => boolean): Promise<Cached> {
     const json = await cache.get(key)
@@ -60,7 +65,7 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
       if (id === undefined) return
       announced.set(id, Math.max(announced.get(id) ?? 0, event.aggregateversion))
       await cache.delete([`product:${id}`])
-      if (event.type !== 'catalog.StockChanged') listGeneration += 1
+      if (event.type !== 'catalog.StockChanged') listGeneration = `at-${event.position}`
       metrics.invalidated(1)
     },
   }
