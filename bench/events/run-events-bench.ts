@@ -17,12 +17,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     writers: { type: 'string', default: '32' },
     rate: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
     transports: { type: 'string', default: 'http-feed,jetstream' },
   },
 })
 const seconds = Number(values.seconds)
 const writers = Number(values.writers)
 const fixedRate = Number(values.rate)
+const rounds = Number(values.rounds)
 const transports = values.transports!.split(',') as ('http-feed' | 'jetstream')[]
 // The TypeScript outbox/inbox library measured on this kind of machine (../shared/MEASURED.md, pg-transactional-outbox 0.5.7).
 const libraryReference = { name: 'pg-transactional-outbox 0.5.7 (MEASURED.md)', eventsPerSecond: 744 }
@@ -51,29 +53,42 @@ async function drained(consumer: Participant, expected: number, timeoutMs = 120_
   }
 }
 
-async function pipeline(transport: 'http-feed' | 'jetstream') {
+interface Pipeline {
+  transport: 'http-feed' | 'jetstream'
+  producer: Participant
+  consumer: Participant
+}
+
+async function startPipeline(transport: 'http-feed' | 'jetstream'): Promise<Pipeline> {
   const namespace = `bench${randomBytes(3).toString('hex')}`
   const natsUrl = values['nats-url']!
-  const producer = await startParticipant('producer', { DATABASE_URL: await pg.database(`${transport.replace('-', '')}_producer`), RELAY: 'on', TRANSPORT: transport, NATS_URL: natsUrl, NATS_NAMESPACE: namespace, POOL: String(writers) })
-  const consumer = await startParticipant('consumer', { DATABASE_URL: await pg.database(`${transport.replace('-', '')}_consumer`), TRANSPORT: transport, FEED_URL: producer.url, NATS_URL: natsUrl, NATS_NAMESPACE: namespace })
-  try {
-    const pids = { producer: producer.process.pid, consumer: consumer.process.pid }
-    const startedAt = Date.now()
-    const saturated = await measureCpu(pids, async () => {
-      const written = await producer.post<WriteResult>('/control/write', { writers, seconds })
-      return { written, stats: await drained(consumer, written.committed) }
-    })
-    const { written, stats } = saturated.result
-    const endToEnd = stats.applied / ((stats.lastAppliedAt - startedAt) / 1000)
-    await consumer.post('/control/reset')
-    const paced = await producer.post<WriteResult>('/control/write', { writers: 64, seconds, rate: fixedRate })
-    const pacedStats = await drained(consumer, paced.committed)
-    return { transport, written, endToEnd, lagMs: stats.lagMs, cpu: saturated, paced: { written: paced, lagMs: pacedStats.lagMs, applied: pacedStats.applied } }
-  } finally {
-    await producer.process.stop()
-    await consumer.process.stop()
-  }
+  const name = transport.replace('-', '')
+  const producer = await startParticipant('producer', { DATABASE_URL: await pg.database(`${name}_producer`), RELAY: 'on', TRANSPORT: transport, NATS_URL: natsUrl, NATS_NAMESPACE: namespace, POOL: String(writers) })
+  const consumer = await startParticipant('consumer', { DATABASE_URL: await pg.database(`${name}_consumer`), TRANSPORT: transport, FEED_URL: producer.url, NATS_URL: natsUrl, NATS_NAMESPACE: namespace })
+  return { transport, producer, consumer }
 }
+
+/** Writers flat out for a phase; the consumer's rate counts until it has applied all of it (the drain counts). */
+async function saturate(pipeline: Pipeline) {
+  await pipeline.consumer.post('/control/reset')
+  const pids = { producer: pipeline.producer.process.pid, consumer: pipeline.consumer.process.pid }
+  const startedAt = Date.now()
+  const measured = await measureCpu(pids, async () => {
+    const written = await pipeline.producer.post<WriteResult>('/control/write', { writers, seconds })
+    return { written, stats: await drained(pipeline.consumer, written.committed) }
+  })
+  const { written, stats } = measured.result
+  return { written, endToEnd: stats.applied / ((stats.lastAppliedAt - startedAt) / 1000), lagMs: stats.lagMs, cpuSeconds: measured.cpuSeconds, machineBusyPercent: measured.machineBusyPercent }
+}
+
+async function paced(pipeline: Pipeline) {
+  await pipeline.consumer.post('/control/reset')
+  const written = await pipeline.producer.post<WriteResult>('/control/write', { writers: 64, seconds, rate: fixedRate })
+  const stats = await drained(pipeline.consumer, written.committed)
+  return { written, lagMs: stats.lagMs, applied: stats.applied }
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 try {
   const singleInsert = await singleRowInserts(await pg.database('ceiling'), writers, seconds)
@@ -82,29 +97,57 @@ try {
   if (natsPublish !== undefined) console.log(`Ceiling: acknowledged JetStream publishes: ${round(natsPublish, 0)}/s`)
 
   const alone = await startParticipant('producer', { DATABASE_URL: await pg.database('alone'), RELAY: 'off', TRANSPORT: 'none', POOL: String(writers) })
-  const baseline = await measureCpu({ producer: alone.process.pid }, () => alone.post<WriteResult>('/control/write', { writers, seconds }))
+  const pipelines: Pipeline[] = []
+  for (const transport of transports) {
+    if (transport === 'jetstream' && natsPublish === undefined) console.log('JetStream skipped: NATS is unreachable')
+    else pipelines.push(await startPipeline(transport))
+  }
+  // Rounds alternate the baseline and each pipeline, so that a slow minute of the disk hits all of them.
+  const baselines: { commitsPerSecond: number; cpuSeconds: Record<string, number> }[] = []
+  const saturated = new Map<string, Awaited<ReturnType<typeof saturate>>[]>(pipelines.map((pipeline) => [pipeline.transport, []]))
+  for (let round_ = 1; round_ <= rounds; round_ += 1) {
+    const baseline = await measureCpu({ producer: alone.process.pid }, () => alone.post<WriteResult>('/control/write', { writers, seconds }))
+    baselines.push({ commitsPerSecond: baseline.result.commitsPerSecond, cpuSeconds: baseline.cpuSeconds })
+    const line = [`round ${round_}: baseline ${round(baseline.result.commitsPerSecond, 0)}/s`]
+    for (const pipeline of pipelines) {
+      const run = await saturate(pipeline)
+      saturated.get(pipeline.transport)!.push(run)
+      line.push(`${pipeline.transport} ${round(run.endToEnd, 0)}/s (${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %)`)
+    }
+    console.log(line.join(', '))
+  }
   await alone.process.stop()
-  console.log(`Ceiling: business row + outbox row transactions, nothing else running: ${round(baseline.result.commitsPerSecond, 0)}/s`)
+  const baselineRate = median(baselines.map((baseline) => baseline.commitsPerSecond))
+  console.log(`Ceiling: business row + outbox row transactions, nothing else running: ${round(baselineRate, 0)}/s (median of ${rounds})`)
 
   const runs = []
-  for (const transport of transports) {
-    if (transport === 'jetstream' && natsPublish === undefined) {
-      console.log('JetStream skipped: NATS is unreachable')
-      continue
+  for (const pipeline of pipelines) {
+    const rounds_ = saturated.get(pipeline.transport)!
+    const middle = rounds_.find((run) => run.endToEnd === median(rounds_.map((candidate) => candidate.endToEnd)))!
+    const run = {
+      transport: pipeline.transport,
+      endToEnd: middle.endToEnd,
+      ratioPerRound: rounds_.map((candidate, index) => candidate.endToEnd / baselines[index]!.commitsPerSecond),
+      written: middle.written,
+      lagMs: middle.lagMs,
+      cpu: { cpuSeconds: middle.cpuSeconds, machineBusyPercent: middle.machineBusyPercent },
+      paced: await paced(pipeline),
     }
-    const run = await pipeline(transport)
     runs.push(run)
+    await pipeline.producer.process.stop()
+    await pipeline.consumer.process.stop()
     console.log(
-      `${transport}: end to end ${round(run.endToEnd, 0)} events/s (${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} % of the commit ceiling), ` +
+      `${pipeline.transport}: end to end ${round(run.endToEnd, 0)} events/s (median), ${round(median(run.ratioPerRound) * 100)} % of the commit ceiling (median of per-round ratios), ` +
         `lag p50 ${round(run.lagMs.p50)} ms p99 ${round(run.lagMs.p99)} ms; at ${fixedRate}/s: lag p50 ${round(run.paced.lagMs.p50)} ms p99 ${round(run.paced.lagMs.p99)} ms`,
     )
   }
+  const baseline = { result: { commitsPerSecond: baselineRate }, cpuSeconds: baselines[0]!.cpuSeconds }
 
   const rows = runs.map((run) => [
     run.transport,
     round(run.written.commitsPerSecond, 0),
     round(run.endToEnd, 0),
-    `${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %`,
+    `${round(median(run.ratioPerRound) * 100)} %`,
     `${round(run.endToEnd / libraryReference.eventsPerSecond, 1)} ×`,
     `${round(run.lagMs.p50)} / ${round(run.lagMs.p99)}`,
     `${round(run.paced.written.commitsPerSecond, 0)}`,
@@ -114,12 +157,12 @@ try {
   const markdown = [
     `# Event pipeline benchmark`,
     ``,
-    `Machine: ${machine()}. ${seconds} s per phase, ${writers} concurrent writers; PostgreSQL ${values['pg-url'] === undefined ? 'embedded (npm package)' : 'external'}, synchronous_commit on.`,
+    `Machine: ${machine()}. ${seconds} s per phase, ${writers} concurrent writers, ${rounds} rounds alternating the baseline and each pipeline (medians reported); PostgreSQL ${values['pg-url'] === undefined ? 'embedded (npm package)' : 'external'}, synchronous_commit on for producers and relays.`,
     ``,
     `## Ceilings, measured in the same run`,
     table(['what', 'per second'], [
       ['single-row INSERT transactions', round(singleInsert, 0)],
-      ['business row + outbox row transactions, nothing else running', round(baseline.result.commitsPerSecond, 0)],
+      ['business row + outbox row transactions, nothing else running (median)', round(baseline.result.commitsPerSecond, 0)],
       ['acknowledged JetStream publishes (256 in flight, 300 B)', natsPublish === undefined ? 'n/a' : round(natsPublish, 0)],
       [libraryReference.name, libraryReference.eventsPerSecond],
     ]),
@@ -127,9 +170,9 @@ try {
     `## Pipeline: outbox → relay → transport → inbox → read model`,
     table(['transport', 'producer commits/s', 'end to end events/s', 'of commit ceiling', 'vs library', 'lag p50/p99 ms (saturated)', `paced events/s`, `lag p50/p99 ms at ${fixedRate}/s`, 'machine CPU'], rows),
     ``,
-    `End to end = events applied by the consumer ÷ time from the first write to the last apply (the drain after the writers stop counts). Lag = consumer commit time − event creation time at the producer.`,
+    `End to end = events applied by the consumer ÷ time from the first write to the last apply (the drain after the writers stop counts). "Of commit ceiling" = median over rounds of end to end ÷ that round's baseline. Lag = consumer commit time − event creation time at the producer.`,
   ].join('\n')
-  const folder = writeResults('events', { machine: machine(), seconds, writers, fixedRate, ceilings: { singleInsert, natsPublish, businessPlusOutbox: baseline.result, libraryReference }, baselineCpu: baseline.cpuSeconds, runs }, markdown)
+  const folder = writeResults('events', { machine: machine(), seconds, writers, fixedRate, rounds, ceilings: { singleInsert, natsPublish, businessPlusOutbox: baseline.result, baselines, libraryReference }, baselineCpu: baseline.cpuSeconds, runs }, markdown)
   console.log(`\n${markdown}\n\nWritten to ${folder}`)
 } finally {
   await pg.close()

@@ -59,6 +59,14 @@ export interface ConsumerOptions {
   inboxRetentionMs?: number
   logger?: ConsumerLogger
   metrics?: Registry
+  /**
+   * Whether the consumer's commits wait for the WAL flush. They need not: what a consumer applies is
+   * derived from the producer's feed, and its inbox and cursor are lost together with its effects, so after
+   * a crash the events are simply delivered and applied again; a later synchronous commit (the relay's,
+   * any producer's) makes them durable anyway. Set true for handlers with effects nobody can replay.
+   * @default false
+   */
+  synchronousCommit?: boolean
   /** Called after each commit with the events it applied, e.g. to measure propagation precisely. */
   onApplied?: (events: readonly DeliveredEvent[], committedAt: number) => void
 }
@@ -93,6 +101,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let lock: LeaderLock | undefined
   let leading: AbortSignal | undefined
 
+  const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
+    sql.begin(async (tx) => {
+      if (options.synchronousCommit !== true) await tx`set local synchronous_commit = off`
+      return work(tx)
+    })
+
   const saveCursor = (tx: TransactionSql, position: number) => tx`
     insert into seams_consumer_cursors (consumer, source, position) values (${name}, ${source}, ${position})
     on conflict (consumer) do update set position = greatest(seams_consumer_cursors.position, excluded.position), updated_at = now()`
@@ -125,7 +139,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   async function applyBatch(events: readonly DeliveredEvent[]): Promise<void> {
     if (leading?.aborted !== false) throw new NotConsumerLeader(`${name} is not the active consumer`)
     const applied: DeliveredEvent[] = []
-    await sql.begin(async (tx) => {
+    await consumerTransaction(async (tx) => {
       const rows = await tx<{ eventId: string }[]>`
         insert into seams_inbox (consumer, event_id) select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
         on conflict do nothing returning event_id as "eventId"`
@@ -140,7 +154,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   // No inbox row: the cursor moves past the event, and a retry later applies it through the inbox.
   async function deadLetter(event: DeliveredEvent, error: unknown, attempts: number): Promise<void> {
-    await sql.begin(async (tx) => {
+    await consumerTransaction(async (tx) => {
       await tx`
         insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)
         values (${name}, ${event.id}, ${source}, ${event.type}, ${event.subject}, ${event.position}, ${tx.json(event as never)}, ${describe(error)}, ${attempts})
@@ -155,7 +169,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     for (let attempt = 1; ; attempt += 1) {
       let duplicate = false
       try {
-        await sql.begin(async (tx) => {
+        await consumerTransaction(async (tx) => {
           const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
           duplicate = fresh === undefined
           if (!duplicate) await apply(tx, event)
@@ -189,7 +203,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       where consumer = ${name} and retry_requested_at is not null and resolved_at is null order by id limit 100`
     for (const row of rows) {
       try {
-        await sql.begin(async (tx) => {
+        await consumerTransaction(async (tx) => {
           // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
           const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
           if (fresh !== undefined) await apply(tx, row.envelope)

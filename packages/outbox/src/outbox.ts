@@ -1,5 +1,5 @@
 import { dataschemaOf, type EventContract, type EventEnvelope } from '@seams/core'
-import type { Sql, TransactionSql } from 'postgres'
+import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { Compile } from 'typebox/compile'
 import { EventDataInvalid, UnknownEventContract } from './errors.ts'
 
@@ -25,6 +25,12 @@ export interface Outbox {
   enqueue(tx: TransactionSql, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
   /** Runs `work` in a transaction and, once it has committed, wakes the relay. */
   transaction<T>(work: (tx: TransactionSql) => Promise<T>): Promise<T>
+  /**
+   * The fast path for a change whose events are known before it runs: the change (one data-modifying
+   * statement, e.g. an INSERT) and the events go to the database as one statement, so one round trip and
+   * one implicit transaction instead of BEGIN, two statements and COMMIT. Both commit or neither does.
+   */
+  commitWith(change: PendingQuery<Row[]>, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
   /** Called by the relay while it leads in this process: commits then wake it directly. */
   attachRelay(wake: () => void): () => void
   /** Called by the relay after each stamped batch; feed servers in this process listen here. */
@@ -43,6 +49,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   let localRelay: (() => void) | undefined
   const stampedListeners = new Set<(headPosition: number) => void>()
   const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 10)
+
+  function committed(): void {
+    if (localRelay !== undefined) localRelay()
+    else notifyRemoteRelay()
+  }
 
   function check(envelope: EventEnvelope): void {
     const known = validators.get(envelope.dataschema)
@@ -77,9 +88,21 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async transaction(work) {
       const result = (await sql.begin(work)) as Awaited<ReturnType<typeof work>>
-      if (localRelay !== undefined) localRelay()
-      else notifyRemoteRelay()
+      committed()
       return result
+    },
+    async commitWith(change, events) {
+      const list = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
+      list.forEach(check)
+      // A data-modifying WITH runs exactly once, referenced or not, in the same statement as the insert below.
+      await sql`
+        with change as (${change})
+        insert into seams_outbox (event_id, type, subject, envelope)
+        select id, type, subject, envelope::json
+        from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
+                    ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
+             as event(id, type, subject, envelope)`
+      committed()
     },
     attachRelay(wake) {
       localRelay = wake

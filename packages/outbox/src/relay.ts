@@ -32,6 +32,12 @@ export interface RelayOptions {
    */
   pollIntervalMs?: number
   /**
+   * How long the relay lets commits gather after a wake-up before it stamps them: a few milliseconds of
+   * latency buy batches instead of one stamping transaction (and one fsync) per commit.
+   * @default 3
+   */
+  lingerMs?: number
+  /**
    * How often a standby tries to take over.
    * @default 1000
    */
@@ -77,7 +83,7 @@ export function createRelay(options: RelayOptions): Relay {
   let wake: (() => void) | undefined
   const wakeUp = () => wake?.()
 
-  function waitForWork(ms: number, signal: AbortSignal): Promise<void> {
+  function waitForWork(ms: number, signal: AbortSignal, linger = 0): Promise<void> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve()
       const done = () => {
@@ -87,9 +93,30 @@ export function createRelay(options: RelayOptions): Relay {
         resolve()
       }
       const timer = setTimeout(done, ms)
-      wake = done
+      wake = linger > 0 ? () => ((wake = undefined), setTimeout(done, linger)) : done
       signal.addEventListener('abort', done, { once: true })
     })
+  }
+
+  // Nothing to publish (the HTTP feed serves the table): one statement stamps, notifies and commits.
+  async function stampOnly(connection: ReservedSql, last: number): Promise<number> {
+    const [row] = await connection<{ head: number | null }[]>`
+      with pending as (
+        select id, row_number() over (order by id) as rank
+        from seams_outbox where position is null order by id limit ${batchSize}
+      ), stamped as (
+        update seams_outbox o set position = ${last}::int8 + pending.rank, stamped_at = clock_timestamp()
+        from pending where o.id = pending.id
+        returning o.position
+      )
+      select max(position)::int8 as head, case when count(*) > 0 then pg_notify(${STAMPED_CHANNEL}, max(position)::text) end
+      from stamped`
+    const head = row?.head ?? last
+    if (head > last) {
+      metrics?.stamped.inc(labels, head - last)
+      outbox.stamped(head)
+    }
+    return head
   }
 
   async function stampBatch(connection: ReservedSql, last: number): Promise<number> {
@@ -132,7 +159,7 @@ export function createRelay(options: RelayOptions): Relay {
     try {
       while (!signal.aborted) {
         try {
-          const head = await stampBatch(connection, position)
+          const head = options.transport.publish === undefined ? await stampOnly(connection, position) : await stampBatch(connection, position)
           const stamped = head - position
           position = head
           failures = 0
@@ -140,7 +167,7 @@ export function createRelay(options: RelayOptions): Relay {
             nextCleanup = Date.now() + cleanupIntervalMs
             await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
           }
-          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal)
+          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 3)
         } catch (error) {
           failures += 1
           metrics?.failures.inc(labels)

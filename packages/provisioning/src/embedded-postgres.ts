@@ -30,7 +30,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1'],
+    // Settings a production server would have rather than the compiled-in defaults: room for the shop's
+    // pools, and fewer, gentler checkpoints (their full-page writes otherwise stall commits every few minutes).
+    postgresFlags: [
+      '-c', 'max_connections=300',
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'max_wal_size=4GB',
+      '-c', 'checkpoint_timeout=15min',
+      '-c', 'wal_compression=on',
+    ],
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (message) => options.log?.(String(message).trimEnd()),
   })

@@ -24,6 +24,12 @@ export interface HttpFeedTransportOptions {
    * @default 5000
    */
   maxBackoffMs?: number
+  /**
+   * Pause after a page that was not full before asking for the next: a few milliseconds of latency buy
+   * batches instead of one consumer transaction (and one fsync) per event.
+   * @default 3
+   */
+  lingerMs?: number
 }
 
 interface FeedResponse {
@@ -124,6 +130,7 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
       }
       failures = 0
       after = Math.max(page.next, page.events.at(-1)?.position ?? 0)
+      if (page.events.length > 0 && page.events.length < limit) await sleep(options.lingerMs ?? 3, undefined, { signal: aborter.signal }).catch(() => {})
       const behind = Math.max(0, page.head.position - after)
       const lastTime = page.events.at(-1)?.time
       lag = { events: behind, seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0, failures: 0 }

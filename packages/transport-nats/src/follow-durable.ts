@@ -53,7 +53,7 @@ export function followDurable(options: FollowOptions): Subscription {
     if (exists) return
     await jsm.consumers.add(stream, {
       durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
+      ack_policy: AckPolicy.All,
       filter_subject: options.naming.subjects(subscribe.source),
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(options.ackWaitMs),
@@ -73,7 +73,8 @@ export function followDurable(options: FollowOptions): Subscription {
     if (cursor > last) options.logger?.error({ consumer: subscribe.consumer, stream, cursor, last }, 'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied')
     await jsm.consumers.add(stream, {
       durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
+      // Explicit, acknowledging a batch with its last message once the batch committed.
+      ack_policy: AckPolicy.All,
       filter_subject: options.naming.subjects(subscribe.source),
       ...(fromStart ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor + 1 }),
       ack_wait: nanos(options.ackWaitMs),
@@ -107,7 +108,7 @@ export function followDurable(options: FollowOptions): Subscription {
       }
     }
     if (aborter.signal.aborted) return
-    for (const message of messages) message.ack()
+    messages.at(-1)!.ack()
     failures = 0
     const last = messages.at(-1)!
     const pending = last.info.pending
