@@ -32,6 +32,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     sweep: { type: 'boolean', default: false },
     'sweep-seconds': { type: 'string', default: '20' },
+    // Comma-separated services to run with --cpu-prof (profiles land in bench/results/profiles/).
+    profile: { type: 'string' },
   },
 })
 const users = Number(values.users)
@@ -57,6 +59,7 @@ if (gateway === undefined) {
     natsUrl: values['nats-url'],
     natsNamespace: `bench${Date.now().toString(36)}`,
     databasePrefix: `bench_${Date.now().toString(36)}_`,
+    nodeArgs: Object.fromEntries((values.profile?.split(',') ?? []).map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join('bench', 'results', 'profiles')}`]])),
     overrides: {
       ...quiet,
       // The load comes from one address and 5,000 accounts; the limits are the benchmark's, not an attacker's.

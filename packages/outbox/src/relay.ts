@@ -34,7 +34,7 @@ export interface RelayOptions {
   /**
    * How long the relay lets commits gather after a wake-up before it stamps them: a few milliseconds of
    * latency buy batches instead of one stamping transaction (and one fsync) per commit.
-   * @default 3
+   * @default 10
    */
   lingerMs?: number
   /**
@@ -167,7 +167,7 @@ export function createRelay(options: RelayOptions): Relay {
             nextCleanup = Date.now() + cleanupIntervalMs
             await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
           }
-          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 3)
+          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 10)
         } catch (error) {
           failures += 1
           metrics?.failures.inc(labels)
