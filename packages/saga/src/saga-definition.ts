@@ -37,8 +37,8 @@ export interface SagaDefinition<D> {
   timeoutMs?: number
   /** Looked at before each forward step: a reason to stop and compensate, e.g. the order was cancelled. */
   checkAbort?(sql: Sql, data: D): Promise<string | undefined>
-  /** Runs in the transaction that marks the saga completed. */
-  onCompleted(tx: TransactionSql, data: D): Promise<void>
+  /** Runs in the transaction that marks the saga completed. Without it, completing costs no transaction of its own. */
+  onCompleted?(tx: TransactionSql, data: D): Promise<void>
   /** Runs in the transaction that marks the saga compensated, after every done step was undone. */
   onCompensated(tx: TransactionSql, data: D, failure: string): Promise<void>
 }

@@ -142,6 +142,16 @@ describe('saga runner', () => {
     await saga.stop()
   })
 
+  it('does not undo a first step whose every attempt certainly never reached its target', async () => {
+    const saga = runner()
+    saga.start()
+    script.set('trip-closed-first:flight', ['refused-connection', 'refused-connection', 'refused-connection'])
+    const tripId = await book(saga, 'closed-first')
+    expect((await outcome(tripId)).failure).toContain('flight did not answer')
+    expect(effectsOf(tripId)).toEqual([])
+    await saga.stop()
+  })
+
   it('retries a failing compensation until it succeeds, and shows it meanwhile', async () => {
     const metrics = createMetricsRegistry('saga-compensation')
     const saga = runner({ metrics })

@@ -1,8 +1,9 @@
+import { withDeadline } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import type { SagaDefinition, StepContext } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
-import { claimDue, logStep, saveProgress, type SagaRow } from './saga-store.ts'
+import { claimDue, saveProgress, type SagaRow, type StepLogEntry } from './saga-store.ts'
 
 export interface SagaLogger {
   info(object: object, message: string): void
@@ -93,66 +94,68 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   let loop: Promise<void> | undefined
   let wakeUp: (() => void) | undefined
 
-  const contextOf = (row: SagaRow, step: string): StepContext => ({
-    sagaId: row.id,
-    idempotencyKey: `${row.id}:${step}`,
-    attempt: row.attempts + 1,
-    signal: AbortSignal.timeout(stepTimeoutMs),
-  })
+  const inStepContext = <T>(row: SagaRow, step: string, work: (context: StepContext) => Promise<T>) =>
+    withDeadline(stepTimeoutMs, (signal) => work({ sagaId: row.id, idempotencyKey: `${row.id}:${step}`, attempt: row.attempts + 1, signal }))
 
-  async function compensateFrom(row: SagaRow, from: number, failure: string): Promise<SagaRow | undefined> {
+  async function compensateFrom(row: SagaRow, from: number, failure: string, log?: StepLogEntry): Promise<SagaRow | undefined> {
     options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
-    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, inDoubt: false, failure, dueInMs: leaseMs })
+    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, inDoubt: false, failure, dueInMs: leaseMs, log })
   }
 
   async function finish(row: SagaRow, definition: SagaDefinition<unknown>, outcome: 'completed' | 'compensated'): Promise<undefined> {
-    await sql.begin(async (tx) => {
-      const saved = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
-      if (saved === undefined) return // another runner finished it
-      if (outcome === 'completed') await definition.onCompleted(tx, row.data)
-      else await definition.onCompensated(tx, row.data, row.failure ?? 'unknown failure')
-      metrics?.finished(row.type, outcome, (Date.now() - row.createdAt.getTime()) / 1000)
+    const hook = outcome === 'completed' ? definition.onCompleted?.bind(definition) : (tx: TransactionSql, data: unknown) => definition.onCompensated(tx, data, row.failure ?? 'unknown failure')
+    const saved = hook === undefined ? await saveProgress(sql, row, { status: outcome, dueInMs: 0 }) : await sql.begin(async (tx) => {
+      const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
+      if (marked !== undefined) await hook(tx, row.data)
+      return marked
     })
+    // undefined: another runner finished it
+    if (saved !== undefined) metrics?.finished(row.type, outcome, (Date.now() - row.createdAt.getTime()) / 1000)
     return undefined
   }
 
-  // One forward move; returns the saga's new row to keep going, or undefined to let it wait.
+  // One forward move; returns the saga's new row to keep going, or undefined to let it wait. The current
+  // step is already marked in doubt in the database (by the claim or by the save that led to it), so a
+  // crash during the call below leaves it to be compensated by whoever resumes the saga.
   async function forward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
     if (row.step >= definition.steps.length) return finish(row, definition, 'completed')
     // A step whose earlier attempt may have reached its target may have taken effect: it is undone too.
-    const undoFrom = row.inDoubt ? row.step : row.step - 1
+    const undoFrom = row.calledBefore ? row.step : row.step - 1
     if (Date.now() > row.deadlineAt.getTime()) return compensateFrom(row, undoFrom, `saga timed out at step ${definition.steps[row.step]!.name}`)
     const abort = await definition.checkAbort?.(sql, row.data)
     if (abort !== undefined) return compensateFrom(row, undoFrom, abort)
     const step = definition.steps[row.step]!
-    // Saved before the call: if this process dies before the outcome is saved, whoever resumes the saga
-    // must count the step as possibly done, even if none of its own attempts then reaches the target.
-    const attempt = row.inDoubt ? row : await saveProgress(sql, row, { inDoubt: true, dueInMs: leaseMs })
-    if (attempt === undefined) return undefined // another runner took the saga over
     const started = performance.now()
     let outcome
     try {
-      outcome = await step.run(attempt.data, contextOf(attempt, step.name))
+      outcome = await inStepContext(row, step.name, (context) => step.run(row.data, context))
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
-      await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) })
+      const log: StepLogEntry = { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) }
       // This attempt is known to have failed: the step stays in doubt only if it or an earlier one may have reached the target.
-      const inDoubt = row.inDoubt || options.isUndelivered?.(error) !== true
+      const inDoubt = row.calledBefore || options.isUndelivered?.(error) !== true
       if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
-        return compensateFrom(attempt, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`)
+        return compensateFrom(row, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`, log)
       }
-      await saveProgress(sql, attempt, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000) })
+      await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000), log })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
-      await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'refused', detail: outcome.refused })
-      return compensateFrom(attempt, row.step - 1, outcome.refused)
+      return compensateFrom(row, row.step - 1, outcome.refused, { step: step.name, direction: 'forward', outcome: 'refused', detail: outcome.refused })
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
-    await logStep(sql, row.id, { step: step.name, direction: 'forward', outcome: 'done' })
-    return saveProgress(sql, attempt, { data: outcome.done, step: row.step + 1, attempts: 0, inDoubt: false, dueInMs: leaseMs })
+    const log: StepLogEntry = { step: step.name, direction: 'forward', outcome: 'done' }
+    const next = row.step + 1
+    if (next === definition.steps.length && definition.onCompleted === undefined) {
+      // Nothing to run on completion: the last step's outcome and the completion are one write.
+      const completed = await saveProgress(sql, row, { data: outcome.done, step: next, attempts: 0, status: 'completed', dueInMs: 0, log })
+      if (completed !== undefined) metrics?.finished(row.type, 'completed', (Date.now() - row.createdAt.getTime()) / 1000)
+      return undefined
+    }
+    // The runner goes straight on to the next step: it is marked in doubt now, with this step's outcome.
+    return saveProgress(sql, row, { data: outcome.done, step: next, attempts: 0, inDoubt: true, dueInMs: leaseMs, log })
   }
 
   async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
@@ -161,18 +164,17 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     if (step.compensate === undefined) return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
     const started = performance.now()
     try {
-      await step.compensate(row.data, contextOf(row, `${step.name}:compensate`))
+      await inStepContext(row, `${step.name}:compensate`, (context) => step.compensate!(row.data, context))
     } catch (error) {
       metrics?.step(row.type, step.name, 'compensate', 'failed', started)
       options.logger?.warn({ err: error, sagaId: row.id, type: row.type, step: step.name, attempts: row.attempts + 1 }, 'saga compensation failed; it will be retried until it succeeds')
-      await logStep(sql, row.id, { step: step.name, direction: 'compensate', outcome: 'failed', detail: String((error as Error).message) })
-      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000) })
+      const log: StepLogEntry = { step: step.name, direction: 'compensate', outcome: 'failed', detail: String((error as Error).message) }
+      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000), log })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
     metrics?.step(row.type, step.name, 'compensate', 'done', started)
-    await logStep(sql, row.id, { step: step.name, direction: 'compensate', outcome: 'done' })
-    return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
+    return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs, log: { step: step.name, direction: 'compensate', outcome: 'done' } })
   }
 
   async function work(claimed: SagaRow): Promise<void> {

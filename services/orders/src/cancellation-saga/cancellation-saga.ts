@@ -57,7 +57,6 @@ export function cancellationSaga(deps: CancellationSagaDeps): SagaDefinition<Can
         },
       },
     ],
-    async onCompleted() {},
     async onCompensated() {},
   })
 }

@@ -4,7 +4,7 @@ import { defineSaga, type SagaDefinition, type StepContext } from '@seams/saga'
 import type { CatalogClient } from '@shop/catalog-contracts'
 import type { PaymentsClient } from '@shop/payments-contracts'
 import { orderConfirmed, orderRejected } from '../orders/order-events.ts'
-import { capturePrices, changeOrder, findOrder } from '../orders/order-store.ts'
+import { capturePrices, changeOrder, findOrder, orderStatus } from '../orders/order-store.ts'
 import { settlePayment } from '../payments/settle-payment.ts'
 import { chargeFor, type CheckoutData } from './checkout.ts'
 
@@ -25,8 +25,7 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
   return defineSaga<CheckoutData>({
     type: 'checkout',
     async checkAbort(sql, data) {
-      const order = await findOrder(sql, data.orderId)
-      return order?.status === 'CANCELLED' ? 'ORDER_CANCELLED' : undefined
+      return (await orderStatus(sql, data.orderId)) === 'CANCELLED' ? 'ORDER_CANCELLED' : undefined
     },
     steps: [
       {
@@ -73,7 +72,6 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
         },
       },
     ],
-    async onCompleted() {},
     async onCompensated(tx, data, failure) {
       const order = await findOrder(tx, data.orderId, { lock: true })
       if (order === undefined || order.status !== 'PENDING') return // cancelled meanwhile: already told

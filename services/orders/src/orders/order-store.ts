@@ -3,7 +3,7 @@ import type { Order, OrderStatus } from '@shop/orders-contracts'
 
 type Queryable = Sql | TransactionSql
 
-interface OrderRow {
+export interface StoredOrder {
   id: string
   customerId: string
   status: OrderStatus
@@ -15,47 +15,46 @@ interface OrderRow {
   version: number
   createdAt: Date
   updatedAt: Date
-}
-
-export interface StoredOrder extends OrderRow {
   items: { productId: string; quantity: number; unitPriceCents: number | null }[]
 }
 
+// An order with its lines in one statement: the lines come along as JSON from a subquery.
 const columns = (sql: Queryable) => sql`
-  id, customer_id as "customerId", status, currency, total_cents as "totalCents", payment_id as "paymentId", reason,
-  cancel_requested_at as "cancelRequestedAt", version, created_at as "createdAt", updated_at as "updatedAt"`
-
-async function withItems(sql: Queryable, rows: readonly OrderRow[]): Promise<StoredOrder[]> {
-  if (rows.length === 0) return []
-  const items = await sql<{ orderId: string; productId: string; quantity: number; unitPriceCents: number | null }[]>`
-    select order_id as "orderId", product_id as "productId", quantity, unit_price_cents as "unitPriceCents"
-    from order_items where order_id = any(${rows.map((row) => row.id)}::uuid[]) order by order_id, line`
-  return rows.map((row) => ({ ...row, items: items.filter((item) => item.orderId === row.id).map(({ orderId: _orderId, ...item }) => item) }))
-}
+  o.id, o.customer_id as "customerId", o.status, o.currency, o.total_cents as "totalCents", o.payment_id as "paymentId", o.reason,
+  o.cancel_requested_at as "cancelRequestedAt", o.version, o.created_at as "createdAt", o.updated_at as "updatedAt",
+  coalesce((
+    select json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents) order by i.line)
+    from order_items i where i.order_id = o.id), '[]') as items`
 
 export async function findOrder(sql: Queryable, id: string, options: { lock?: boolean } = {}): Promise<StoredOrder | undefined> {
-  const rows = await sql<OrderRow[]>`select ${columns(sql)} from orders where id = ${id} ${options.lock === true ? sql`for update` : sql``}`
-  return (await withItems(sql, rows))[0]
+  const [order] = await sql<StoredOrder[]>`select ${columns(sql)} from orders o where o.id = ${id} ${options.lock === true ? sql`for update of o` : sql``}`
+  return order
+}
+
+/** Only the status, for checks on a hot path (a saga looking for a cancellation before each step). */
+export async function orderStatus(sql: Queryable, id: string): Promise<OrderStatus | undefined> {
+  const [order] = await sql<{ status: OrderStatus }[]>`select status from orders where id = ${id}`
+  return order?.status
 }
 
 /** A customer's orders, newest first (ids are time-ordered), after the given id. */
 export async function listOrders(sql: Queryable, customerId: string, limit: number, afterId: string | undefined): Promise<StoredOrder[]> {
-  const rows = await sql<OrderRow[]>`
-    select ${columns(sql)} from orders
-    where customer_id = ${customerId} ${afterId === undefined ? sql`` : sql`and id < ${afterId}`}
-    order by id desc limit ${limit}`
-  return withItems(sql, rows)
+  return sql<StoredOrder[]>`
+    select ${columns(sql)} from orders o
+    where o.customer_id = ${customerId} ${afterId === undefined ? sql`` : sql`and o.id < ${afterId}`}
+    order by o.id desc limit ${limit}`
 }
 
 export async function insertOrder(tx: TransactionSql, order: { id: string; customerId: string; paymentId: string; items: readonly { productId: string; quantity: number }[] }): Promise<StoredOrder> {
-  const [row] = await tx<OrderRow[]>`
+  const [row] = await tx<Omit<StoredOrder, 'items'>[]>`
+    with lines as (
+      insert into order_items (order_id, line, product_id, quantity)
+      select ${order.id}, ordinality, product_id, quantity
+      from unnest(${order.items.map((item) => item.productId)}::uuid[], ${order.items.map((item) => item.quantity)}::int[]) with ordinality as line(product_id, quantity))
     insert into orders (id, customer_id, status, payment_id) values (${order.id}, ${order.customerId}, 'PENDING', ${order.paymentId})
-    returning ${columns(tx)}`
-  await tx`
-    insert into order_items (order_id, line, product_id, quantity)
-    select ${order.id}, ordinality, product_id, quantity
-    from unnest(${order.items.map((item) => item.productId)}::uuid[], ${order.items.map((item) => item.quantity)}::int[]) with ordinality as line(product_id, quantity)`
-  return (await withItems(tx, [row!]))[0]!
+    returning id, customer_id as "customerId", status, currency, total_cents as "totalCents", payment_id as "paymentId", reason,
+      cancel_requested_at as "cancelRequestedAt", version, created_at as "createdAt", updated_at as "updatedAt"`
+  return { ...row!, items: order.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: null })) }
 }
 
 export interface StatusChange {
@@ -67,13 +66,13 @@ export interface StatusChange {
 }
 
 export async function changeOrder(tx: TransactionSql, id: string, change: StatusChange): Promise<StoredOrder> {
-  const [row] = await tx<OrderRow[]>`
-    update orders set status = ${change.status}, reason = coalesce(${change.reason ?? null}, reason),
+  const [order] = await tx<StoredOrder[]>`
+    update orders o set status = ${change.status}, reason = coalesce(${change.reason ?? null}, reason),
       currency = coalesce(${change.currency ?? null}, currency), total_cents = coalesce(${change.totalCents ?? null}::bigint, total_cents),
       cancel_requested_at = case when ${change.cancelRequested ?? false} then coalesce(cancel_requested_at, now()) else cancel_requested_at end,
       version = version + 1, updated_at = now()
-    where id = ${id} returning ${columns(tx)}`
-  return (await withItems(tx, [row!]))[0]!
+    where o.id = ${id} returning ${columns(tx)}`
+  return order!
 }
 
 /** Records the prices the catalog reserved the stock at. */
