@@ -1,8 +1,8 @@
 import { NotFound, type ConsumerLag, type EventContract, type Transport } from '@seams/core'
 import type { TokenSource } from '@seams/http-client'
-import { createConsumer, inboxMigrations, type Consumer, type EventHandler } from '@seams/inbox'
+import { createConsumer, inboxMigrations, type Consumer, type ConsumerOptions, type EventHandler } from '@seams/inbox'
 import { createFeedReader, createOutbox, createRelay, outboxMigrations, type FeedReader, type Outbox, type Relay, type RelayLogger } from '@seams/outbox'
-import { ensureProjectionTable, liveConsumerName, rebuildProjection, type Projection, type RebuildProgress } from '@seams/projector'
+import { ensureProjectionTable, liveConsumerName, rebuildProjection, sourcesTakeTurns, type Projection, type RebuildProgress } from '@seams/projector'
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'
@@ -62,6 +62,7 @@ export interface ConsumerDeclaration {
   older?: readonly EventContract[]
   upcasters?: readonly Upcaster[]
   maxBatch?: number
+  beforeApplying?: ConsumerOptions['beforeApplying']
 }
 
 export interface Eventing {
@@ -115,7 +116,12 @@ export function createEventing(options: EventingOptions): Eventing {
     project(projection) {
       projections.set(projection.name, projection)
       for (const source of projection.sources) {
-        consume({ name: liveConsumerName(options.service, projection, source.source), source: source.source, handlers: source.handlers(projection.name) })
+        consume({
+          name: liveConsumerName(options.service, projection, source.source),
+          source: source.source,
+          handlers: source.handlers(projection.name),
+          beforeApplying: sourcesTakeTurns(projection, projection.name),
+        })
       }
     },
     async prepare() {

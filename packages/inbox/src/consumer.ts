@@ -69,6 +69,11 @@ export interface ConsumerOptions {
   synchronousCommit?: boolean
   /** Called after each commit with the events it applied, e.g. to measure propagation precisely. */
   onApplied?: (events: readonly DeliveredEvent[], committedAt: number) => void
+  /**
+   * Runs first in every transaction that applies events, e.g. to take a lock shared with other consumers
+   * writing the same rows, whose batches would otherwise lock them in different orders and deadlock.
+   */
+  beforeApplying?: (tx: TransactionSql) => Promise<unknown>
 }
 
 export interface Consumer {
@@ -104,6 +109,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
     sql.begin(async (tx) => {
       if (options.synchronousCommit !== true) await tx`set local synchronous_commit = off`
+      await options.beforeApplying?.(tx)
       return work(tx)
     })
 

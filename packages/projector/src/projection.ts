@@ -25,6 +25,17 @@ export function defineProjection(projection: Projection): Projection {
   return projection
 }
 
+/**
+ * What a source's consumer runs first in each of its transactions on `table`. Consumers of different
+ * sources write the same rows (an order's entry gets the order's events and the payment's) in their own
+ * orders, so two batches could lock rows crosswise and deadlock, each costing a second of stall before
+ * PostgreSQL notices: they take turns on the table instead. A single-source projection needs nothing.
+ */
+export function sourcesTakeTurns(projection: Projection, table: string): ((tx: TransactionSql) => Promise<unknown>) | undefined {
+  if (projection.sources.length < 2) return undefined
+  return (tx) => tx`select pg_advisory_xact_lock(hashtextextended(${`seams-projection:${table}`}, 0))`
+}
+
 /** The durable consumer feeding one source into the live table. */
 export const liveConsumerName = (service: string, projection: Projection, source: string) => `${service}.${projection.name}.${source}`
 export const rebuildConsumerName = (service: string, projection: Projection, source: string) => `${liveConsumerName(service, projection, source)}.rebuild`

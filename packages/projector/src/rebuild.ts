@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Transport } from '@seams/core'
 import { createConsumer, type Consumer, type ConsumerLogger } from '@seams/inbox'
 import type { Sql, TransactionSql } from 'postgres'
-import { liveConsumerName, rebuildConsumerName, shadowTableOf, type Projection } from './projection.ts'
+import { liveConsumerName, rebuildConsumerName, shadowTableOf, sourcesTakeTurns, type Projection } from './projection.ts'
 
 export interface RebuildOptions {
   sql: Sql
@@ -44,7 +44,17 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
   await projection.createTable(sql, shadow)
   const replays: Consumer[] = pairs.map((pair) =>
-    createConsumer({ sql, leadershipSql: options.leadershipSql, name: pair.rebuild, source: pair.source.source, transport: options.transport, handlers: pair.source.handlers(shadow), logger: options.logger, maxBatch: 500 }),
+    createConsumer({
+      sql,
+      leadershipSql: options.leadershipSql,
+      name: pair.rebuild,
+      source: pair.source.source,
+      transport: options.transport,
+      handlers: pair.source.handlers(shadow),
+      logger: options.logger,
+      maxBatch: 500,
+      beforeApplying: sourcesTakeTurns(projection, shadow),
+    }),
   )
   replays.forEach((consumer) => consumer.start())
   try {

@@ -2,7 +2,7 @@ import type { Clock, IdGenerator, TraceContext } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
 import type { TransactionSql } from '@seams/service-kit'
 import { stockChanged } from '../products/product-events.ts'
-import { changeStock } from '../products/product-store.ts'
+import { changeStock, lockProducts } from '../products/product-store.ts'
 import { loadReservation, type StoredReservation } from '../reserve-stock/reservation-store.ts'
 
 export interface ReleaseDeps {
@@ -21,6 +21,8 @@ export async function releaseReservation(tx: TransactionSql, deps: ReleaseDeps, 
   if (row === undefined || stored === undefined) return stored
   const lines = stored.reservation.items
   const quantities = new Map(lines.map((line) => [line.productId, line.quantity]))
+  // In id order, as reservations lock them: locked in the update's own order, they deadlocked under load.
+  await lockProducts(tx, [...quantities.keys()])
   const changed = await changeStock(tx, quantities)
   await deps.outbox.enqueue(
     tx,
