@@ -199,7 +199,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const timeouts = new Map<number, TimeoutPolicy>()
   const timeoutOf = (ms: number) => {
     let policy = timeouts.get(ms)
-    if (policy === undefined) timeouts.set(ms, (policy = timeout(ms, TimeoutStrategy.Aggressive)))
+    // Not aborted after a call returns (cockatiel's default): the answer is read in full by then, and
+    // each abort would raise a DOMException with a stack trace on the hot path.
+    if (policy === undefined) timeouts.set(ms, (policy = timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })))
     return policy
   }
   const policies = new Map<string, IPolicy>()

@@ -41,8 +41,10 @@ const algorithm = 'HS256'
  * user per half lifetime.
  */
 export function createServiceTokens(options: ServiceTokensOptions): ServiceTokens {
-  const key = new TextEncoder().encode(options.secret)
-  if (key.byteLength < 32) throw new TypeError('service token secret must be at least 32 bytes')
+  const secret = new TextEncoder().encode(options.secret)
+  if (secret.byteLength < 32) throw new TypeError('service token secret must be at least 32 bytes')
+  // Imported once: given raw bytes, jose imports a WebCrypto key on every sign and verify.
+  const key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
   const ttl = options.ttlSeconds ?? 60
   const minted = new LRUCache<string, { token: string; renewAt: number }>({ max: 10_000 })
   const verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 })
@@ -60,7 +62,7 @@ export function createServiceTokens(options: ServiceTokensOptions): ServiceToken
         .setIssuedAt()
         .setExpirationTime(Math.floor(now / 1000) + ttl)
       if (user !== undefined) jwt.setSubject(user.id)
-      const token = await jwt.sign(key)
+      const token = await jwt.sign(await key)
       minted.set(cacheKey, { token, renewAt: now + (ttl * 1000) / 2 })
       return token
     },
@@ -69,7 +71,7 @@ export function createServiceTokens(options: ServiceTokensOptions): ServiceToken
       const hit = verified.get(token)
       if (hit !== undefined && hit.expiresAt > now) return hit.caller
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
+        const { payload } = await jwtVerify(token, await key, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
         const caller: Caller = { service: payload.iss! }
         if (payload.sub !== undefined) caller.user = { id: payload.sub, role: String(payload['role'] ?? '') }
         verified.set(token, { caller, expiresAt: payload.exp! * 1000 })

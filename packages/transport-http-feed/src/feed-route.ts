@@ -40,16 +40,18 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       },
     },
     async (request, reply) => {
-      const disconnected = new AbortController()
-      request.raw.once('close', () => disconnected.abort())
-      const query = request.query
-      const page = await options.reader.read({
-        after: query.after,
-        limit: query.limit,
-        types: query.types?.split(','),
-        waitMs: Math.min(query.wait, maxWaitMs),
-        signal: AbortSignal.any([disconnected.signal, closing.signal]),
+      // Released when the reader goes away or the server closes. Not on every 'close': that event also
+      // follows a completed answer, and aborting then would cost a DOMException per page.
+      const released = new AbortController()
+      const release = () => released.abort()
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableEnded) release()
       })
+      closing.signal.addEventListener('abort', release, { once: true })
+      const query = request.query
+      const page = await options.reader
+        .read({ after: query.after, limit: query.limit, types: query.types?.split(','), waitMs: Math.min(query.wait, maxWaitMs), signal: released.signal })
+        .finally(() => closing.signal.removeEventListener('abort', release))
       const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
       return reply.type('application/json').send(body)
     },

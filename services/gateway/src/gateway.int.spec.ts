@@ -68,9 +68,16 @@ describe('gateway', () => {
     const product = await addProduct({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` })
     // The catalog stamps its events with the trace of the request that caused them.
     const token = await createServiceTokens({ service: 'order-history', secret: shop.secrets.serviceSecret }).mint('catalog')
-    const feed = await fetch(`${shop.shop.urls.catalog}/events?after=0&limit=1000&types=catalog.ProductAdded`, { headers: { authorization: `Bearer ${token}` } })
-    const { events } = (await feed.json()) as { events: { subject: string; traceparent: string }[] }
-    expect(events.find((event) => event.subject === product.id)?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
+    // The relay stamps the event moments after the commit: follow the feed until it shows up.
+    let after = 0
+    let added: { subject: string; traceparent: string } | undefined
+    while (added === undefined) {
+      const feed = await fetch(`${shop.shop.urls.catalog}/events?after=${after}&limit=1000&types=catalog.ProductAdded&wait=5000`, { headers: { authorization: `Bearer ${token}` } })
+      const page = (await feed.json()) as { next: number; events: { subject: string; traceparent: string }[] }
+      added = page.events.find((event) => event.subject === product.id)
+      after = page.next
+    }
+    expect(added.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
   })
 
   it('echoes a well-formed x-request-id and makes one up otherwise', async () => {

@@ -1,3 +1,4 @@
+import { withDeadline } from '@seams/core'
 import { UpstreamUnavailable } from '@seams/http-client'
 import type { ServiceApp } from '@seams/service-kit'
 import type { Product } from '@shop/catalog-contracts'
@@ -36,7 +37,7 @@ export function orderDetailsRoutes(app: ServiceApp, deps: OrderDetailsDeps): voi
     { schema: { summary: 'An order with its customer, products and payment (composed from four services)', tags: ['orders'], params: Params, response: { 200: OrderDetails } } },
     async (request) => {
       const context = { user: request.endUser, trace: request.trace }
-      const order = await orders.getOrder(request.params.id, { ...context, signal: AbortSignal.timeout(deps.orderTimeoutMs) }).catch((error: unknown) => {
+      const order = await withDeadline(deps.orderTimeoutMs, (signal) => orders.getOrder(request.params.id, { ...context, signal })).catch((error: unknown) => {
         if (error instanceof UpstreamUnavailable) throw new ServiceUnavailable('The orders service is unavailable; try again shortly', { cause: error, details: { service: 'orders' } })
         throw error
       })

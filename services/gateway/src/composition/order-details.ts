@@ -1,3 +1,4 @@
+import { withDeadline } from '@seams/core'
 import { Product } from '@shop/catalog-contracts'
 import { Order } from '@shop/orders-contracts'
 import { Payment } from '@shop/payments-contracts'
@@ -21,7 +22,7 @@ export type PartOf<T> = { status: 'ok'; data: T } | { status: 'unavailable'; rea
 /** Runs a part's fetch under its own deadline; a failure becomes an `unavailable` part, never an error. */
 export async function part<T>(fetchPart: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<PartOf<T>> {
   try {
-    return { status: 'ok', data: await fetchPart(AbortSignal.timeout(timeoutMs)) }
+    return { status: 'ok', data: await withDeadline(timeoutMs, fetchPart) }
   } catch (error) {
     return { status: 'unavailable', reason: (error as Error).message }
   }

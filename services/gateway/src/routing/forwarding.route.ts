@@ -1,3 +1,4 @@
+import { withDeadline } from '@seams/core'
 import { UpstreamUnavailable, type RawResponse } from '@seams/http-client'
 import type { ServiceApp } from '@seams/service-kit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -19,16 +20,18 @@ const forwardedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 /** Passes the client's request on to `upstream` at `path` and returns its answer as it is. */
 export async function forwardTo(upstream: Upstream, request: FastifyRequest, path: string, timeoutMs: number): Promise<RawResponse> {
   try {
-    return await upstream.client.forward({
-      method: request.method,
-      path,
-      headers: upstreamRequestHeaders(request.headers, request.id),
-      body: Buffer.isBuffer(request.body) ? request.body : undefined,
-      user: request.endUser,
-      trace: request.trace,
-      // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
-      signal: AbortSignal.timeout(timeoutMs),
-    })
+    // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
+    return await withDeadline(timeoutMs, (signal) =>
+      upstream.client.forward({
+        method: request.method,
+        path,
+        headers: upstreamRequestHeaders(request.headers, request.id),
+        body: Buffer.isBuffer(request.body) ? request.body : undefined,
+        user: request.endUser,
+        trace: request.trace,
+        signal,
+      }),
+    )
   } catch (error) {
     if (!(error instanceof UpstreamUnavailable)) throw error
     // The client learns which service is down, not how the gateway reaches it.
