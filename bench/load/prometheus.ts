@@ -43,3 +43,14 @@ export async function scrape(url: string): Promise<string> {
   const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })
   return response.text()
 }
+
+/** The sum of a gauge or counter over all its series in several /metrics texts. */
+export function sumOf(texts: readonly string[], name: string): number {
+  let sum = 0
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+    }
+  }
+  return sum
+}
