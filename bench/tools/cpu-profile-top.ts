@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs'
 // Prints where a Node CPU profile (--cpu-prof) spent its busy time: per package, per function (self) and per
 // function including what it called (inclusive; recursion counted once per stack).
 // Usage: tsx bench/tools/cpu-profile-top.ts <file.cpuprofile> [--last <seconds>] (only the profile's last seconds,
-// e.g. the measured run without startup and setup) [--callers <function name>] (who calls it, and how much).
+// e.g. the measured run without startup and setup) [--callers <function name>] (who calls it, and how much)
+// [--depth <frames>] (how far up the callers' stacks go; 8 by default).
 interface ProfileNode {
   id: number
   callFrame: { functionName: string; url: string; lineNumber: number }
@@ -61,6 +62,8 @@ console.log(`${total} busy samples\n\nBy package:\n${top(byPackage, 20)}\n\nBy f
 const callersIndex = process.argv.indexOf('--callers')
 if (callersIndex > 0) {
   const wanted = process.argv[callersIndex + 1]!
+  const depthIndex = process.argv.indexOf('--depth')
+  const depth = depthIndex > 0 ? Number(process.argv[depthIndex + 1]) : 8
   const parents = new Map<number, ProfileNode>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node)
   const subtree = (node: ProfileNode): number => node.hitCount + (node.children ?? []).reduce((sum, child) => sum + subtree(nodes.get(child)!), 0)
@@ -68,7 +71,7 @@ if (callersIndex > 0) {
   for (const node of profile.nodes) {
     if (node.callFrame.functionName !== wanted) continue
     const chain: string[] = []
-    for (let parent = parents.get(node.id); parent !== undefined && chain.length < 8; parent = parents.get(parent.id)) chain.push(nameOf(parent))
+    for (let parent = parents.get(node.id); parent !== undefined && chain.length < depth; parent = parents.get(parent.id)) chain.push(nameOf(parent))
     add(stacks, chain.join(' < '), subtree(node))
   }
   console.log(`\nCallers of ${wanted}:\n${top(stacks, 15)}`)

@@ -31,6 +31,12 @@ export interface ServiceTokensOptions {
    * @default 60
    */
   ttlSeconds?: number
+  /**
+   * Tokens remembered, minted and verified each. A gateway mints one per user and service called, so this
+   * must exceed active users times services, or every call signs anew: 10,000 thrashed at 5,000 users.
+   * @default 100_000
+   */
+  cacheSize?: number
 }
 
 const algorithm = 'HS256'
@@ -46,8 +52,9 @@ export function createServiceTokens(options: ServiceTokensOptions): ServiceToken
   // Imported once: given raw bytes, jose imports a WebCrypto key on every sign and verify.
   const key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
   const ttl = options.ttlSeconds ?? 60
-  const minted = new LRUCache<string, { token: string; renewAt: number }>({ max: 10_000 })
-  const verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: 10_000 })
+  const cacheSize = options.cacheSize ?? 100_000
+  const minted = new LRUCache<string, { token: string; renewAt: number }>({ max: cacheSize })
+  const verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: cacheSize })
 
   return {
     async mint(audience, user) {

@@ -31,6 +31,9 @@ export async function limitRequestRates(app: ServiceApp, options: RateLimitOptio
     keyGenerator: clientKeyOf,
     redis: options.redis,
     nameSpace: options.namespace,
+    // Per-process counters live in an LRU of this many clients (5,000 by default): a client evicted by
+    // busier ones starts afresh, so it must hold every client active within a window.
+    cache: 100_000,
     // A Redis outage must not take the shop down with it: requests pass uncounted until it is back.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>
