@@ -33,8 +33,10 @@ export interface RelayOptions {
   pollIntervalMs?: number
   /**
    * How long the relay lets commits gather after a wake-up before it stamps them: a few milliseconds of
-   * latency buy batches instead of one stamping transaction (and one fsync) per commit.
-   * @default 10
+   * latency buy batches instead of one stamping transaction (and one fsync) per commit. Every millisecond
+   * here is added to propagation lag at moderate rates (10 ms, with 20 ms in http-feed consumers, took the lag
+   * p99 at 1,000 events/s from 32 to 93 ms and gained no throughput).
+   * @default 3
    */
   lingerMs?: number
   /**
@@ -167,7 +169,7 @@ export function createRelay(options: RelayOptions): Relay {
             nextCleanup = Date.now() + cleanupIntervalMs
             await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
           }
-          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 10)
+          if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 3)
         } catch (error) {
           failures += 1
           metrics?.failures.inc(labels)
