@@ -78,4 +78,26 @@ describe('relay', () => {
     await relay.stop()
     await sql.end()
   })
+
+  it('removes exactly the events stamped before the retention, across several rounds of clean-up', async () => {
+    const { sql, outbox } = replica('relay-retention-mixed')
+    const relay = createRelay({ outbox, transport: {}, pollIntervalMs: 50, retentionMs: 3_600_000 })
+    relay.start()
+    for (let n = 0; n < 20; n += 1) await ping(outbox, 2000 + n)
+    while ((await unstamped()) > 0) await sleep(50)
+    await relay.stop()
+    // More expired events than one round removes, then the ones just stamped.
+    const head = (await admin<{ head: number }[]>`select max(position)::int8 as head from seams_outbox`)[0]!.head
+    await admin`
+      insert into seams_outbox (event_id, type, subject, envelope, stamped_at, position)
+      select gen_random_uuid(), 'pings.Pinged', 'old', '{}', now() - interval '2 hours' + g * interval '1 ms', g - 12000
+      from generate_series(1, 12000) g`
+    expect((await stamped())[0]).toBeLessThan(0)
+    const kept = (await stamped()).filter((position) => position > 0)
+    expect(await relay.cleanup()).toBe(12000)
+    expect(await stamped()).toEqual(kept)
+    expect(kept.at(-1)).toBe(head)
+    expect(await relay.cleanup()).toBe(0)
+    await sql.end()
+  })
 })

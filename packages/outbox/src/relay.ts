@@ -84,6 +84,7 @@ export function createRelay(options: RelayOptions): Relay {
   let lock: LeaderLock | undefined
   let wake: (() => void) | undefined
   const wakeUp = () => wake?.()
+  let cleaning: Promise<unknown> | undefined
 
   function waitForWork(ms: number, signal: AbortSignal, linger = 0): Promise<void> {
     return new Promise((resolve) => {
@@ -165,9 +166,13 @@ export function createRelay(options: RelayOptions): Relay {
           const stamped = head - position
           position = head
           failures = 0
-          if (Date.now() >= nextCleanup) {
+          // Beside the stamping, on a pooled connection: deleting a minute's worth of expired events takes
+          // long enough to stall propagation if the relay waited for it.
+          if (Date.now() >= nextCleanup && cleaning === undefined) {
             nextCleanup = Date.now() + cleanupIntervalMs
-            await cleanup().catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
+            cleaning = cleanup()
+              .catch((error) => options.logger?.warn({ err: error }, 'outbox clean-up failed'))
+              .finally(() => (cleaning = undefined))
           }
           if (stamped < batchSize) await waitForWork(pollIntervalMs, signal, options.lingerMs ?? 3)
         } catch (error) {
@@ -183,18 +188,24 @@ export function createRelay(options: RelayOptions): Relay {
       metrics?.leader.set(labels, 0)
       detach()
       await listener.unlisten().catch(() => {})
+      await cleaning
     }
   }
 
+  // Positions are stamped in time order, so the expired events are the oldest positions: each round looks
+  // at the oldest 5,000 only. (Filtering the whole table by stamped_at read every row when none had
+  // expired: 55 ms per 300,000 events kept, every minute, for a week's retention.)
   async function cleanup(): Promise<number> {
     let removed = 0
     for (;;) {
       const result = await sql`
         delete from seams_outbox where id in (
-          select id from seams_outbox
-          where position is not null and stamped_at < now() - ${retentionMs / 1000} * interval '1 second'
-            and position < (select max(position) from seams_outbox)
-          order by position limit 5000)`
+          select id from (
+            select id, stamped_at from seams_outbox
+            where position is not null and position < (select max(position) from seams_outbox)
+            order by position limit 5000
+          ) oldest
+          where stamped_at < now() - ${retentionMs / 1000} * interval '1 second')`
       removed += result.count
       if (result.count < 5000) return removed
     }
