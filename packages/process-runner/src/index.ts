@@ -1,3 +1,3 @@
-export { startServiceProcess } from './service-process.ts'
+export { startServiceProcess, stopServiceProcesses } from './service-process.ts'
 export type { ServiceProcess, ServiceProcessSpec } from './service-process.ts'
 export { freePort } from './free-port.ts'

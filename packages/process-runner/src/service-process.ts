@@ -36,6 +36,18 @@ export interface ServiceProcess {
 
 const keptLines = 400
 
+// Every service process this process started and that has not exited yet. Children do not die with their
+// parent: a parent that crashes or exits early would leave them serving, holding ports and databases.
+const running = new Map<ChildProcess, ServiceProcess>()
+process.once('exit', () => {
+  for (const child of running.keys()) child.kill('SIGKILL')
+})
+
+/** Stops (SIGTERM, then SIGKILL after `graceMs`) every service process started here that is still running. */
+export async function stopServiceProcesses(graceMs?: number): Promise<void> {
+  await Promise.all([...running.values()].map((handle) => handle.stop(graceMs)))
+}
+
 /** Spawns one service and resolves once its readiness URL answers 200. */
 export async function startServiceProcess(spec: ServiceProcessSpec): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', 'tsx', spec.entry], {
@@ -52,6 +64,8 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   createInterface({ input: child.stderr! }).on('line', keep)
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
   const handle = processHandle(spec.name, child, exited, () => lines.join('\n'))
+  running.set(child, handle)
+  void exited.then(() => running.delete(child))
   try {
     await waitUntilReady(spec, exited)
   } catch (error) {

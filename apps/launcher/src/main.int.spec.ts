@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { dropServiceDatabase } from '@seams/provisioning'
+import { adminDatabaseUrl } from '@seams/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import { databaseOwners } from './topology.ts'
+
+// `npm start` itself, as a real process on the test PostgreSQL (SEAMS_PG_URL): it comes up, and a SIGINT,
+// during start-up or once running, stops it and every process it started.
+const main = fileURLToPath(new URL('./main.ts', import.meta.url))
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** A gateway port whose five successors (the services' ports) are free too. */
+async function freePortRun(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000)
+    const ports = Array.from({ length: 6 }, (_, offset) => base + offset)
+    if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base
+  }
+}
+
+/** Pids of the processes whose parent is `pid`, from /proc. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return []
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(entry)] : []
+    } catch {
+      return []
+    }
+  })
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+interface Launched {
+  process: ChildProcess
+  gatewayUrl: string
+  output: () => string
+  waitFor(text: string): Promise<void>
+}
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+async function launch(): Promise<Launched> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seams-launcher-'))
+  const prefix = `l${randomBytes(4).toString('hex')}_`
+  const port = await freePortRun()
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], SEAMS_PG_URL: adminDatabaseUrl(), SEAMS_DATA_DIR: dataDir, SEAMS_DATABASE_PREFIX: prefix, SEAMS_GATEWAY_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL')
+      await once(child, 'exit')
+    }
+    for (const service of databaseOwners) await dropServiceDatabase(adminDatabaseUrl(), { database: `${prefix}${service.replace(/-/g, '_')}`, role: `${prefix}${service.replace(/-/g, '_')}` })
+    await rm(dataDir, { recursive: true, force: true })
+  })
+  return {
+    process: child,
+    gatewayUrl: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async waitFor(text) {
+      while (!output.includes(text)) {
+        if (child.exitCode !== null) throw new Error(`the launcher exited with ${child.exitCode}:\n${output}`)
+        await sleep(100)
+      }
+    },
+  }
+}
+
+async function interruptAndExpectEverythingGone(launched: Launched): Promise<void> {
+  const started = childrenOf(launched.process.pid!)
+  expect(started.length).toBeGreaterThan(0)
+  launched.process.kill('SIGINT')
+  const [code] = await once(launched.process, 'exit')
+  // Exit code 1 would mean the launcher's own 10 s deadline cut the shutdown short.
+  expect(code, launched.output()).toBe(0)
+  expect(launched.output()).toContain('Stopped.')
+  // What is gone is gone at once; a helper that notices its parent left (tsx's esbuild) may take a moment.
+  for (let attempt = 0; attempt < 50 && started.some(isAlive); attempt += 1) await sleep(100)
+  expect(started.filter(isAlive).map(commandOf)).toEqual([])
+}
+
+const commandOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return String(pid)
+  }
+}
+
+describe('npm start', () => {
+  it('runs the shop until Ctrl-C, which stops every process it started', async () => {
+    const launched = await launch()
+    await launched.waitFor('Seams shop is running.')
+    const ready = await fetch(`${launched.gatewayUrl}/health/ready`)
+    expect(ready.status).toBe(200)
+    expect(Object.keys(((await ready.json()) as { checks: Record<string, unknown> }).checks)).toEqual(expect.arrayContaining(['users', 'catalog', 'orders', 'payments', 'order-history']))
+    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as { items: unknown[] }
+    expect(products.items.length).toBeGreaterThanOrEqual(36)
+    await interruptAndExpectEverythingGone(launched)
+  })
+
+  it('stops what it already started when Ctrl-C comes during start-up', async () => {
+    const launched = await launch()
+    await launched.waitFor('Starting users')
+    // Some services are up, others still starting: the worst moment to be left with orphans.
+    while (childrenOf(launched.process.pid!).length < 3) await sleep(20)
+    await interruptAndExpectEverythingGone(launched)
+    expect(launched.output()).not.toContain('Seams shop is running.')
+  })
+})
