@@ -29,6 +29,9 @@ await mkdir(logDir, { recursive: true })
 const logs = new Map<string, WriteStream>()
 let stopping = false
 
+// PostgreSQL gets the terminal's Ctrl-C too, and may say so before the launcher has heard it.
+const shuttingDown = /terminating connection due to administrator command|the database system is shutting down/
+
 // Full JSON logs go to one file per service; warnings and errors are also shown here.
 function onLine(line: string, service: string): void {
   let stream = logs.get(service)
@@ -37,7 +40,7 @@ function onLine(line: string, service: string): void {
   const level = /"level":(\d+)/.exec(line)?.[1]
   // PostgreSQL's ERROR lines are statements that failed, most on purpose (a unique violation is how a repeated
   // demo-data load or a taken email gets its 409): the service that sent one reports what matters.
-  const serious = level !== undefined ? Number(level) >= 40 : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) : /\b(ERROR|FATAL|PANIC)\b/.test(line)
+  const serious = level !== undefined ? Number(level) >= 40 : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) && !shuttingDown.test(line) : /\b(ERROR|FATAL|PANIC)\b/.test(line)
   // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
