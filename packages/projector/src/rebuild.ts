@@ -68,9 +68,10 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   } finally {
     await Promise.all(replays.map((consumer) => consumer.stop()))
   }
+  // Read before the rebuild's cursors go, so that the answer says how far the replay went.
+  const done: RebuildProgress = { phase: 'done', sources: await positions() }
   await sql`delete from seams_consumer_cursors where consumer = any(${rebuildNames})`
   await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
-  const done: RebuildProgress = { phase: 'done', sources: await positions() }
   options.onProgress?.(done)
   return done
 

@@ -28,7 +28,7 @@ describe('order history from the producers\' feeds', () => {
     const started = await t.app.inject({ method: 'POST', url: `/ops/projections/${projection}/rebuild`, headers: await operator() })
     expect(started.statusCode, started.body).toBe(202)
     const reads: number[] = []
-    let state: { running: boolean; error: string | null } = { running: true, error: null }
+    let state: { running: boolean; error: string | null; progress: { phase: string; sources: Record<string, { rebuilt: number; live: number }> } | null } = { running: true, error: null, progress: null }
     while (state.running) {
       // Reads go on against the old table until the swap commits.
       reads.push((await t.get('/order-history?limit=100', customer)).statusCode)
@@ -37,6 +37,10 @@ describe('order history from the producers\' feeds', () => {
     }
     expect(state.error).toBeNull()
     expect(reads.every((status) => status === 200)).toBe(true)
+    // The answer says how far the replay went: to where the live consumer was, for every source.
+    expect(state.progress?.phase).toBe('done')
+    for (const source of Object.values(state.progress!.sources)) expect(source.rebuilt).toBeGreaterThanOrEqual(source.live)
+    expect(Object.values(state.progress!.sources).every((source) => source.rebuilt > 0)).toBe(true)
   }
 
   beforeAll(async () => {
