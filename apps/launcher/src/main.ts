@@ -80,7 +80,7 @@ try {
   const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
   console.log(`Starting ${serviceNames.join(', ')} ...`)
-  const running = (shop = await startShop({ adminPgUrl, databasePrefix: config.SEAMS_DATABASE_PREFIX, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, redisUrl: config.REDIS_URL, onLine }))
+  const running = (shop = await startShop({ adminPgUrl, databasePrefix: config.SEAMS_DATABASE_PREFIX, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, natsNamespace: secrets.natsNamespace, redisUrl: config.REDIS_URL, onLine }))
 
   if (config.SEAMS_DEMO_DATA) {
     await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword: secrets.demoPassword })

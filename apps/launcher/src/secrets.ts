@@ -10,6 +10,12 @@ export interface ShopSecrets {
   databasePasswords: Record<string, string>
   adminPassword: string
   demoPassword: string
+  /**
+   * Not a secret, but this installation's own like them: the prefix of its JetStream streams, so that a
+   * shop made afresh (a new data folder) never meets the streams of an earlier one on the same NATS server.
+   * Absent in installations made before it existed, which keep the unprefixed streams they have.
+   */
+  natsNamespace?: string
 }
 
 const token = (bytes: number) => randomBytes(bytes).toString('base64url')
@@ -26,7 +32,7 @@ export function generateSecrets(): ShopSecrets {
 /** Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working. */
 export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
   if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as ShopSecrets
-  const secrets = generateSecrets()
+  const secrets = { ...generateSecrets(), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets

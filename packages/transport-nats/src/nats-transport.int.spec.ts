@@ -59,4 +59,29 @@ describe('jetstream on the machine\'s NATS server', async () => {
       await transport.close()
     }
   })
+
+  it.skipIf(!present)('refuses to publish into a stream another outbox filled, and lets the same outbox carry on', async () => {
+    const source = `probe${randomBytes(3).toString('hex')}`
+    const record = (position: number, incarnation: string) => {
+      const eventId = `0190d7a4-${incarnation}-7000-8000-${String(position).padStart(12, '0')}`
+      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
+    }
+    const first = createNatsTransport({ servers: natsUrl(), name: 'first-incarnation' })
+    // The same producer after a restart, and a producer whose databases were made afresh: both start at position 1.
+    const restarted = createNatsTransport({ servers: natsUrl(), name: 'restarted' })
+    const afresh = createNatsTransport({ servers: natsUrl(), name: 'afresh' })
+    const independent = await connect({ servers: natsUrl() })
+    const jsm = await jetstreamManager(independent)
+    try {
+      await first.publish!(source, [record(1, '0001'), record(2, '0001')])
+      await expect(afresh.publish!(source, [record(1, '0002')])).rejects.toMatchObject({ code: 'SEAMS_NATS_FOREIGN_STREAM', message: expect.stringContaining('NATS_NAMESPACE') })
+      await restarted.publish!(source, [record(2, '0001'), record(3, '0001')])
+      const info = await jsm.streams.info(streamNaming().stream(source))
+      expect(info.state.messages).toBe(3)
+    } finally {
+      await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
+      await independent.close()
+      await Promise.all([first.close(), restarted.close(), afresh.close()])
+    }
+  })
 })

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
-import { ensureStream, type StreamSettings } from './streams.ts'
+import { ensureStream, ensureStreamContinuesOutbox, type StreamSettings } from './streams.ts'
 import { followDurable, type FollowLogger } from './follow-durable.ts'
 import { streamNaming, type StreamNaming } from './names.ts'
 
@@ -60,6 +60,8 @@ export interface NatsTransport extends Transport {
 export function createNatsTransport(options: NatsTransportOptions): NatsTransport {
   let connecting: Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> | undefined
   const ensured = new Map<string, Promise<void>>()
+  // Sources whose stream was checked to continue this process's outbox (once, at the first publish).
+  const continuing = new Set<string>()
   const subscriptions = new Set<Subscription>()
   const naming = streamNaming(options.namespace)
   const settings: StreamSettings = {
@@ -101,6 +103,10 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
     async publish(source: string, records: readonly StampedRecord[]) {
       const { js, jsm } = await client()
       await stream(jsm, source)
+      if (!continuing.has(source) && records.length > 0) {
+        await ensureStreamContinuesOutbox(jsm, naming.stream(source), records[0]!)
+        continuing.add(source)
+      }
       // Issued back to back on one connection, so the stream stores them in position order.
       await Promise.all(records.map((record) => js.publish(naming.subject(record.type), record.envelope, { msgID: record.eventId, timeout: 5000 })))
     },

@@ -1,5 +1,6 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
+import { ForeignStream } from './errors.ts'
 import type { StreamNaming } from './names.ts'
 
 export interface StreamSettings {
@@ -32,6 +33,26 @@ export async function ensureStream(jsm: JetStreamManager, source: string, settin
   } catch (error) {
     // Another process created it in the meantime.
     if (!String((error as Error).message).includes('already in use')) throw error
+  }
+}
+
+/**
+ * A fresh outbox (its first event at position 1) must find its stream empty, or holding that very event (a
+ * first publish retried). Another event there means another outbox filled the stream, e.g. a shop whose
+ * databases were made afresh while its streams stayed, and consumers would take those events for this
+ * producer's. (Later positions are not compared: a retry after the server's duplicate window stores an event
+ * twice, and from then on stream sequences run ahead of positions, harmlessly.)
+ */
+export async function ensureStreamContinuesOutbox(jsm: JetStreamManager, name: string, first: { position: number; eventId: string }): Promise<void> {
+  if (first.position !== 1) return
+  const stored = await jsm.streams.getMessage(name, { seq: 1 })
+  const storedId = stored?.header?.get('Nats-Msg-Id')
+  if (stored !== null && storedId !== first.eventId) {
+    throw new ForeignStream(
+      `Stream ${name} already holds another producer's events (${storedId || 'an event without an id'} first), and this outbox is new: ` +
+        'give this deployment its own NATS_NAMESPACE, or delete the stream if its events are not needed.',
+      { details: { stream: name, stored: storedId, event: first.eventId } },
+    )
   }
 }
 
