@@ -89,7 +89,8 @@ const ceilings = {
   singleInsertsPerSecond: pg === undefined ? undefined : await singleRowInserts(await pg.database('ceiling'), 32, 5),
   jetstreamPublishesPerSecond: await jetstreamPublishes(values['nats-url']!, 5),
 }
-console.log(`Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s; single-row inserts ${round(ceilings.singleInsertsPerSecond ?? 0, 0)}/s; JetStream publishes ${round(ceilings.jetstreamPublishesPerSecond ?? 0, 0)}/s`)
+const perSecond = (rate: number | undefined, missing: string) => (rate === undefined ? missing : `${round(rate, 0)}/s`)
+console.log(`Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s; single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`)
 
 console.log(`Warming up for ${values.warmup} s ...`)
 await runOpenLoop({ target: gateway, users: virtualUsers, productIds, meanIntervalMs: intervalMs, durationMs: Number(values.warmup) * 1000, ...seeded })
