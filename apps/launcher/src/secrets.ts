@@ -18,7 +18,13 @@ export interface ShopSecrets {
   natsNamespace?: string
 }
 
-const token = (bytes: number) => randomBytes(bytes).toString('base64url')
+// Never starting with '-': a password like `-x9...` reads as an option to command-line tools.
+function token(bytes: number): string {
+  for (;;) {
+    const candidate = randomBytes(bytes).toString('base64url')
+    if (candidate[0] !== '-') return candidate
+  }
+}
 
 export function generateSecrets(): ShopSecrets {
   return {
