@@ -45,7 +45,7 @@ function onLine(line: string, service: string): void {
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
-let postgres: RunningPostgres | undefined
+let postgres: Promise<RunningPostgres> | undefined
 let shop: RunningShop | undefined
 
 // Installed before anything starts: Ctrl-C (or a SIGTERM from a supervisor) during start-up stops what is
@@ -56,7 +56,8 @@ async function shutdown(exitCode: number): Promise<void> {
   console.log('\nStopping ...')
   const deadline = setTimeout(() => process.exit(1), 9500)
   await (shop?.stop() ?? stopServiceProcesses())
-  await postgres?.stop()
+  // A PostgreSQL still starting is waited for: left alone it would outlive the launcher and hold its data folder.
+  await (await postgres?.catch(() => undefined))?.stop()
   for (const stream of logs.values()) stream.end()
   clearTimeout(deadline)
   console.log('Stopped.')
@@ -69,19 +70,23 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => void shutdown(0))
 }
 
-try {
+// Each step first checks that no Ctrl-C came meanwhile: shutdown() is then stopping what is up, and ends the process.
+async function startUp(): Promise<void> {
   let adminPgUrl = config.SEAMS_PG_URL
   if (adminPgUrl === undefined) {
     console.log(`Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`)
-    postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, log: (line) => onLine(line, 'postgres') })
-    adminPgUrl = postgres.adminUrl
+    postgres = startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, log: (line) => onLine(line, 'postgres') })
+    adminPgUrl = (await postgres).adminUrl
   }
+  if (stopping) return
 
   const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
+  if (stopping) return
   console.log(`Starting ${serviceNames.join(', ')} ...`)
   const running = (shop = await startShop({ adminPgUrl, databasePrefix: config.SEAMS_DATABASE_PREFIX, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, natsNamespace: secrets.natsNamespace, redisUrl: config.REDIS_URL, onLine }))
 
+  if (stopping) return
   if (config.SEAMS_DEMO_DATA) {
     await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword: secrets.demoPassword })
   }
@@ -95,7 +100,12 @@ try {
     ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${secrets.demoPassword}`],
     ['Logs', logDir],
   ]
-  if (!stopping) console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
+  if (stopping) return
+  console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
+}
+
+try {
+  await startUp()
 } catch (error) {
   // A start-up cut short by Ctrl-C fails on its way down; that is not worth reporting.
   if (!stopping) {
