@@ -11,9 +11,9 @@ export interface ShopSecrets {
   adminPassword: string
   demoPassword: string
   /**
-   * Not a secret, but this installation's own like them: the prefix of its JetStream streams, so that a
-   * shop made afresh (a new data folder) never meets the streams of an earlier one on the same NATS server.
-   * Absent in installations made before it existed, which keep the unprefixed streams they have.
+   * Not a secret, but like the secrets it belongs to this installation: the prefix of its JetStream streams,
+   * so that a shop made afresh (a new data folder) never meets an earlier one's streams on the same NATS
+   * server. Absent in installations made before it existed, which keep the unprefixed streams they have.
    */
   natsNamespace?: string
 }

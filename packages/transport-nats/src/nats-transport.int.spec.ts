@@ -78,6 +78,11 @@ describe('jetstream on the machine\'s NATS server', async () => {
       await restarted.publish!(source, [record(2, '0001'), record(3, '0001')])
       const info = await jsm.streams.info(streamNaming().stream(source))
       expect(info.state.messages).toBe(3)
+      // With its first events gone (age, or a purge), the stream is still not a new outbox's to fill.
+      await jsm.streams.purge(streamNaming().stream(source), { keep: 1 })
+      const later = createNatsTransport({ servers: natsUrl(), name: 'afresh-later' })
+      await expect(later.publish!(source, [record(1, '0003')])).rejects.toMatchObject({ code: 'SEAMS_NATS_FOREIGN_STREAM' })
+      await later.close()
     } finally {
       await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
       await independent.close()

@@ -47,7 +47,9 @@ export async function ensureStreamContinuesOutbox(jsm: JetStreamManager, name: s
   if (first.position !== 1) return
   const stored = await jsm.streams.getMessage(name, { seq: 1 })
   const storedId = stored?.header?.get('Nats-Msg-Id')
-  if (stored !== null && storedId !== first.eventId) {
+  // No first message in a stream that has had some: removed by age or a purge, so not this new outbox's.
+  const foreign = stored === null ? (await jsm.streams.info(name)).state.last_seq > 0 : storedId !== first.eventId
+  if (foreign) {
     throw new ForeignStream(
       `Stream ${name} already holds another producer's events (${storedId || 'an event without an id'} first), and this outbox is new: ` +
         'give this deployment its own NATS_NAMESPACE, or delete the stream if its events are not needed.',
