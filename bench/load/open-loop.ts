@@ -1,6 +1,7 @@
 import { build, type Histogram } from 'hdr-histogram-js'
 import { Client } from 'undici'
-import { exponential, seededRandom } from './random.ts'
+import { seededRandom } from '@seams/core'
+import { exponential } from './random.ts'
 import { defaultMix, pickEndpoint, planRequest, type Endpoint, type Mix, type VirtualUser } from './workload.ts'
 
 export interface LoadOptions {

@@ -1,3 +1,5 @@
+import { seededRandom as uniform } from '@seams/core'
+
 /**
  * A small seeded generator (mulberry32) with the helpers a scenario plan needs. The same seed always
  * gives the same plan, so a failing run is replayed by its seed alone.
@@ -18,14 +20,7 @@ export interface SeededRandom {
 }
 
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = uniform(seed)
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
   return {
     next,

@@ -1,7 +1,8 @@
+import { seededRandom } from '@seams/core'
 import type { SimulatorSettings } from '@shop/payments-contracts'
 import { describe, expect, it } from 'vitest'
 import { ProviderUnavailable } from '../errors.ts'
-import { createSimulatedProvider, seededRandom } from './simulated-provider.ts'
+import { createSimulatedProvider } from './simulated-provider.ts'
 
 const calm: SimulatorSettings = { latencyMs: 20, jitterMs: 10, declineRate: 0, errorRate: 0, hangRate: 0 }
 
@@ -31,17 +32,6 @@ async function outcomes(provider: ReturnType<typeof simulator>['provider'], coun
     failed: results.filter((result) => result.status === 'rejected' && result.reason instanceof ProviderUnavailable).length,
   }
 }
-
-describe('seededRandom', () => {
-  it('repeats its sequence for a seed and stays within [0, 1)', () => {
-    const one = seededRandom(7)
-    const again = seededRandom(7)
-    const drawn = Array.from({ length: 1000 }, () => one())
-    expect(Array.from({ length: 1000 }, () => again())).toEqual(drawn)
-    expect(drawn.every((value) => value >= 0 && value < 1)).toBe(true)
-    expect(seededRandom(8)()).not.toBe(drawn[0])
-  })
-})
 
 describe('simulated provider', () => {
   it('waits latencyMs ± jitterMs, never less than zero', async () => {
