@@ -48,11 +48,17 @@ export const customerReplica = defineProjection({
  * markCustomerDeactivated), so an order either commits first and is cancelled, or waits and is refused.
  * An advisory lock rather than a row lock: no write per order, and it holds even before the replica has
  * a row for the customer.
+ *
+ * The lock and the read are two statements, sent together: a statement reads the snapshot taken when it
+ * began, so a read in the locking statement itself saw the account as it was before a deactivation that
+ * held the lock and committed meanwhile, and the order got in behind the cancellation (fault seed
+ * 1199069011).
  */
 export async function isCustomerDeactivated(tx: TransactionSql, customerId: string): Promise<boolean> {
-  const [row] = await tx<{ active: boolean | null }[]>`
-    select (select active from customer_replica where id = ${customerId}) as active
-    from (select pg_advisory_xact_lock_shared(hashtextextended(${customerId}, 0))) as locked`
+  const [, [row]] = await Promise.all([
+    tx`select pg_advisory_xact_lock_shared(hashtextextended(${customerId}, 0))`,
+    tx<{ active: boolean }[]>`select active from customer_replica where id = ${customerId}`,
+  ])
   return row?.active === false
 }
 
