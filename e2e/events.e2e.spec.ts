@@ -83,7 +83,7 @@ function eventSharing(transport: 'http-feed' | 'jetstream') {
     })
 
     it.skipIf(!present)('rebuilds a read model from the beginning while reads go on', async () => {
-      const operations = createOperationsClient({ url: test.shop.urls.orders, secret: test.secrets.serviceSecret, service: 'orders' })
+      const operations = createOperationsClient({ url: test.shop.urls.orders, operatorKey: test.secrets.serviceKeys['operator']!.privateKey, service: 'orders' })
       const customer = await api.register(`b-${randomBytes(4).toString('hex')}@example.com`, 'Reed On', 'correct-horse-battery')
       let product: { id: string } | undefined
       await eventually('the catalog answers again after the previous test\'s restarts', async () => {

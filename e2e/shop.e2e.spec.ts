@@ -21,7 +21,8 @@ describe('the shop, end to end', () => {
   })
 
   it('reports every service ready', async () => {
-    const ready = await api.request('GET', '/health/ready')
+    const operator = `Bearer ${await test.identity('operator').tokenFor('gateway')}`
+    const ready = await api.request('GET', '/health/ready', { headers: { authorization: operator } })
     expect(ready.status).toBe(200)
     expect(Object.keys(ready.body.checks).sort()).toEqual(['catalog', 'order-history', 'orders', 'payments', 'users'])
   })

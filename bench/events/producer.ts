@@ -55,7 +55,8 @@ async function write(writers: number, seconds: number, rate: number | undefined)
 }
 
 const app = Fastify()
-registerFeedRoute(app, { reader: createFeedReader(outbox) })
+// A benchmark harness on loopback: the feed's readers are its own consumers, so nothing is checked.
+registerFeedRoute(app, { reader: createFeedReader(outbox), authorize: () => {} })
 app.get('/health/ready', async () => ({ status: 'ready' }))
 app.post<{ Body: { writers: number; seconds: number; rate?: number } }>('/control/write', async (request) => write(request.body.writers, request.body.seconds, request.body.rate))
 app.get('/control/head', async () => (await sql<{ head: number }[]>`select coalesce(max(position), 0)::int8 as head from seams_outbox`)[0])

@@ -37,7 +37,7 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
   async function setKnobs(next: SimulatorKnobs): Promise<void> {
     knobs = next
     if (paymentsDown) return // set when it is started again
-    const result = await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: next })
+    const result = await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: next })
     if (result.status !== 200) throw new Error(`PUT /simulator answered ${result.status}: ${JSON.stringify(result.body)}`)
   }
 
@@ -89,7 +89,7 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
 
 /** The healthy shop the settle phase waits on: a provider that neither fails nor hangs. */
 export async function restoreHealth(test: TestShop, log: FaultLog, startedAt: number): Promise<void> {
-  const result = await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: healthyKnobs })
+  const result = await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: healthyKnobs })
   if (result.status !== 200) throw new Error(`PUT /simulator answered ${result.status}`)
   log.applied.push(`${String(Date.now() - startedAt).padStart(6)} ms  healthy knobs restored; settling`)
 }

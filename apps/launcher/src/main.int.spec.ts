@@ -126,7 +126,8 @@ describe('npm start', () => {
     await launched.waitFor('Seams shop is running.')
     const ready = await fetch(`${launched.gatewayUrl}/health/ready`)
     expect(ready.status).toBe(200)
-    expect(Object.keys(((await ready.json()) as { checks: Record<string, unknown> }).checks)).toEqual(expect.arrayContaining(['users', 'catalog', 'orders', 'payments', 'order-history']))
+    // The public port says ready or not; which service is which is for operators (see the gateway's spec).
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'gateway' })
     const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as { items: unknown[] }
     expect(products.items.length).toBeGreaterThanOrEqual(36)
     await interruptAndExpectEverythingGone(launched)

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { databaseOwners } from './topology.ts'
+import { generateServiceKeyPair, type ServiceKeyPair } from '@seams/service-kit'
+import { databaseOwners, identities } from './topology.ts'
 
 export interface ShopSecrets {
-  serviceSecret: string
+  /** Each identity's own key pair (every service, and the operator of the `seams` command line). */
+  serviceKeys: Record<string, ServiceKeyPair>
   /** Login password of each service's database role. */
   databasePasswords: Record<string, string>
   adminPassword: string
@@ -28,16 +30,30 @@ function token(bytes: number): string {
 
 export function generateSecrets(): ShopSecrets {
   return {
-    serviceSecret: token(32),
+    serviceKeys: generateServiceKeys(),
     databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
     adminPassword: token(12),
     demoPassword: 'demo-password-1',
   }
 }
 
-/** Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working. */
+function generateServiceKeys(): Record<string, ServiceKeyPair> {
+  return Object.fromEntries(identities.map((identity) => [identity, generateServiceKeyPair()]))
+}
+
+/**
+ * Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working.
+ * An installation from before per-service keys gets its keys now; the shared secret it had is dropped.
+ */
 export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
-  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as ShopSecrets
+  if (existsSync(path)) {
+    const kept = JSON.parse(await readFile(path, 'utf8')) as ShopSecrets & { serviceSecret?: string }
+    if (kept.serviceKeys !== undefined && identities.every((identity) => kept.serviceKeys[identity] !== undefined)) return kept
+    const { serviceSecret: _dropped, ...rest } = kept
+    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...kept.serviceKeys } }
+    await writeFile(path, `${JSON.stringify(upgraded, null, 2)}\n`, { mode: 0o600 })
+    return upgraded
+  }
   const secrets = { ...generateSecrets(), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })

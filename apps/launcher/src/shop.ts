@@ -51,7 +51,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
   const wiring: ShopWiring = {
     ports: options.ports,
     databaseUrls,
-    serviceSecret: options.secrets.serviceSecret,
+    serviceKeys: options.secrets.serviceKeys,
     transport: options.transport ?? 'http-feed',
     natsUrl: options.natsUrl ?? 'nats://127.0.0.1:4222',
     natsNamespace: options.natsNamespace,

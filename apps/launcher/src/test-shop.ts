@@ -3,15 +3,18 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
-import { createServiceTokens, type ActingUser } from '@seams/service-kit'
+import { USER_TOKEN_HEADER } from '@seams/core'
+import { createDatabase, createServiceAuth, type ActingUser, type ServiceAuth } from '@seams/service-kit'
+import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { streamNaming } from '@seams/transport-nats'
 import { generateSecrets, type ShopSecrets } from './secrets.ts'
 import { databaseNameOf, startShop, type RunningShop, type ShopOptions } from './shop.ts'
 import { databaseOwners, serviceNames, type ServiceName } from './topology.ts'
 
 export interface CallOptions {
+  /** The end user the gateway forwards, with an access token signed by the shop's own users service. */
   user?: ActingUser
-  /** The calling service named in the token. @default 'gateway' */
+  /** The calling identity, signing with its own key. @default 'gateway' */
   as?: string
   body?: unknown
   headers?: Record<string, string>
@@ -26,8 +29,12 @@ export interface CallResult<T = any> {
 export interface TestShop {
   shop: RunningShop
   secrets: ShopSecrets
-  /** Calls a service directly, with a service token as `as` (acting for `user`), like the gateway would. */
+  /** Calls a service directly as `as` (for `user`, when the caller is the gateway), like that caller would. */
   call<T = any>(service: ServiceName, method: string, path: string, options?: CallOptions): Promise<CallResult<T>>
+  /** The access token the shop's users service would issue to `user` (who need not exist there). */
+  userToken(user: ActingUser, options?: { expiresInSeconds?: number }): Promise<string>
+  /** The identity `name` of this shop, with its own key: what a service or the operator signs with. */
+  identity(name: string): ServiceAuth
   /** Stops every process and drops every database this shop made. */
   close(): Promise<void>
 }
@@ -56,20 +63,27 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: '4', ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
   const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options, overrides: { ...options.overrides, ...pools } })
-  const callers = new Map<string, ReturnType<typeof createServiceTokens>>()
-  const tokensOf = (service: string) => {
-    let tokens = callers.get(service)
-    if (tokens === undefined) callers.set(service, (tokens = createServiceTokens({ service, secret: secrets.serviceSecret })))
-    return tokens
+  const callers = new Map<string, ServiceAuth>()
+  const identity = (name: string) => {
+    let auth = callers.get(name)
+    const keys = secrets.serviceKeys[name]
+    if (keys === undefined) throw new TypeError(`${name} is not an identity of this shop`)
+    if (auth === undefined) callers.set(name, (auth = createServiceAuth({ service: name, privateKey: keys.privateKey, peers: {} })))
+    return auth
   }
+  const userToken = userTokenIssuer(shop)
   return {
     shop,
     secrets,
+    identity,
+    userToken,
     async call(service, method, path, callOptions = {}) {
-      const token = await tokensOf(callOptions.as ?? 'gateway').mint(service, callOptions.user)
+      const token = await identity(callOptions.as ?? 'gateway').tokenFor(service)
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+      if (callOptions.user !== undefined) headers[USER_TOKEN_HEADER] = await userToken(callOptions.user)
       const response = await fetch(`${shop.urls[service]}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(callOptions.body === undefined ? {} : { 'content-type': 'application/json' }), ...callOptions.headers },
+        headers: { ...headers, ...(callOptions.body === undefined ? {} : { 'content-type': 'application/json' }), ...callOptions.headers },
         body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
       })
       const text = await response.text()
@@ -83,5 +97,36 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
         await dropServiceDatabase(adminPgUrl, { database: name, role: name })
       }
     },
+  }
+}
+
+/**
+ * Signs access tokens as the shop's users service does, with the key it keeps in its own database: the
+ * test plays the identity provider's operator, so that specs can act as any user, admins included,
+ * without registering them.
+ */
+function userTokenIssuer(shop: RunningShop): TestShop['userToken'] {
+  let signer: Promise<{ kid: string; key: CryptoKey | Uint8Array }> | undefined
+  const loadSigner = async () => {
+    const sql = createDatabase(shop.databaseUrls.users, { applicationName: 'test-shop-issuer', max: 1 })
+    try {
+      const [row] = await sql<{ kid: string; privateJwk: JWK }[]>`select kid, private_jwk as "privateJwk" from signing_keys order by generation desc limit 1`
+      if (row === undefined) throw new Error('the users service has no signing key yet: start it before acting as a user')
+      return { kid: row.kid, key: await importJWK(row.privateJwk, 'ES256') }
+    } finally {
+      await sql.end()
+    }
+  }
+  return async (user, options = {}) => {
+    const { kid, key } = await (signer ??= loadSigner())
+    const now = Math.floor(Date.now() / 1000)
+    return new SignJWT({ role: user.role, email: `user-${user.id}@example.com` })
+      .setProtectedHeader({ alg: 'ES256', kid, typ: 'JWT' })
+      .setIssuer('seams-users')
+      .setAudience('seams-shop')
+      .setSubject(user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (options.expiresInSeconds ?? 900))
+      .sign(key)
   }
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { ServiceKeyPair } from '@seams/service-kit'
 
 export type ServiceName = 'users' | 'catalog' | 'payments' | 'orders' | 'order-history' | 'gateway'
 
@@ -10,6 +12,31 @@ export const databaseOwners: readonly Exclude<ServiceName, 'gateway'>[] = ['user
 
 export const entryOf = (service: ServiceName): string => fileURLToPath(new URL(`../../../services/${service}/src/main.ts`, import.meta.url))
 
+/** Every identity of a shop, each with its own key: the services, and the operator behind `npm run seams`. */
+export const identities: readonly string[] = [...serviceNames, 'operator']
+
+/** Synchronous calls between services, by callee (the gateway calls every service for end users). */
+const synchronousCallers: Partial<Record<ServiceName, ServiceName[]>> = { catalog: ['orders'], payments: ['orders'] }
+
+// What each service declares it consumes (package.json `seams.consumes`), the same list the contract registry reads.
+const consumedBy = new Map<ServiceName, string[]>(
+  serviceNames.map((service) => {
+    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../../../services/${service}/package.json`, import.meta.url)), 'utf8')) as { seams?: { consumes?: string[] } }
+    return [service, manifest.seams?.consumes ?? []]
+  }),
+)
+
+/** The services that read `producer`'s events: exactly those that declare they consume some of them. */
+export function feedReadersOf(producer: ServiceName): ServiceName[] {
+  return serviceNames.filter((service) => service !== producer && consumedBy.get(service)!.some((type) => type.startsWith(`${producer}.`)))
+}
+
+/** The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers. */
+export function callersOf(service: ServiceName): string[] {
+  if (service === 'gateway') return ['operator']
+  return [...new Set(['gateway', 'operator', ...(synchronousCallers[service] ?? []), ...feedReadersOf(service)])]
+}
+
 /** Default ports: the gateway's, then one up per service in serviceNames order. */
 export function defaultPorts(gatewayPort: number): Record<ServiceName, number> {
   return { gateway: gatewayPort, users: gatewayPort + 1, catalog: gatewayPort + 2, orders: gatewayPort + 3, payments: gatewayPort + 4, 'order-history': gatewayPort + 5 }
@@ -18,7 +45,7 @@ export function defaultPorts(gatewayPort: number): Record<ServiceName, number> {
 export interface ShopWiring {
   ports: Record<ServiceName, number>
   databaseUrls: Record<Exclude<ServiceName, 'gateway'>, string>
-  serviceSecret: string
+  serviceKeys: Record<string, ServiceKeyPair>
   transport: 'http-feed' | 'jetstream'
   natsUrl: string
   /** Keeps this shop's streams apart on a shared NATS server (tests, benchmarks). */
@@ -30,14 +57,18 @@ export interface ShopWiring {
 }
 
 /**
- * The environment each service process gets: its own database URL and port, the shared service
- * secret, and the base URLs of the services it talks to. Nothing else crosses between services.
+ * The environment each service process gets: its own database URL and port, its own private key and
+ * the public keys of those allowed to call it, and the base URLs of the services it talks to. Nothing
+ * else crosses between services.
  */
 export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<string, string> {
   const url = (name: ServiceName) => `http://127.0.0.1:${wiring.ports[name]}`
   const common: Record<string, string> = {
     PORT: String(wiring.ports[service]),
-    SERVICE_SECRET: wiring.serviceSecret,
+    SERVICE_PRIVATE_KEY: wiring.serviceKeys[service]!.privateKey,
+    SERVICE_PUBLIC_KEYS: callersOf(service).map((caller) => `${caller}=${wiring.serviceKeys[caller]!.publicKey}`).join(','),
+    EVENT_READERS: feedReadersOf(service).join(','),
+    ACCESS_TOKEN_JWKS_URL: `${url('users')}/.well-known/jwks.json`,
     EVENT_TRANSPORT: wiring.transport,
     NATS_URL: wiring.natsUrl,
     NATS_NAMESPACE: wiring.natsNamespace ?? '',

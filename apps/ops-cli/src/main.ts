@@ -14,20 +14,24 @@ Commands:
 
 Options:
   --url URL        the service's base URL (default: the local shop started by npm start)
-  --secret SECRET  the service secret (default: SERVICE_SECRET, or the local shop's .seams/secrets.json)`
+
+The operator's private key comes from SEAMS_OPERATOR_KEY, or else the local shop's .seams/secrets.json
+(never from the command line, where other users of the machine could read it).`
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: 'string' }, secret: { type: 'string' }, consumer: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  options: { url: { type: 'string' }, consumer: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
 })
 const [command, service, ...rest] = positionals
 
-function secret(): string {
-  const given = values.secret ?? process.env['SERVICE_SECRET']
-  if (given !== undefined) return given
+function operatorKey(): string {
+  const given = process.env['SEAMS_OPERATOR_KEY']
+  if (given !== undefined && given !== '') return given
   const file = resolve(process.env['SEAMS_DATA_DIR'] ?? '.seams', 'secrets.json')
-  if (!existsSync(file)) throw new Error(`no service secret: pass --secret, set SERVICE_SECRET, or run from the folder where npm start made ${file}`)
-  return (JSON.parse(readFileSync(file, 'utf8')) as { serviceSecret: string }).serviceSecret
+  if (!existsSync(file)) throw new Error(`no operator key: set SEAMS_OPERATOR_KEY, or run from the folder where npm start made ${file}`)
+  const key = (JSON.parse(readFileSync(file, 'utf8')) as { serviceKeys?: Record<string, { privateKey: string }> }).serviceKeys?.['operator']?.privateKey
+  if (key === undefined) throw new Error(`${file} holds no operator key: start the shop once with npm start to make one`)
+  return key
 }
 
 async function main(): Promise<number> {
@@ -38,7 +42,7 @@ async function main(): Promise<number> {
   const ports = defaultPorts(Number(process.env['SEAMS_GATEWAY_PORT'] ?? 8080))
   const url = values.url ?? (service in ports ? `http://127.0.0.1:${ports[service as ServiceName]}` : undefined)
   if (url === undefined) throw new Error(`unknown service ${service}; pass --url`)
-  const client = createOperationsClient({ url, secret: secret(), service })
+  const client = createOperationsClient({ url, operatorKey: operatorKey(), service })
   switch (command) {
     case 'events':
       console.log(JSON.stringify(await client.events(), null, 2))

@@ -1,22 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createServiceTokens } from '@seams/service-kit'
+import { createServiceAuth } from '@seams/service-kit'
 
 export interface OperationsClientOptions {
   /** The service's base URL. */
   url: string
-  /** The deployment's service secret; operator tokens are minted with it. */
-  secret: string
+  /** The operator identity's private key: services accept its tokens on their /ops routes. */
+  operatorKey: string
   /** The service's name: the audience of the token. */
   service: string
 }
 
-/** Calls a service's /ops routes as the `operator` service. */
+/** Calls a service's /ops routes as the `operator` identity. */
 export function createOperationsClient(options: OperationsClientOptions) {
-  const tokens = createServiceTokens({ service: 'operator', secret: options.secret })
+  const operator = createServiceAuth({ service: 'operator', privateKey: options.operatorKey, peers: {} })
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${options.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${await tokens.mint(options.service)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization: `Bearer ${await operator.tokenFor(options.service)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()

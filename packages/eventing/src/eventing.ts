@@ -6,7 +6,7 @@ import { ensureProjectionTable, liveConsumerName, rebuildProjection, sourcesTake
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'
-import { createDatabase } from '@seams/service-kit'
+import { createDatabase, requireService } from '@seams/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
 import type { Registry } from 'prom-client'
@@ -45,6 +45,12 @@ export interface EventingOptions {
    */
   natsNamespace?: string
   tokens?: TokenSource
+  /**
+   * Identities that may read this service's HTTP feed: its declared consumers. Anyone else, an end user
+   * through the gateway included, is refused.
+   * @default [] (nobody)
+   */
+  feedReaders?: readonly string[]
   logger?: EventingLogger
   metrics?: Registry
   /**
@@ -135,7 +141,8 @@ export function createEventing(options: EventingOptions): Eventing {
     registerRoutes(app) {
       if (!publishing) return
       feed ??= createFeedReader(outbox)
-      registerFeedRoute(app, { reader: feed })
+      const readers = options.feedReaders ?? []
+      registerFeedRoute(app, { reader: feed, authorize: (request) => void requireService(request, readers) })
     },
     status() {
       return {

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { newId, type SeamsError } from '@seams/core'
-import { createServiceTokens } from '@seams/service-kit'
 import { adminDatabaseUrl } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
 import { createPaymentsClient, type AuthorizePaymentRequest, type Payment, type SimulatorSettings } from '@shop/payments-contracts'
@@ -57,7 +56,7 @@ describe('http client against a failing payments service', () => {
   }
 
   async function simulate(settings: Partial<SimulatorSettings>): Promise<void> {
-    const response = await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: { ...calm, ...settings } })
+    const response = await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { ...calm, ...settings } })
     expect(response.status).toBe(200)
   }
 
@@ -67,7 +66,7 @@ describe('http client against a failing payments service', () => {
    */
   function paymentsClient(options: Partial<HttpClientOptions> = {}, beforeAttempt?: (attempt: number) => Promise<void>) {
     const metrics = new Registry()
-    const tokens = createServiceTokens({ service: 'orders', secret: test.secrets.serviceSecret })
+    const orders = test.identity('orders')
     const attempts = { count: 0 }
     const http = createHttpClient({
       name: 'payments',
@@ -75,10 +74,10 @@ describe('http client against a failing payments service', () => {
       metrics,
       retryInitialDelayMs: 10,
       tokens: {
-        async mint(audience, user) {
+        async tokenFor(audience) {
           attempts.count += 1
           await beforeAttempt?.(attempts.count)
-          return tokens.mint(audience, user)
+          return orders.tokenFor(audience)
         },
       },
       ...options,

@@ -18,18 +18,12 @@ import {
 } from 'cockatiel'
 import { Agent, request as undiciRequest } from 'undici'
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import { formatTraceparent, startSpan, type SeamsError, type TraceContext } from '@seams/core'
+import { formatTraceparent, startSpan, USER_TOKEN_HEADER, type SeamsError, type TraceContext } from '@seams/core'
 import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
 
-/** The user a call acts for; carried in the service token. */
-export interface CallUser {
-  id: string
-  role: string
-}
-
-/** Mints the service token for a call; @seams/service-kit's ServiceTokens fits. */
+/** The token naming this service for a call; @seams/service-kit's ServiceAuth fits. */
 export interface TokenSource {
-  mint(audience: string, user?: CallUser): Promise<string>
+  tokenFor(audience: string): Promise<string>
 }
 
 export interface HttpClientOptions {
@@ -101,7 +95,8 @@ export interface CallOptions {
   body?: unknown
   /** Makes a POST/PATCH safe to retry; sent as the `Idempotency-Key` header. */
   idempotencyKey?: string
-  user?: CallUser
+  /** The end user's access token, passed on by an edge calling on their behalf. */
+  userToken?: string
   /** The caller's trace context; the call becomes a child span. */
   trace?: TraceContext
   /** Overrides the client's per-attempt timeout. */
@@ -112,7 +107,7 @@ export interface CallOptions {
 }
 
 /** What a typed client method passes through to its call: who it acts for, the trace, the deadline. */
-export type CallContext = Pick<CallOptions, 'user' | 'trace' | 'signal' | 'timeoutMs'>
+export type CallContext = Pick<CallOptions, 'userToken' | 'trace' | 'signal' | 'timeoutMs'>
 
 export interface HttpResponse<T = unknown> {
   status: number
@@ -127,7 +122,7 @@ export interface ForwardRequest {
   path: string
   headers: Record<string, string>
   body?: Buffer
-  user?: CallUser
+  userToken?: string
   trace?: TraceContext
   timeoutMs?: number
   signal?: AbortSignal
@@ -221,13 +216,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     target: string
     headers: Record<string, string>
     body?: string | Buffer
-    user?: CallUser
+    userToken?: string
     trace?: TraceContext
   }
 
   async function send(request: SendRequest, signal: AbortSignal): Promise<RawResponse> {
     const headers = { ...request.headers }
-    if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.mint(options.name, request.user)}`
+    if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.tokenFor(options.name)}`
+    if (request.userToken !== undefined) headers[USER_TOKEN_HEADER] = request.userToken
     headers['traceparent'] = formatTraceparent(startSpan(request.trace))
     let response
     try {
@@ -247,7 +243,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (call.body !== undefined) headers['content-type'] = 'application/json'
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
-    const raw = await send({ method: call.method, target: call.path + queryString(call.query), headers, body, user: call.user, trace: call.trace }, signal)
+    const raw = await send({ method: call.method, target: call.path + queryString(call.query), headers, body, userToken: call.userToken, trace: call.trace }, signal)
     const text = raw.body.toString('utf8')
     const parsed = text === '' ? undefined : parseJson(text)
     if (raw.status >= 400 && !accept.includes(raw.status)) {

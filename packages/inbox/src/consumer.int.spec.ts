@@ -43,7 +43,7 @@ describe('inbox consumer', () => {
     relay = createRelay({ outbox, transport: {}, pollIntervalMs: 50 })
     relay.start()
     feedServer = Fastify()
-    registerFeedRoute(feedServer, { reader: createFeedReader(outbox) })
+    registerFeedRoute(feedServer, { reader: createFeedReader(outbox), authorize: () => {} })
     await feedServer.listen({ port: 0, host: '127.0.0.1' })
     const transport = createHttpFeedTransport({ sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }, waitMs: 1000 })
     consumer = createConsumer({

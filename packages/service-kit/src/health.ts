@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 
 export interface CheckResult {
   ok: boolean
@@ -34,16 +34,29 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult & { ms: numb
   }
 }
 
-export function registerHealthRoutes(app: FastifyInstance, service: string, checks: Record<string, ReadinessCheck>): void {
+// Probes, load balancers and dashboards may all ask at once: one round of checks a second answers them all,
+// so readiness cannot multiply into a flood of calls to the dependencies.
+const resultsTtlMs = 1000
+
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  service: string,
+  checks: Record<string, ReadinessCheck>,
+  options: { showDetail: (request: FastifyRequest) => Promise<boolean> },
+): void {
+  let latest: { at: number; results: Promise<(CheckResult & { ms: number })[]> } | undefined
+  const names = Object.keys(checks)
+  const results = () => {
+    const now = Date.now()
+    if (latest === undefined || now - latest.at >= resultsTtlMs) latest = { at: now, results: Promise.all(names.map((name) => runCheck(checks[name]!))) }
+    return latest.results
+  }
   app.get('/health/live', { config: { public: true }, schema: { summary: 'Liveness: the process answers', tags: ['health'] } }, async () => ({ status: 'live', service }))
-  app.get('/health/ready', { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } }, async (_request, reply) => {
-    const names = Object.keys(checks)
-    const results = await Promise.all(names.map((name) => runCheck(checks[name]!)))
-    const ready = results.every((result) => result.ok)
-    return reply.code(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not_ready',
-      service,
-      checks: Object.fromEntries(names.map((name, index) => [name, results[index]])),
-    })
+  app.get('/health/ready', { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } }, async (request, reply) => {
+    const checked = await results()
+    const ready = checked.every((result) => result.ok)
+    const answer = { status: ready ? 'ready' : 'not_ready', service }
+    if (!(await options.showDetail(request))) return reply.code(ready ? 200 : 503).send(answer)
+    return reply.code(ready ? 200 : 503).send({ ...answer, checks: Object.fromEntries(names.map((name, index) => [name, checked[index]])) })
   })
 }

@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { parseTraceparent, startSpan, type TraceContext } from '@seams/core'
+import { Forbidden, parseTraceparent, startSpan, USER_TOKEN_HEADER, type TraceContext } from '@seams/core'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { registerHealthRoutes, type ReadinessCheck } from './health.ts'
 import { createHttpDurationHistogram } from './metrics.ts'
 import { installProblemHandlers } from './problem-handler.ts'
-import type { Caller, ServiceTokens } from './service-auth.ts'
+import type { Caller, ServiceAuth } from './service-auth.ts'
 import { ServiceTokenInvalid } from './errors.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** This hop's W3C trace context; its trace id comes from the caller's `traceparent` when given. */
     trace: TraceContext
-    /** The verified service (and user) behind the request; absent on public routes. */
+    /** The verified caller behind the request (see authorization.ts); absent on public routes. */
     caller: Caller | undefined
   }
   interface FastifyContextConfig {
@@ -31,8 +31,8 @@ export interface ServiceAppOptions {
   service: string
   logger: Logger
   metrics: Registry
-  /** Verifies service tokens on every route not marked `public`; omitted only at the edge. */
-  tokens?: ServiceTokens
+  /** Verifies service tokens (and forwarded users) on every route not marked `public`; omitted only at the edge. */
+  auth?: ServiceAuth
   /** Conditions for `GET /health/ready`, by name. */
   readiness?: Record<string, ReadinessCheck>
   /**
@@ -41,6 +41,37 @@ export interface ServiceAppOptions {
    */
   bodyLimit?: number
   openapi?: { title?: string; description?: string; version?: string }
+  limits?: ConnectionLimits
+  /**
+   * On a port clients reach (the edge's): `/metrics` and readiness detail answer only these operator
+   * identities, and readiness tells everyone else just ready or not. Without it both are served to
+   * anyone, as fits a service's internal port.
+   */
+  operations?: { auth: ServiceAuth; operators: readonly string[] }
+}
+
+/** What a client may hold of a server: none of it unbounded, so a slow or idle client cannot pin it. */
+export interface ConnectionLimits {
+  /**
+   * Longest time to receive a whole request, headers and body: a client trickling its body is cut off.
+   * @default 15000
+   */
+  requestTimeoutMs?: number
+  /**
+   * Longest silence on a socket, a long-poll's wait included.
+   * @default 120000
+   */
+  connectionTimeoutMs?: number
+  /**
+   * How long an idle keep-alive connection stays open between requests.
+   * @default 72000
+   */
+  keepAliveTimeoutMs?: number
+  /**
+   * Open connections at once; further ones are refused.
+   * @default 10000
+   */
+  maxConnections?: number
 }
 
 const requestIdPattern = /^[\w.:-]{1,128}$/
@@ -65,6 +96,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // Per-request lines would cost more CPU than the requests at benchmark rates; 5xx are logged below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    requestTimeout: options.limits?.requestTimeoutMs ?? 15_000,
+    connectionTimeout: options.limits?.connectionTimeoutMs ?? 120_000,
+    keepAliveTimeout: options.limits?.keepAliveTimeoutMs ?? 72_000,
     genReqId: (request) => {
       const given = request.headers['x-request-id']
       // randomUUID draws on a buffered pool; time-ordered ids (newId) cost a system call each, per request.
@@ -78,6 +112,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       return logger.child({ ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, childOptions)
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
+  app.server.maxConnections = options.limits?.maxConnections ?? 10_000
 
   installProblemHandlers(app)
   await app.register(swagger, {
@@ -93,10 +128,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     request.trace = spanOf(request.raw)
     reply.header('x-request-id', request.id)
     // Unmatched URLs fall through to the 404 handler without revealing whether a token would help.
-    if (options.tokens === undefined || request.routeOptions.config?.public === true || request.routeOptions.url === undefined) return
+    if (options.auth === undefined || request.routeOptions.config?.public === true || request.routeOptions.url === undefined) return
     const authorization = request.headers.authorization
     if (authorization === undefined || !authorization.startsWith('Bearer ')) throw new ServiceTokenInvalid('A service token is required (Authorization: Bearer)')
-    request.caller = await options.tokens.verify(authorization.slice('Bearer '.length))
+    const userToken = request.headers[USER_TOKEN_HEADER]
+    request.caller = await options.auth.authenticate(authorization.slice('Bearer '.length), typeof userToken === 'string' ? userToken : undefined)
   })
 
   const duration = createHttpDurationHistogram(options.metrics)
@@ -107,9 +143,20 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     )
     if (reply.statusCode >= 500) request.log.warn({ status: reply.statusCode, url: request.url, ms: reply.elapsedTime }, 'request answered with a server error')
   })
-  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+  const isOperator = operatorCheck(options.operations)
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    if (!(await isOperator(request.headers.authorization))) throw new Forbidden('Metrics are for operators')
     return reply.type(options.metrics.contentType).send(await options.metrics.metrics())
   })
-  registerHealthRoutes(app, options.service, options.readiness ?? {})
+  registerHealthRoutes(app, options.service, options.readiness ?? {}, { showDetail: (request) => isOperator(request.headers.authorization) })
   return app
+}
+
+function operatorCheck(operations: ServiceAppOptions['operations']): (authorization: string | undefined) => Promise<boolean> {
+  if (operations === undefined) return async () => true
+  return async (authorization) => {
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return false
+    const caller = await operations.auth.authenticate(authorization.slice('Bearer '.length), undefined).catch(() => undefined)
+    return caller?.kind === 'service' && operations.operators.includes(caller.service)
+  }
 }

@@ -1,91 +1,131 @@
-import { jwtVerify, SignJWT } from 'jose'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
 import { LRUCache } from 'lru-cache'
+import type { AccessTokenVerifier } from './access-tokens.ts'
 import { ServiceTokenInvalid } from './errors.ts'
 
-/** The end user a call is made on behalf of, as established by the edge that authenticated them. */
+/** The end user a call is made on behalf of, as their access token names them. */
 export interface ActingUser {
   id: string
   role: string
 }
 
-/** Who is calling a service: another service, possibly on behalf of a user. */
-export interface Caller {
-  service: string
-  user?: ActingUser
+/**
+ * Who is behind a request. An edge (the gateway) forwards end users: with their access token the call
+ * is the user's, without one it is anonymous, whatever the edge itself may do. Any other identity
+ * calls on its own behalf and never for a user.
+ */
+export type Caller =
+  | { kind: 'user'; service: string; user: ActingUser }
+  | { kind: 'anonymous'; service: string }
+  | { kind: 'service'; service: string }
+
+/** An Ed25519 key pair, each half as base64url DER (PKCS #8 and SPKI): one line, fit for an environment variable. */
+export interface ServiceKeyPair {
+  privateKey: string
+  publicKey: string
 }
 
-export interface ServiceTokens {
-  /** A short-lived token for calling `audience`, optionally carrying the user the call acts for. */
-  mint(audience: string, user?: ActingUser): Promise<string>
-  /** Checks signature, expiry and that the token was minted for this service. */
-  verify(token: string): Promise<Caller>
+export function generateServiceKeyPair(): ServiceKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  return {
+    privateKey: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64url'),
+    publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64url'),
+  }
 }
 
-export interface ServiceTokensOptions {
-  /** This service's name: the issuer of the tokens it mints and the audience of those it accepts. */
+export interface ServiceAuth {
+  /** This identity's name: the issuer of its tokens and the audience of those it accepts. */
+  readonly service: string
+  /** A token naming this identity, for calling `audience`; signed once per audience per half lifetime. */
+  tokenFor(audience: string): Promise<string>
+  /** The caller behind a service token and, from an edge, the end user's access token. */
+  authenticate(serviceToken: string, userToken: string | undefined): Promise<Caller>
+}
+
+export interface ServiceAuthOptions {
   service: string
-  /** Shared secret of the deployment (at least 32 bytes). */
-  secret: string
+  /** This identity's private key (see generateServiceKeyPair). */
+  privateKey: string
+  /** Public keys of the identities whose tokens are accepted, by name; a token from anyone else is refused. */
+  peers: Readonly<Record<string, string>>
   /**
-   * Lifetime of a minted token.
+   * Identities that forward end users.
+   * @default ['gateway']
+   */
+  edges?: readonly string[]
+  /** Verifies end users' access tokens; without it, edge calls are all anonymous. */
+  users?: AccessTokenVerifier
+  /**
+   * Lifetime of a token this identity signs.
    * @default 60
    */
   ttlSeconds?: number
-  /**
-   * Tokens remembered, minted and verified each. A gateway mints one per user and service called, so this
-   * must exceed active users times services, or every call signs anew: 10,000 thrashed at 5,000 users.
-   * @default 100_000
-   */
-  cacheSize?: number
 }
 
-const algorithm = 'HS256'
+const algorithm = 'EdDSA'
 
 /**
- * Service-to-service tokens: HS256 JWTs signed with the deployment's shared secret, valid for a minute.
- * Minted and verified tokens are cached, so a hot path pays for signing once per caller, audience and
- * user per half lifetime.
+ * Service identities: each service signs its tokens with its own Ed25519 key, and a service accepts a
+ * token only from an identity whose public key it was given, so no service (the gateway included) can
+ * claim to be another. The acting user is not signed by the caller at all: an edge forwards the user's
+ * own access token, which only the identity provider can sign. So a service signs one token per
+ * audience and verifies one per caller and audience, however many users there are; a user's access
+ * token is verified once per service and remembered until it expires.
  */
-export function createServiceTokens(options: ServiceTokensOptions): ServiceTokens {
-  const secret = new TextEncoder().encode(options.secret)
-  if (secret.byteLength < 32) throw new TypeError('service token secret must be at least 32 bytes')
-  // Imported once: given raw bytes, jose imports a WebCrypto key on every sign and verify.
-  const key = crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
+  const privateKey = createPrivateKey({ key: Buffer.from(options.privateKey, 'base64url'), format: 'der', type: 'pkcs8' })
+  const peers = new Map<string, KeyObject>(
+    Object.entries(options.peers).map(([name, key]) => [name, createPublicKey({ key: Buffer.from(key, 'base64url'), format: 'der', type: 'spki' })]),
+  )
+  const edges = new Set(options.edges ?? ['gateway'])
   const ttl = options.ttlSeconds ?? 60
-  const cacheSize = options.cacheSize ?? 100_000
-  const minted = new LRUCache<string, { token: string; renewAt: number }>({ max: cacheSize })
-  const verified = new LRUCache<string, { caller: Caller; expiresAt: number }>({ max: cacheSize })
+  // The signing itself is remembered, so callers arriving together (a start under load) share one.
+  const signed = new Map<string, { token: Promise<string>; renewAt: number }>()
+  // Tokens are per caller and audience, not per user: a few hundred at most in a large deployment.
+  const verified = new LRUCache<string, { service: string; expiresAt: number }>({ max: 10_000 })
+
+  async function verifyServiceToken(token: string): Promise<string> {
+    const now = Date.now()
+    const hit = verified.get(token)
+    if (hit !== undefined && hit.expiresAt > now) return hit.service
+    try {
+      // The key is chosen by the name the token claims, and the name must be the issuer it signs for.
+      const { payload, protectedHeader } = await jwtVerify(token, (header: JWTHeaderParameters) => {
+        const key = peers.get(String(header.kid ?? ''))
+        if (key === undefined) throw new ServiceTokenInvalid(`No key is known for ${String(header.kid ?? 'an unnamed caller')}`)
+        return key
+      }, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
+      if (payload.iss !== protectedHeader.kid) throw new ServiceTokenInvalid('The token names another issuer than its key')
+      verified.set(token, { service: payload.iss!, expiresAt: payload.exp! * 1000 })
+      return payload.iss!
+    } catch (error) {
+      throw new ServiceTokenInvalid('The service token is invalid or expired', { cause: error })
+    }
+  }
 
   return {
-    async mint(audience, user) {
-      const cacheKey = `${audience}\u0000${user?.id ?? ''}\u0000${user?.role ?? ''}`
+    service: options.service,
+    tokenFor(audience) {
       const now = Date.now()
-      const hit = minted.get(cacheKey)
+      const hit = signed.get(audience)
       if (hit !== undefined && hit.renewAt > now) return hit.token
-      const jwt = new SignJWT(user === undefined ? {} : { role: user.role })
-        .setProtectedHeader({ alg: algorithm })
+      const token = new SignJWT({})
+        .setProtectedHeader({ alg: algorithm, kid: options.service })
         .setIssuer(options.service)
         .setAudience(audience)
         .setIssuedAt()
         .setExpirationTime(Math.floor(now / 1000) + ttl)
-      if (user !== undefined) jwt.setSubject(user.id)
-      const token = await jwt.sign(await key)
-      minted.set(cacheKey, { token, renewAt: now + (ttl * 1000) / 2 })
+        .sign(privateKey)
+      signed.set(audience, { token, renewAt: now + (ttl * 1000) / 2 })
+      token.catch(() => signed.delete(audience))
       return token
     },
-    async verify(token) {
-      const now = Date.now()
-      const hit = verified.get(token)
-      if (hit !== undefined && hit.expiresAt > now) return hit.caller
-      try {
-        const { payload } = await jwtVerify(token, await key, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
-        const caller: Caller = { service: payload.iss! }
-        if (payload.sub !== undefined) caller.user = { id: payload.sub, role: String(payload['role'] ?? '') }
-        verified.set(token, { caller, expiresAt: payload.exp! * 1000 })
-        return caller
-      } catch (error) {
-        throw new ServiceTokenInvalid('The service token is invalid or expired', { cause: error })
-      }
+    async authenticate(serviceToken, userToken) {
+      const service = await verifyServiceToken(serviceToken)
+      if (!edges.has(service)) return { kind: 'service', service }
+      if (userToken === undefined || options.users === undefined) return { kind: 'anonymous', service }
+      return { kind: 'user', service, user: await options.users.verify(userToken) }
     },
   }
 }

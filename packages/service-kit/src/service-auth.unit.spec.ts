@@ -1,38 +1,73 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createServiceTokens } from './service-auth.ts'
+import { createPrivateKey } from 'node:crypto'
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
+import { describe, expect, it, vi } from 'vitest'
+import { createAccessTokenVerifier } from './access-tokens.ts'
+import { createServiceAuth, generateServiceKeyPair, type ServiceKeyPair } from './service-auth.ts'
 
-const secret = 'a-deployment-secret-of-at-least-32-bytes'
+const names = ['gateway', 'orders', 'catalog', 'operator'] as const
+const keys = Object.fromEntries(names.map((name) => [name, generateServiceKeyPair()])) as Record<(typeof names)[number], ServiceKeyPair>
+const publicKeys = Object.fromEntries(names.map((name) => [name, keys[name].publicKey]))
 
-afterEach(() => vi.restoreAllMocks())
+const identityProvider = await generateKeyPair('ES256')
+const users = createAccessTokenVerifier(createLocalJWKSet({ keys: [{ ...(await exportJWK(identityProvider.publicKey)), kid: 'k1', alg: 'ES256' }] }), { issuer: 'idp', audience: 'shop' })
+const userToken = (sub: string, role = 'customer') =>
+  new SignJWT({ role }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('idp').setAudience('shop').setSubject(sub).setIssuedAt().setExpirationTime('15m').sign(identityProvider.privateKey)
 
-describe('service tokens', () => {
-  it('carries the caller and the user it acts for, for the audience only', async () => {
-    const gateway = createServiceTokens({ service: 'gateway', secret })
-    const token = await gateway.mint('catalog', { id: 'user-1', role: 'customer' })
-    await expect(createServiceTokens({ service: 'catalog', secret }).verify(token)).resolves.toEqual({ service: 'gateway', user: { id: 'user-1', role: 'customer' } })
-    await expect(createServiceTokens({ service: 'orders', secret }).verify(token)).rejects.toThrow('invalid or expired')
-    await expect(createServiceTokens({ service: 'catalog', secret: 'another-secret-that-is-at-least-32-bytes' }).verify(token)).rejects.toThrow('invalid or expired')
+const authOf = (service: (typeof names)[number], peers = publicKeys) => createServiceAuth({ service, privateKey: keys[service].privateKey, peers, users })
+
+describe('service identities', () => {
+  const catalog = authOf('catalog')
+
+  it('tells an end user through the edge, an anonymous client through the edge and a service on its own behalf apart', async () => {
+    const fromGateway = await authOf('gateway').tokenFor('catalog')
+    await expect(catalog.authenticate(fromGateway, await userToken('u1'))).resolves.toEqual({ kind: 'user', service: 'gateway', user: { id: 'u1', role: 'customer' } })
+    await expect(catalog.authenticate(fromGateway, undefined)).resolves.toEqual({ kind: 'anonymous', service: 'gateway' })
+    // Only an edge carries users: a user token sent along by orders does not make its call the user's.
+    const fromOrders = await authOf('orders').tokenFor('catalog')
+    await expect(catalog.authenticate(fromOrders, await userToken('u1', 'admin'))).resolves.toEqual({ kind: 'service', service: 'orders' })
   })
 
-  it('signs once per audience and user at a gateway\'s scale: 5,000 users calling 5 services', async () => {
-    const gateway = createServiceTokens({ service: 'gateway', secret })
-    const audiences = ['users', 'catalog', 'orders', 'payments', 'order-history']
-    const users = Array.from({ length: 5000 }, (_, index) => ({ id: `user-${index}`, role: 'customer' }))
-    const mintAll = () => Promise.all(users.flatMap((user) => audiences.map((audience) => gateway.mint(audience, user))))
-    const sign = vi.spyOn(crypto.subtle, 'sign')
-    await mintAll()
-    expect(sign).toHaveBeenCalledTimes(users.length * audiences.length)
-    await mintAll()
-    expect(sign).toHaveBeenCalledTimes(users.length * audiences.length)
+  it('refuses a token for another audience, from a key it was not given, or with a name its key does not hold', async () => {
+    await expect(authOf('orders').authenticate(await authOf('gateway').tokenFor('catalog'), undefined)).rejects.toThrow('invalid or expired')
+    // Another deployment's gateway: the same name, another key.
+    const stranger = createServiceAuth({ service: 'gateway', privateKey: generateServiceKeyPair().privateKey, peers: {} })
+    await expect(catalog.authenticate(await stranger.tokenFor('catalog'), undefined)).rejects.toThrow('invalid or expired')
+    // The gateway's key claiming to be orders, in the key id or in the issuer.
+    const gatewayKey = createPrivateKey({ key: Buffer.from(keys.gateway.privateKey, 'base64url'), format: 'der', type: 'pkcs8' })
+    const claim = (kid: string, iss: string) => new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid }).setIssuer(iss).setAudience('catalog').setExpirationTime('1m').sign(gatewayKey)
+    await expect(catalog.authenticate(await claim('orders', 'orders'), undefined)).rejects.toThrow('invalid or expired')
+    await expect(catalog.authenticate(await claim('gateway', 'orders'), undefined)).rejects.toThrow('invalid or expired')
+    const unsigned = new UnsecuredJWT({}).setIssuer('orders').setAudience('catalog').setExpirationTime('1m').encode()
+    await expect(catalog.authenticate(unsigned, undefined)).rejects.toThrow('invalid or expired')
+    // Known callers this service was not told about are strangers too.
+    const narrow = authOf('catalog', { gateway: keys.gateway.publicKey })
+    await expect(narrow.authenticate(await authOf('operator').tokenFor('catalog'), undefined)).rejects.toThrow('invalid or expired')
   })
 
-  it('verifies a token once while it is valid, for as many callers as a gateway has users', async () => {
-    const gateway = createServiceTokens({ service: 'gateway', secret })
-    const catalog = createServiceTokens({ service: 'catalog', secret })
-    const tokens = await Promise.all(Array.from({ length: 12_000 }, (_, index) => gateway.mint('catalog', { id: `user-${index}`, role: 'customer' })))
-    const verify = vi.spyOn(crypto.subtle, 'verify')
-    await Promise.all(tokens.map((token) => catalog.verify(token)))
-    await Promise.all(tokens.map((token) => catalog.verify(token)))
-    expect(verify).toHaveBeenCalledTimes(tokens.length)
+  it('refuses a forged end user: wrong signer, none algorithm, expired', async () => {
+    const fromGateway = await authOf('gateway').tokenFor('catalog')
+    const otherProvider = await generateKeyPair('ES256')
+    const forged = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('idp').setAudience('shop').setSubject('u1').setExpirationTime('15m').sign(otherProvider.privateKey)
+    await expect(catalog.authenticate(fromGateway, forged)).rejects.toThrow('Invalid or expired token')
+    const none = new UnsecuredJWT({ role: 'admin' }).setIssuer('idp').setAudience('shop').setSubject('u1').setExpirationTime('15m').encode()
+    await expect(catalog.authenticate(fromGateway, none)).rejects.toThrow('Invalid or expired token')
+    const expired = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer('idp').setAudience('shop').setSubject('u1').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(identityProvider.privateKey)
+    await expect(catalog.authenticate(fromGateway, expired)).rejects.toThrow('Invalid or expired token')
+  })
+
+  it('costs the same however many users there are: one token per audience, each user token verified once', async () => {
+    const gateway = authOf('gateway')
+    const audiences = ['orders', 'catalog', 'payments', 'users', 'order-history']
+    const tokens = new Set(await Promise.all(Array.from({ length: 5000 }, (_, index) => gateway.tokenFor(audiences[index % audiences.length]!))))
+    expect(tokens.size).toBe(audiences.length)
+
+    const jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(identityProvider.publicKey)), kid: 'k1', alg: 'ES256' }] })
+    const verifications = vi.fn(jwks)
+    const counting = createAccessTokenVerifier(verifications, { issuer: 'idp', audience: 'shop' })
+    const service = createServiceAuth({ service: 'catalog', privateKey: keys.catalog.privateKey, peers: publicKeys, users: counting })
+    const fromGateway = await gateway.tokenFor('catalog')
+    const userTokens = await Promise.all(Array.from({ length: 200 }, (_, index) => userToken(`u${index}`)))
+    for (let round = 0; round < 3; round += 1) await Promise.all(userTokens.map((token) => service.authenticate(fromGateway, token)))
+    expect(verifications).toHaveBeenCalledTimes(userTokens.length)
   })
 })

@@ -36,7 +36,7 @@ describe('the feed route', () => {
 
   async function serve(reader: FeedReader): Promise<string> {
     app = Fastify()
-    registerFeedRoute(app, { reader })
+    registerFeedRoute(app, { reader, authorize: () => {} })
     await app.listen({ port: 0, host: '127.0.0.1' })
     return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/events?after=0&limit=10&wait=60000`
   }

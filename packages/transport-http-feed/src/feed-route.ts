@@ -1,9 +1,11 @@
 import type { FeedReader } from '@seams/outbox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
 
 export interface FeedRouteOptions {
   reader: FeedReader
+  /** Throws for a caller that may not read the feed; runs before anything is read. */
+  authorize: (request: FastifyRequest) => void
   /**
    * Longest a request may wait for new events.
    * @default 20000
@@ -40,6 +42,7 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       },
     },
     async (request, reply) => {
+      options.authorize(request)
       // Released when the reader goes away or the server closes. Not on every 'close': that event also
       // follows a completed answer, and aborting then would cost a DOMException per page.
       const released = new AbortController()

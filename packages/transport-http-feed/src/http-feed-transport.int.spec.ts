@@ -11,7 +11,7 @@ testTransportConformance({
     const reader = createFeedReader(outbox)
     const serve = async (port: number) => {
       const app = Fastify()
-      registerFeedRoute(app, { reader })
+      registerFeedRoute(app, { reader, authorize: () => {} })
       await app.listen({ port, host: '127.0.0.1' })
       return app
     }

@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing, type Eventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
-import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
+import { createTestDatabase, createTestIdentities, type TestDatabase } from '@seams/testing'
 import { catalogEvents, type Product } from '@shop/catalog-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from './app.ts'
 
-const secret = 'test-secret-that-is-at-least-32-bytes-long'
-const gateway = createServiceTokens({ service: 'gateway', secret })
-const orders = createServiceTokens({ service: 'orders', secret })
+const identities = await createTestIdentities()
 const admin = { id: newId(), role: 'admin' }
 const customer = { id: newId(), role: 'customer' }
 
@@ -28,7 +26,7 @@ describe('catalog', () => {
     app = await buildApp({
       sql,
       eventing,
-      tokens: createServiceTokens({ service: 'catalog', secret }),
+      auth: identities.authOf('catalog'),
       logger,
       metrics: createMetricsRegistry('catalog'),
       newId,
@@ -43,8 +41,8 @@ describe('catalog', () => {
     await database?.drop()
   })
 
-  const as = async (user?: { id: string; role: string }) => ({ authorization: `Bearer ${await gateway.mint('catalog', user)}` })
-  const asOrders = async () => ({ authorization: `Bearer ${await orders.mint('catalog')}` })
+  const as = (user?: { id: string; role: string }) => identities.headersFor('catalog', { user })
+  const asOrders = () => identities.headersFor('catalog', { as: 'orders' })
 
   async function addProduct(sku: string, stockOnHand: number, priceCents = 1999): Promise<Product> {
     const response = await app.inject({ method: 'POST', url: '/products', headers: await as(admin), payload: { sku, name: `Product ${sku}`, priceCents, currency: 'EUR', stockOnHand } })
@@ -56,8 +54,8 @@ describe('catalog', () => {
 
   it('refuses calls without a valid service token', async () => {
     expect((await app.inject({ method: 'GET', url: '/products' })).statusCode).toBe(401)
-    const forged = createServiceTokens({ service: 'gateway', secret: 'another-secret-that-is-at-least-32-bytes' })
-    const response = await app.inject({ method: 'GET', url: '/products', headers: { authorization: `Bearer ${await forged.mint('catalog')}` } })
+    const forged = await (await createTestIdentities()).headersFor('catalog')
+    const response = await app.inject({ method: 'GET', url: '/products', headers: forged })
     expect(response.statusCode).toBe(401)
     expect(response.headers['content-type']).toContain('application/problem+json')
   })

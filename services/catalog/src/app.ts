@@ -1,6 +1,6 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
 import { browseProductsRoutes } from './browse-products/browse-products.route.ts'
 import { manageProductsRoutes } from './manage-products/manage-products.route.ts'
 import { releaseStockRoutes } from './release-stock/release-stock.route.ts'
@@ -11,7 +11,7 @@ export interface CatalogDeps {
   operators?: readonly string[]
   sql: Sql
   eventing: Eventing
-  tokens: ServiceTokens
+  auth: ServiceAuth
   logger: Logger
   metrics: Registry
   newId: IdGenerator
@@ -25,7 +25,7 @@ export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
     service: 'catalog',
     logger: deps.logger,
     metrics: deps.metrics,
-    tokens: deps.tokens,
+    auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Catalog', description: 'Products and their stock, owned by the catalog service.' },
   })

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { catalogEvents } from '@shop/catalog-contracts'
 import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
@@ -16,7 +16,7 @@ await runService({
   async start() {
     const metrics = createMetricsRegistry('catalog')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'catalog', max: config.DATABASE_POOL_SIZE, metrics })
-    const tokens = createServiceTokens({ service: 'catalog', secret: config.SERVICE_SECRET })
+    const auth = serviceAuthFromConfig('catalog', config)
     const eventing = createEventing({
       sql,
       databaseUrl: config.DATABASE_URL,
@@ -27,7 +27,8 @@ await runService({
       natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
-      tokens,
+      tokens: auth,
+      feedReaders: namesOf(config.EVENT_READERS),
       logger,
       metrics,
     })
@@ -37,15 +38,15 @@ await runService({
       log: (message) => logger.info(message),
     })
     const app = await buildApp({
-      operators: config.OPERATORS.split(',').map((name) => name.trim()),
+      operators: namesOf(config.OPERATORS),
       sql,
       eventing,
-      tokens,
+      auth,
       logger,
       metrics,
       newId,
       now: systemClock,
-      reservationCallers: config.RESERVATION_CALLERS.split(',').map((name) => name.trim()),
+      reservationCallers: namesOf(config.RESERVATION_CALLERS),
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()

@@ -1,5 +1,4 @@
-import { createServiceApp, type Logger, type Registry, type ServiceApp } from '@seams/service-kit'
-import type { AccessTokenVerifier } from './authentication/access-token-verifier.ts'
+import { createServiceApp, type AccessTokenVerifier, type Logger, type Registry, type ServiceApp, type ServiceAuth, type ConnectionLimits } from '@seams/service-kit'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
 import { orderDetailsRoutes } from './composition/order-details.route.ts'
 import type { ProductCache } from './product-cache/product-cache.ts'
@@ -22,6 +21,10 @@ export interface GatewayDeps {
   products: ProductCache
   /** Deadline of each non-essential part of a composed answer. */
   compositionPartTimeoutMs: number
+  /** The gateway's own identity: it checks the operator's tokens for metrics and readiness detail. */
+  auth: ServiceAuth
+  operators: readonly string[]
+  limits: ConnectionLimits
 }
 
 // Under the kit's two-second cap per check, so a hung service shows as such rather than as a slow probe.
@@ -37,6 +40,9 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     bodyLimit: deps.bodyLimitBytes,
     readiness: upstreamReadiness(deps.upstreams, { timeoutMs: readinessTimeoutMs }),
     openapi: { title: 'Seams shop API', description: 'The shop\'s single entry point: /api routes to the service that owns each resource.' },
+    // The gateway's port is the public one: what its metrics and readiness detail tell is for operators.
+    operations: { auth: deps.auth, operators: deps.operators },
+    limits: deps.limits,
   })
   // Everything the shop's clients call lives in this scope: authenticated, then rate-limited.
   await app.register(async (api) => {

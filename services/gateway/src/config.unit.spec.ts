@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { GatewayConfig, upstreamUrlsOf } from './config.ts'
 
 const wiring = {
-  SERVICE_SECRET: 's'.repeat(32),
+  SERVICE_PRIVATE_KEY: 'k'.repeat(43),
+  SERVICE_PUBLIC_KEYS: `operator=${'p'.repeat(43)}`,
+  ACCESS_TOKEN_JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json',
   USERS_URL: 'http://127.0.0.1:8081',
   CATALOG_URL: 'http://127.0.0.1:8082',
   ORDERS_URL: 'http://127.0.0.1:8083',
@@ -16,8 +18,8 @@ describe('gateway config', () => {
     const config = loadConfig(GatewayConfig, wiring)
     expect(config).toMatchObject({
       PORT: 8080,
-      JWT_ISSUER: 'seams-users',
-      JWT_AUDIENCE: 'seams-shop',
+      ACCESS_TOKEN_ISSUER: 'seams-users',
+      ACCESS_TOKEN_AUDIENCE: 'seams-shop',
       RATE_LIMIT_USER_MAX: 600,
       RATE_LIMIT_ANONYMOUS_MAX: 1200,
       RATE_LIMIT_WINDOW_MS: 60_000,
@@ -32,7 +34,7 @@ describe('gateway config', () => {
     const { USERS_URL: _users, ...withoutUsers } = wiring
     expect(() => loadConfig(GatewayConfig, withoutUsers)).toThrow(/USERS_URL is required/)
     expect(() => loadConfig(GatewayConfig, { ...wiring, CATALOG_URL: 'catalog:8082' })).toThrow(ConfigInvalid)
-    expect(() => loadConfig(GatewayConfig, { ...wiring, SERVICE_SECRET: 'short' })).toThrow(/SERVICE_SECRET/)
+    expect(() => loadConfig(GatewayConfig, { ...wiring, SERVICE_PRIVATE_KEY: 'short' })).toThrow(/SERVICE_PRIVATE_KEY/)
     expect(() => loadConfig(GatewayConfig, { ...wiring, REDIS_URL: 'http://redis' })).toThrow(/REDIS_URL/)
   })
 })

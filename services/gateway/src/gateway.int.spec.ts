@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { createServiceTokens } from '@seams/service-kit'
 import type { Product, ProductPage } from '@shop/catalog-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rawRequest } from './testing/http.ts'
@@ -67,7 +66,7 @@ describe('gateway', () => {
     const traceId = randomBytes(16).toString('hex')
     const product = await addProduct({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` })
     // The catalog stamps its events with the trace of the request that caused them.
-    const token = await createServiceTokens({ service: 'order-history', secret: shop.secrets.serviceSecret }).mint('catalog')
+    const token = await shop.identity('order-history').tokenFor('catalog')
     // The relay stamps the event moments after the commit: follow the feed until it shows up.
     let after = 0
     let added: { subject: string; traceparent: string } | undefined
@@ -114,9 +113,12 @@ describe('gateway', () => {
     expect(response.json()).toMatchObject({ code: 'GATEWAY_PATH_NOT_CANONICAL' })
   })
 
-  it('is live, and reports the shop not ready while orders and order-history do not run', async () => {
+  it('is live, and reports the shop not ready while orders and order-history do not run, with the detail for operators only', async () => {
     expect((await fetch(`${shop.gatewayUrl}/health/live`)).status).toBe(200)
-    const ready = await fetch(`${shop.gatewayUrl}/health/ready`)
+    const anonymous = await fetch(`${shop.gatewayUrl}/health/ready`)
+    expect(anonymous.status).toBe(503)
+    expect(await anonymous.json()).toEqual({ status: 'not_ready', service: 'gateway' })
+    const ready = await fetch(`${shop.gatewayUrl}/health/ready`, { headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` } })
     expect(ready.status).toBe(503)
     const { checks } = (await ready.json()) as { checks: Record<string, { ok: boolean }> }
     expect(Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok]))).toEqual({
@@ -128,8 +130,13 @@ describe('gateway', () => {
     })
   })
 
-  it('exports per-service client metrics and documents its own routes', async () => {
-    const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`)).text()
+  it('exports per-service client metrics to operators only, and documents its own routes', async () => {
+    expect((await fetch(`${shop.gatewayUrl}/metrics`)).status).toBe(403)
+    expect((await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(403)
+    const asOrders = `Bearer ${await shop.identity('orders').tokenFor('gateway')}`
+    expect((await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: asOrders } })).status).toBe(403)
+    const operator = `Bearer ${await shop.identity('operator').tokenFor('gateway')}`
+    const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: operator } })).text()
     expect(metrics).toMatch(/http_client_calls_total\{[^}]*dependency="catalog"[^}]*outcome="success"/)
     expect(metrics).toMatch(/http_client_circuit_state\{[^}]*dependency="users"/)
     const openapi = (await (await fetch(`${shop.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> }

@@ -1,9 +1,9 @@
-import { createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runService } from '@seams/service-kit'
+import { createAccessTokenVerifier, createLogger, createMetricsRegistry, loadConfig, namesOf, remoteSigningKeys, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { createMemoryCache, createRedisCache } from '@seams/cache'
 import { createHttpFeedTransport } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'
 import { buildApp } from './app.ts'
-import { createAccessTokenVerifier, usersSigningKeys } from './authentication/access-token-verifier.ts'
+import { actingUserOf } from './authentication/bearer-token.ts'
 import { GatewayConfig, upstreamUrlsOf } from './config.ts'
 import { createProductCache } from './product-cache/product-cache.ts'
 import { followCatalogChanges } from './product-cache/product-invalidation.ts'
@@ -17,23 +17,25 @@ await runService({
   logger,
   async start() {
     const metrics = createMetricsRegistry('gateway')
-    const tokens = createServiceTokens({ service: 'gateway', secret: config.SERVICE_SECRET })
-    const upstreams = createUpstreams(upstreamUrlsOf(config), { tokens, metrics, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
+    const auth = serviceAuthFromConfig('gateway', config)
+    const upstreams = createUpstreams(upstreamUrlsOf(config), { tokens: auth, metrics, timeoutMs: config.UPSTREAM_TIMEOUT_MS })
     const redis = config.REDIS_URL === undefined ? undefined : await connectRateLimitRedis(config.REDIS_URL, logger, { connectTimeoutMs: 1000 })
     const cache = config.REDIS_URL === undefined ? createMemoryCache() : createRedisCache({ url: config.REDIS_URL, namespace: config.CACHE_NAMESPACE })
     const products = createProductCache({ cache, ttlMs: config.PRODUCT_CACHE_TTL_MS, listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS, metrics })
     const catalogEvents =
       config.EVENT_TRANSPORT === 'jetstream'
         ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger })
-        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL }, tokens, logger, metrics })
+        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL }, tokens: auth, logger, metrics })
     const invalidation = followCatalogChanges(catalogEvents, products, `${process.pid}`)
     const app = await buildApp({
       logger,
       metrics,
       upstreams,
-      accessTokens: createAccessTokenVerifier(usersSigningKeys(config.USERS_URL, { timeoutMs: config.UPSTREAM_TIMEOUT_MS }), {
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
+      // The edge holds end users to the identity provider's published claims, not just its signature.
+      accessTokens: createAccessTokenVerifier(remoteSigningKeys(config.ACCESS_TOKEN_JWKS_URL, { timeoutMs: config.UPSTREAM_TIMEOUT_MS }), {
+        issuer: config.ACCESS_TOKEN_ISSUER,
+        audience: config.ACCESS_TOKEN_AUDIENCE,
+        userOf: actingUserOf,
       }),
       rateLimit: {
         userMax: config.RATE_LIMIT_USER_MAX,
@@ -46,6 +48,9 @@ await runService({
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
       products,
       compositionPartTimeoutMs: config.COMPOSITION_PART_TIMEOUT_MS,
+      auth,
+      operators: namesOf(config.OPERATORS),
+      limits: { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     return {

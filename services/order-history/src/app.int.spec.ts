@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net'
 import { newId } from '@seams/core'
 import { createHttpClient } from '@seams/http-client'
-import { createServiceTokens } from '@seams/service-kit'
+import { createTestIdentities } from '@seams/testing'
 import { createOrderHistoryClient, type OrderHistoryPage } from '@shop/order-history-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOrderHistoryTestApp, newCustomer, tokensOf, type OrderHistoryTestApp } from './order-history-test-app.ts'
+import { createOrderHistoryTestApp, identities, newCustomer, type OrderHistoryTestApp } from './order-history-test-app.ts'
 import { placed, registered } from './test-events.ts'
 
 describe('order-history', () => {
@@ -40,31 +40,40 @@ describe('order-history', () => {
     expect(seen).toEqual(expected)
   })
 
-  it('shows an entry to its customer, an admin and a service, and hides it from other customers', async () => {
+  it('shows an entry to its customer and an admin, hides it from other customers, and asks anonymous callers to log in', async () => {
     const [customer, other, admin] = [newCustomer(), newCustomer(), { id: newId(), role: 'admin' as const }]
     const orderId = newId()
     await t.apply(placed(orderId, customer, [newId()]))
     expect((await t.get(`/order-history/${orderId}`, other)).statusCode).toBe(404)
     expect((await t.get(`/order-history/${orderId}`, other)).json()).toMatchObject({ code: 'ORDER_HISTORY_ENTRY_NOT_FOUND' })
     expect((await t.get(`/order-history/${orderId}`, admin)).statusCode).toBe(200)
-    expect((await t.get(`/order-history/${orderId}`)).statusCode).toBe(200)
+    // Through the gateway without a user is an anonymous client, never a trusted internal read.
+    expect((await t.get(`/order-history/${orderId}`)).statusCode).toBe(401)
+    const asOrders = await t.app.inject({ method: 'GET', url: `/order-history/${orderId}`, headers: await t.bearer('orders') })
+    expect(asOrders.statusCode).toBe(403)
     expect((await t.get(`/order-history/${newId()}`, customer)).statusCode).toBe(404)
 
     const listed = (await t.get(`/order-history?customerId=${customer.id}`, admin)).json() as OrderHistoryPage
     expect(listed.items.map((entry) => entry.orderId)).toEqual([orderId])
     expect((await t.get(`/order-history?customerId=${customer.id}`, other)).statusCode).toBe(403)
     expect(((await t.get('/order-history', other)).json() as OrderHistoryPage).items).toEqual([])
-    // Listing acts for a user: a service on its own behalf has nobody to list for.
+    // Listing acts for a user: an anonymous client has nobody to list for.
     expect((await t.get('/order-history')).statusCode).toBe(401)
   })
 
   it('refuses calls without a valid service token', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/order-history' })).statusCode).toBe(401)
     expect((await t.app.inject({ method: 'GET', url: `/order-history/${newId()}` })).statusCode).toBe(401)
-    const forged = `Bearer ${await tokensForgedBy('gateway').mint('order-history', newCustomer())}`
-    const response = await t.app.inject({ method: 'GET', url: '/order-history', headers: { authorization: forged } })
+    // Another deployment's gateway: the same name, a key this service was never given.
+    const forged = await (await createTestIdentities()).headersFor('order-history', { user: newCustomer() })
+    const response = await t.app.inject({ method: 'GET', url: '/order-history', headers: forged })
     expect(response.statusCode).toBe(401)
     expect(response.headers['content-type']).toContain('application/problem+json')
+    // The right gateway, with a user token the identity provider never signed.
+    const genuine = await t.bearer('gateway')
+    const strangerToken = (await createTestIdentities()).userToken(newCustomer())
+    const impostor = await t.app.inject({ method: 'GET', url: '/order-history', headers: { ...genuine, 'x-user-token': await strangerToken } })
+    expect(impostor.statusCode).toBe(401)
   })
 
   it('rejects bad input with 400 naming the field', async () => {
@@ -102,14 +111,15 @@ describe('order-history', () => {
     const orderId = newId()
     await t.apply(registered(customer, 'Edsger'), placed(orderId, customer, [newId()]))
     await t.app.listen({ port: 0, host: '127.0.0.1' })
-    const http = createHttpClient({ name: 'order-history', baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, tokens: tokensOf('gateway') })
+    const http = createHttpClient({ name: 'order-history', baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, tokens: identities.authOf('gateway') })
     try {
       const client = createOrderHistoryClient(http)
-      expect(await client.getEntry(orderId, { user: customer })).toMatchObject({ orderId, customerName: 'Edsger' })
-      expect(await client.getEntry(orderId, { user: newCustomer() })).toBeUndefined()
-      expect(await client.list({ limit: 1 }, { user: customer })).toMatchObject({ items: [{ orderId }], nextCursor: null })
+      const as = async (user: { id: string; role: string }) => ({ userToken: await identities.userToken(user) })
+      expect(await client.getEntry(orderId, await as(customer))).toMatchObject({ orderId, customerName: 'Edsger' })
+      expect(await client.getEntry(orderId, await as(newCustomer()))).toBeUndefined()
+      expect(await client.list({ limit: 1 }, await as(customer))).toMatchObject({ items: [{ orderId }], nextCursor: null })
       const admin = { id: newId(), role: 'admin' }
-      expect((await client.list({ customerId: customer.id }, { user: admin })).items.map((entry) => entry.orderId)).toEqual([orderId])
+      expect((await client.list({ customerId: customer.id }, await as(admin))).items.map((entry) => entry.orderId)).toEqual([orderId])
     } finally {
       await http.close()
     }
@@ -121,4 +131,3 @@ describe('order-history', () => {
   })
 })
 
-const tokensForgedBy = (service: string) => createServiceTokens({ service, secret: 'another-secret-that-is-at-least-32-bytes' })

@@ -1,11 +1,11 @@
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
 import { orderHistoryRoutes } from './order-history/order-history.route.ts'
 
 export interface OrderHistoryDeps {
   sql: Sql
   eventing: Eventing
-  tokens: ServiceTokens
+  auth: ServiceAuth
   logger: Logger
   metrics: Registry
   operators: readonly string[]
@@ -17,7 +17,7 @@ export async function buildApp(deps: OrderHistoryDeps): Promise<ServiceApp> {
     service: 'order-history',
     logger: deps.logger,
     metrics: deps.metrics,
-    tokens: deps.tokens,
+    auth: deps.auth,
     readiness: {
       database: databaseCheck(deps.sql),
       // Informational: lagging consumers make answers older, not wrong, so they never fail readiness.

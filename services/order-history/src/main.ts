@@ -1,5 +1,5 @@
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { buildApp } from './app.ts'
 import { OrderHistoryConfig } from './config.ts'
 import { orderHistory } from './order-history/order-history-projection.ts'
@@ -14,7 +14,7 @@ await runService({
   async start() {
     const metrics = createMetricsRegistry('order-history')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'order-history', max: config.DATABASE_POOL_SIZE, metrics })
-    const tokens = createServiceTokens({ service: 'order-history', secret: config.SERVICE_SECRET })
+    const auth = serviceAuthFromConfig('order-history', config)
     // A pure consumer: it publishes nothing and reads the four producers' feeds.
     const eventing = createEventing({
       sql,
@@ -25,7 +25,8 @@ await runService({
       natsUrl: config.NATS_URL,
       natsNamespace: config.NATS_NAMESPACE,
       feeds: { orders: config.ORDERS_URL, payments: config.PAYMENTS_URL, users: config.USERS_URL, catalog: config.CATALOG_URL },
-      tokens,
+      tokens: auth,
+      feedReaders: namesOf(config.EVENT_READERS),
       logger,
       metrics,
     })
@@ -35,7 +36,7 @@ await runService({
     // Only the inbox's tables are migrations; the read models' tables are made by the projector.
     await runMigrations(sql, { sources: [...eventing.migrations], log: (message) => logger.info(message) })
     await eventing.prepare()
-    const app = await buildApp({ sql, eventing, tokens, logger, metrics, operators: config.OPERATORS.split(',').map((name) => name.trim()) })
+    const app = await buildApp({ sql, eventing, auth, logger, metrics, operators: namesOf(config.OPERATORS) })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()
     return {

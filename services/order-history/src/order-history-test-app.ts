@@ -4,8 +4,8 @@ import { createEventing, type Eventing } from '@seams/eventing'
 import type { EventHandler } from '@seams/inbox'
 import type { Projection } from '@seams/projector'
 import { createEventDecoder } from '@seams/schema-registry'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, runMigrations, type ServiceApp, type Sql, type TransactionSql } from '@seams/service-kit'
-import { createTestDatabase } from '@seams/testing'
+import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql, type TransactionSql } from '@seams/service-kit'
+import { createTestDatabase, createTestIdentities } from '@seams/testing'
 import { buildApp } from './app.ts'
 import { orderHistory } from './order-history/order-history-projection.ts'
 import { historyCustomers } from './replicas/history-customers.ts'
@@ -14,8 +14,8 @@ import { historyProducts } from './replicas/history-products.ts'
 // Shared by this service's integration specs: a real database, the app wired as main.ts wires it, and
 // events written with the producers' published contracts.
 
-const testSecret = 'test-secret-that-is-at-least-32-bytes-long'
-export const tokensOf = (service: string) => createServiceTokens({ service, secret: testSecret })
+/** One set of identities for the app and the producers' feeds of a spec file, so each accepts the others. */
+export const identities = await createTestIdentities()
 const projections: readonly Projection[] = [historyCustomers, historyProducts, orderHistory]
 
 export interface TestUser {
@@ -42,14 +42,14 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_
 export async function createOrderHistoryTestApp(options: { feeds?: Record<string, string> } = {}) {
   const database = await createTestDatabase('order_history')
   const sql: Sql = createDatabase(database.url, { applicationName: 'order-history-test', max: 10 })
-  const eventing: Eventing = createEventing({ sql, service: 'order-history', publishes: [], transport: 'http-feed', feeds: options.feeds ?? {}, tokens: tokensOf('order-history') })
+  const eventing: Eventing = createEventing({ sql, service: 'order-history', publishes: [], transport: 'http-feed', feeds: options.feeds ?? {}, tokens: identities.authOf('order-history') })
   for (const projection of projections) eventing.project(projection)
   await runMigrations(sql, { sources: [...eventing.migrations] })
   await eventing.prepare()
   const app: ServiceApp = await buildApp({
     sql,
     eventing,
-    tokens: tokensOf('order-history'),
+    auth: identities.authOf('order-history'),
     logger: createLogger({ service: 'order-history', level: 'silent' }),
     metrics: createMetricsRegistry('order-history'),
     operators: ['operator'],
@@ -64,7 +64,7 @@ export async function createOrderHistoryTestApp(options: { feeds?: Record<string
     const decoded = decoder.decode({ ...envelope, position: 0 })
     await handlers.get(decoded.type)!.handle(tx, decoded)
   }
-  const bearer = async (service: string, user?: TestUser) => ({ authorization: `Bearer ${await tokensOf(service).mint('order-history', user)}` })
+  const bearer = (service: string, user?: TestUser) => identities.headersFor('order-history', { as: service, user })
 
   return {
     app,

@@ -3,7 +3,7 @@ import type { EventContract, EventEnvelope } from '@seams/core'
 import { createEventing } from '@seams/eventing'
 import { createDatabase, createLogger, createMetricsRegistry, createServiceApp, runMigrations } from '@seams/service-kit'
 import { createTestDatabase } from '@seams/testing'
-import { tokensOf } from './order-history-test-app.ts'
+import { identities } from './order-history-test-app.ts'
 
 /**
  * For integration specs: one producer's event feed and nothing else of that service. Its outbox, relay
@@ -13,9 +13,9 @@ import { tokensOf } from './order-history-test-app.ts'
 export async function startProducerFeed(service: string, publishes: readonly EventContract[]) {
   const database = await createTestDatabase(service)
   const sql = createDatabase(database.url, { applicationName: `${service}-feed-test`, max: 5 })
-  const eventing = createEventing({ sql, service, publishes, transport: 'http-feed' })
+  const eventing = createEventing({ sql, service, publishes, transport: 'http-feed', feedReaders: ['order-history'] })
   await runMigrations(sql, { sources: [...eventing.migrations] })
-  const app = await createServiceApp({ service, logger: createLogger({ service, level: 'silent' }), metrics: createMetricsRegistry(service), tokens: tokensOf(service) })
+  const app = await createServiceApp({ service, logger: createLogger({ service, level: 'silent' }), metrics: createMetricsRegistry(service), auth: identities.authOf(service) })
   eventing.registerRoutes(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   eventing.start()

@@ -1,7 +1,7 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
 import { cancelOrderRoutes } from './cancel-order/cancel-order.route.ts'
 import type { CancellationData } from './cancellation-saga/cancellation-saga.ts'
 import type { CheckoutData } from './checkout-saga/checkout.ts'
@@ -14,7 +14,7 @@ export interface OrdersDeps {
   sagas: SagaRunner
   checkout: SagaDefinition<CheckoutData>
   cancellation: SagaDefinition<CancellationData>
-  tokens: ServiceTokens
+  auth: ServiceAuth
   logger: Logger
   metrics: Registry
   newId: IdGenerator
@@ -28,7 +28,7 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
     service: 'orders',
     logger: deps.logger,
     metrics: deps.metrics,
-    tokens: deps.tokens,
+    auth: deps.auth,
     readiness: {
       database: databaseCheck(deps.sql),
       events: eventsReadiness(deps.eventing),

@@ -3,7 +3,7 @@ import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
 import { createHttpClient, UpstreamUnavailable } from '@seams/http-client'
 import { createSagaRunner, sagaMigrations } from '@seams/saga'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { createCatalogClient } from '@shop/catalog-contracts'
 import { ordersEvents } from '@shop/orders-contracts'
 import { createPaymentsClient } from '@shop/payments-contracts'
@@ -24,9 +24,9 @@ await runService({
   async start() {
     const metrics = createMetricsRegistry('orders')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'orders', max: config.DATABASE_POOL_SIZE, metrics })
-    const tokens = createServiceTokens({ service: 'orders', secret: config.SERVICE_SECRET })
-    const catalogHttp = createHttpClient({ name: 'catalog', baseUrl: config.CATALOG_URL, tokens, metrics })
-    const paymentsHttp = createHttpClient({ name: 'payments', baseUrl: config.PAYMENTS_URL, tokens, metrics })
+    const auth = serviceAuthFromConfig('orders', config)
+    const catalogHttp = createHttpClient({ name: 'catalog', baseUrl: config.CATALOG_URL, tokens: auth, metrics })
+    const paymentsHttp = createHttpClient({ name: 'payments', baseUrl: config.PAYMENTS_URL, tokens: auth, metrics })
     const eventing = createEventing({
       sql,
       databaseUrl: config.DATABASE_URL,
@@ -37,7 +37,8 @@ await runService({
       natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { users: config.USERS_URL, catalog: config.CATALOG_URL },
-      tokens,
+      tokens: auth,
+      feedReaders: namesOf(config.EVENT_READERS),
       logger,
       metrics,
     })
@@ -71,7 +72,7 @@ await runService({
               process.kill(process.pid, 'SIGKILL')
             },
     })
-    const app = await buildApp({ sql, eventing, sagas, checkout, cancellation, tokens, logger, metrics, newId, now: systemClock, operators: config.OPERATORS.split(',').map((name) => name.trim()) })
+    const app = await buildApp({ sql, eventing, sagas, checkout, cancellation, auth, logger, metrics, newId, now: systemClock, operators: namesOf(config.OPERATORS) })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()
     sagas.start()

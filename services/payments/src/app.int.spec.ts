@@ -102,17 +102,20 @@ describe('payments', () => {
     expect((await t.eventsOf(terms.paymentId)).map((event) => event.type)).toEqual(['payments.PaymentAuthorized', 'payments.PaymentCaptured'])
   })
 
-  it('shows a payment to services, admins and its customer only, and changes only for the configured services', async () => {
+  it('shows a payment to orders, admins and its customer only, asks anonymous callers to log in, and changes only for the configured callers', async () => {
     const terms = newTerms()
     await t.authorize(terms)
     const customer = { id: terms.customerId, role: 'customer' }
-    const readers = [await t.asOrders(), await t.bearer('gateway'), await t.asUser({ id: newId(), role: 'admin' }), await t.asUser(customer)]
+    const readers = [await t.asOrders(), await t.asUser({ id: newId(), role: 'admin' }), await t.asUser(customer)]
     for (const url of [`/payments/${terms.paymentId}`, `/payments?orderId=${terms.orderId}`]) {
       for (const headers of readers) expect((await t.app.inject({ method: 'GET', url, headers })).json()).toMatchObject({ id: terms.paymentId })
       const stranger = await t.app.inject({ method: 'GET', url, headers: await t.asUser({ id: newId(), role: 'customer' }) })
       expect(stranger.statusCode).toBe(404)
       expect(stranger.json()).toMatchObject({ code: 'PAYMENTS_PAYMENT_NOT_FOUND' })
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401)
+      // The gateway without a user is an anonymous client; catalog has no business with payments.
+      expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('gateway') })).statusCode).toBe(401)
+      expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('catalog') })).statusCode).toBe(403)
     }
     const writes = [
       { method: 'POST', url: '/payments', payload: newTerms() },
@@ -123,7 +126,10 @@ describe('payments', () => {
       { method: 'PUT', url: '/simulator', payload: calm },
     ] as const
     for (const write of writes) {
-      for (const headers of [await t.bearer('catalog'), await t.asUser(customer), await t.bearer('gateway', { id: newId(), role: 'admin' })]) {
+      const callers = [await t.bearer('catalog'), await t.asUser(customer), await t.bearer('gateway', { id: newId(), role: 'admin' })]
+      // Orders pays, but the simulator's knobs are the operator's alone.
+      if (write.url === '/simulator') callers.push(await t.asOrders())
+      for (const headers of callers) {
         expect((await t.app.inject({ ...write, headers })).statusCode, `${write.method} ${write.url}`).toBe(403)
       }
       expect((await t.app.inject(write)).statusCode).toBe(401)
@@ -156,14 +162,15 @@ describe('payments', () => {
     ]
     const before = await Promise.all(['payments', 'seams_outbox'].map(t.count))
     for (const bad of cases) {
-      const response = await t.app.inject({ method: bad.method, url: bad.url, payload: bad.payload as object, headers: await t.asOrders() })
+      const headers = bad.url === '/simulator' ? await t.bearer('operator') : await t.asOrders()
+      const response = await t.app.inject({ method: bad.method, url: bad.url, payload: bad.payload as object, headers })
       expect(response.statusCode, `${bad.method} ${bad.url} ${JSON.stringify(bad.payload)}`).toBe(400)
       expect(response.headers['content-type']).toContain('application/problem+json')
       expect(response.json().detail, JSON.stringify(bad.payload)).toContain(bad.field)
     }
     expect(await Promise.all(['payments', 'seams_outbox'].map(t.count))).toEqual(before)
     expect(await t.paymentOf(id)).toMatchObject({ status: 'authorized', version: 2 })
-    expect((await t.app.inject({ method: 'GET', url: '/simulator', headers: await t.asOrders() })).json()).toEqual(calm)
+    expect((await t.app.inject({ method: 'GET', url: '/simulator', headers: await t.bearer('operator') })).json()).toEqual(calm)
   })
 
   it('serves its OpenAPI document and health without a token', async () => {

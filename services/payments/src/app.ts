@@ -1,6 +1,6 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
 import { authorizePaymentRoutes } from './authorize-payment/authorize-payment.route.ts'
 import { captureVoidRefundRoutes } from './capture-void-refund/capture-void-refund.route.ts'
 import type { PaymentProvider } from './payment-provider/payment-provider.ts'
@@ -13,7 +13,7 @@ export interface PaymentsDeps {
   operators?: readonly string[]
   sql: Sql
   eventing: Eventing
-  tokens: ServiceTokens
+  auth: ServiceAuth
   logger: Logger
   metrics: Registry
   newId: IdGenerator
@@ -31,7 +31,7 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
     service: 'payments',
     logger: deps.logger,
     metrics: deps.metrics,
-    tokens: deps.tokens,
+    auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Payments', description: 'Payments, one per order, owned by the payments service.' },
   })
@@ -39,9 +39,10 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
   const { newId, now, paymentCallers } = deps
   authorizePaymentRoutes(app, { outbox, newId, now, provider: deps.provider, providerTimeoutMs: deps.providerTimeoutMs, paymentCallers })
   captureVoidRefundRoutes(app, { outbox, newId, now, paymentCallers })
-  viewPaymentsRoutes(app, { sql: deps.sql })
-  if (deps.simulator !== undefined) simulatorRoutes(app, { simulator: deps.simulator, paymentCallers })
+  viewPaymentsRoutes(app, { sql: deps.sql, readers: paymentCallers })
+  const operators = deps.operators ?? ['operator']
+  if (deps.simulator !== undefined) simulatorRoutes(app, { simulator: deps.simulator, operators })
   deps.eventing.registerRoutes(app)
-  registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators ?? ['operator'] })
+  registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators })
   return app
 }

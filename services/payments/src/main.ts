@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { paymentsEvents } from '@shop/payments-contracts'
 import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
@@ -17,7 +17,7 @@ await runService({
   async start() {
     const metrics = createMetricsRegistry('payments')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'payments', max: config.DATABASE_POOL_SIZE, metrics })
-    const tokens = createServiceTokens({ service: 'payments', secret: config.SERVICE_SECRET })
+    const auth = serviceAuthFromConfig('payments', config)
     const eventing = createEventing({
       sql,
       databaseUrl: config.DATABASE_URL,
@@ -28,7 +28,8 @@ await runService({
       natsNamespace: config.NATS_NAMESPACE,
       consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
-      tokens,
+      tokens: auth,
+      feedReaders: namesOf(config.EVENT_READERS),
       logger,
       metrics,
     })
@@ -47,10 +48,10 @@ await runService({
       },
     })
     const app = await buildApp({
-      operators: config.OPERATORS.split(',').map((name) => name.trim()),
+      operators: namesOf(config.OPERATORS),
       sql,
       eventing,
-      tokens,
+      auth,
       logger,
       metrics,
       newId,
@@ -58,7 +59,7 @@ await runService({
       provider: simulator,
       simulator,
       providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
-      paymentCallers: config.PAYMENT_CALLERS.split(',').map((name) => name.trim()),
+      paymentCallers: namesOf(config.PAYMENT_CALLERS),
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
-import { createTestDatabase } from '@seams/testing'
+import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
+import { createTestDatabase, createTestIdentities } from '@seams/testing'
 import { paymentsEvents, type AuthorizePaymentRequest, type Payment, type SimulatorSettings } from '@shop/payments-contracts'
 import { buildApp } from './app.ts'
 import { createSimulatedProvider } from './payment-provider/simulated-provider.ts'
@@ -10,9 +10,7 @@ import { createSimulatedProvider } from './payment-provider/simulated-provider.t
 // Shared by this service's integration specs: a real database, the app as main.ts wires it, and the
 // calls the specs make over and over.
 
-export const testSecret = 'test-secret-that-is-at-least-32-bytes-long'
 export const calm: SimulatorSettings = { latencyMs: 0, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 }
-export const tokensOf = (service: string) => createServiceTokens({ service, secret: testSecret })
 
 export const newTerms = (): AuthorizePaymentRequest => ({ paymentId: newId(), orderId: newId(), customerId: newId(), amountCents: 4200, currency: 'EUR' })
 
@@ -22,8 +20,9 @@ export interface RecordedEvent {
   data: Record<string, unknown>
 }
 
-/** Payments on a fresh database; `orders` and `faults` may call the service-only routes. */
+/** Payments on a fresh database; `orders` may call the service-only routes, `operator` the simulator. */
 export async function createPaymentsTestApp(options: { providerTimeoutMs: number }) {
+  const identities = await createTestIdentities(['gateway', 'payments', 'orders', 'faults', 'catalog', 'operator'])
   const database = await createTestDatabase('payments')
   const sql: Sql = createDatabase(database.url, { applicationName: 'payments-test', max: 20 })
   const eventing = createEventing({ sql, service: 'payments', publishes: paymentsEvents, transport: 'http-feed' })
@@ -32,7 +31,7 @@ export async function createPaymentsTestApp(options: { providerTimeoutMs: number
   const app: ServiceApp = await buildApp({
     sql,
     eventing,
-    tokens: tokensOf('payments'),
+    auth: identities.authOf('payments'),
     logger: createLogger({ service: 'payments', level: 'silent' }),
     metrics: createMetricsRegistry('payments'),
     newId,
@@ -40,15 +39,16 @@ export async function createPaymentsTestApp(options: { providerTimeoutMs: number
     provider: simulator,
     simulator,
     providerTimeoutMs: options.providerTimeoutMs,
-    paymentCallers: ['orders', 'faults'],
+    paymentCallers: ['orders'],
   })
 
-  const bearer = async (service: string, user?: { id: string; role: string }) => ({ authorization: `Bearer ${await tokensOf(service).mint('payments', user)}` })
+  const bearer = (service: string, user?: { id: string; role: string }) => identities.headersFor('payments', { as: service, user })
   const asOrders = () => bearer('orders')
 
   return {
     app,
     sql,
+    identities,
     bearer,
     asOrders,
     /** A call through the gateway on behalf of `user`. */
@@ -58,7 +58,7 @@ export async function createPaymentsTestApp(options: { providerTimeoutMs: number
     paymentOf: async (id: string) => (await app.inject({ method: 'GET', url: `/payments/${id}`, headers: await asOrders() })).json() as Payment,
     /** Turns the simulator's knobs through its HTTP route; unnamed knobs go back to calm. */
     simulate: async (settings: Partial<SimulatorSettings>) => {
-      const response = await app.inject({ method: 'PUT', url: '/simulator', headers: await bearer('faults'), payload: { ...calm, ...settings } })
+      const response = await app.inject({ method: 'PUT', url: '/simulator', headers: await bearer('operator'), payload: { ...calm, ...settings } })
       if (response.statusCode !== 200) throw new Error(`PUT /simulator answered ${response.statusCode}: ${response.body}`)
     },
     /** The payment's events in the outbox, in the order they were written. */

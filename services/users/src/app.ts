@@ -1,6 +1,6 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
+import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
 import type { AccessTokens } from './access-tokens/access-tokens.ts'
 import { jwksRoutes } from './access-tokens/jwks.route.ts'
 import type { SigningKeys } from './access-tokens/signing-keys.ts'
@@ -14,7 +14,7 @@ import { updateProfileRoutes } from './update-profile/update-profile.route.ts'
 export interface UsersDeps {
   sql: Sql
   eventing: Eventing
-  tokens: ServiceTokens
+  auth: ServiceAuth
   logger: Logger
   metrics: Registry
   newId: IdGenerator
@@ -22,8 +22,6 @@ export interface UsersDeps {
   passwords: PasswordHasher
   signingKeys: SigningKeys
   accessTokens: AccessTokens
-  /** Services that forward end users; their calls without a user are anonymous. */
-  edgeCallers: readonly string[]
 }
 
 /** The users service's HTTP app; it never listens, so tests drive it in-process. */
@@ -32,14 +30,14 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
     service: 'users',
     logger: deps.logger,
     metrics: deps.metrics,
-    tokens: deps.tokens,
+    auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
     openapi: { title: 'Users', description: 'User accounts and login, owned by the users service, the shop\'s identity provider.' },
   })
   const outbox = deps.eventing.outbox
   const { newId, now } = deps
   registerUserRoutes(app, { outbox, passwords: deps.passwords, newId, now })
-  readUserRoutes(app, { sql: deps.sql, edgeCallers: deps.edgeCallers })
+  readUserRoutes(app, { sql: deps.sql })
   updateProfileRoutes(app, { outbox, newId, now })
   deactivateUserRoutes(app, { outbox, newId, now })
   loginRoutes(app, { sql: deps.sql, passwords: deps.passwords, accessTokens: deps.accessTokens })

@@ -15,7 +15,6 @@ export const UsersConfig = Type.Object({
   JWT_ISSUER: Type.String({ minLength: 1, default: 'seams-users', description: 'iss claim of access tokens' }),
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'seams-shop', description: 'aud claim of access tokens' }),
   JWT_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Lifetime of access tokens' }),
-  EDGE_CALLERS: Type.String({ default: 'gateway', description: 'Comma-separated services that forward end users; their calls without a user are anonymous' }),
   BOOTSTRAP_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'With BOOTSTRAP_ADMIN_PASSWORD: an admin ensured at start' })),
   BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),
 })

@@ -2,11 +2,12 @@ import { ConfigInvalid, loadConfig } from '@seams/service-kit'
 import { describe, expect, it } from 'vitest'
 import { bootstrapAdminOf, UsersConfig } from './config.ts'
 
-const required = { DATABASE_URL: 'postgres://users@127.0.0.1/users', SERVICE_SECRET: 's'.repeat(32) }
+const identity = { SERVICE_PRIVATE_KEY: 'k'.repeat(43), SERVICE_PUBLIC_KEYS: `gateway=${'p'.repeat(43)}`, ACCESS_TOKEN_JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json' }
+const required = { DATABASE_URL: 'postgres://users@127.0.0.1/users', ...identity }
 
 describe('UsersConfig', () => {
   it('defaults the port, scrypt cost and token claims', () => {
-    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 16384, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 3600, EDGE_CALLERS: 'gateway' })
+    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 16384, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 3600 })
   })
 
   it('accepts a power-of-two scrypt cost and refuses any other', () => {

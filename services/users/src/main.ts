@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, loadConfig, runMigrations, runService } from '@seams/service-kit'
+import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
@@ -19,9 +19,9 @@ await runService({
   async start() {
     const metrics = createMetricsRegistry('users')
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'users', max: config.DATABASE_POOL_SIZE, metrics })
-    const tokens = createServiceTokens({ service: 'users', secret: config.SERVICE_SECRET })
+    const auth = serviceAuthFromConfig('users', config)
     const eventing = createEventing({ sql, databaseUrl: config.DATABASE_URL, service: 'users', publishes: usersEvents, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL,
-      natsNamespace: config.NATS_NAMESPACE, tokens, logger, metrics })
+      natsNamespace: config.NATS_NAMESPACE, tokens: auth, feedReaders: namesOf(config.EVENT_READERS), logger, metrics })
     await runMigrations(sql, {
       sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
       log: (message) => logger.info(message),
@@ -36,7 +36,7 @@ await runService({
     const app = await buildApp({
       sql,
       eventing,
-      tokens,
+      auth,
       logger,
       metrics,
       newId,
@@ -47,7 +47,6 @@ await runService({
         { signingKeys, now: systemClock, newId },
         { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS },
       ),
-      edgeCallers: config.EDGE_CALLERS.split(',').map((name) => name.trim()),
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()

@@ -19,7 +19,7 @@ describe('createUsersClient', () => {
     app = await users.buildApp()
     await app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = app.server.address() as { port: number }
-    http = createHttpClient({ name: 'users', baseUrl: `http://127.0.0.1:${port}`, tokens: users.tokensOf('orders') })
+    http = createHttpClient({ name: 'users', baseUrl: `http://127.0.0.1:${port}`, tokens: users.identities.authOf('gateway') })
     client = createUsersClient(http)
   })
 
@@ -34,11 +34,12 @@ describe('createUsersClient', () => {
     expect(await client.register({ email: 'ivy@EXAMPLE.com', name: 'Ivy', password })).toEqual({ ok: false, reason: 'DUPLICATE_EMAIL' })
   })
 
-  it('reads a user by id, and answers undefined for one that does not exist', async () => {
+  it('reads a user by id for an admin, and answers undefined for one that does not exist', async () => {
     const registered = await client.register({ email: 'jo@example.com', name: 'Jo', password })
     if (!registered.ok) throw new Error('registration failed')
-    expect(await client.getUser(registered.user.id)).toEqual(registered.user)
-    expect(await client.getUser(newId())).toBeUndefined()
+    const asAdmin = { userToken: await users.identities.userToken({ id: newId(), role: 'admin' }) }
+    expect(await client.getUser(registered.user.id, asAdmin)).toEqual(registered.user)
+    expect(await client.getUser(newId(), asAdmin)).toBeUndefined()
   })
 
   it('fetches the public signing keys', async () => {

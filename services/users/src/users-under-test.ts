@@ -1,23 +1,21 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing, type Eventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceTokens, runMigrations, type ServiceApp, type ServiceTokens, type Sql } from '@seams/service-kit'
-import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
+import { createTestDatabase, createTestIdentities, type TestDatabase, type TestIdentities } from '@seams/testing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
 import { buildApp } from './app.ts'
 import { createPasswordHasher } from './passwords/password-hasher.ts'
 
-const secret = 'test-secret-that-is-at-least-32-bytes-long'
-
 /** The users service on a fresh database of its own, wired as main.ts wires it; for integration specs. */
 export interface UsersUnderTest {
   database: TestDatabase
   sql: Sql
   eventing: Eventing
-  /** Token minting as another service of the same deployment would. */
-  tokensOf(service: string): ServiceTokens
+  /** The deployment's identities: calls as another service, or as the gateway for a user. */
+  identities: TestIdentities
   /** Builds an app on this database the way main.ts does at start, so a second call is a restart. */
   buildApp(options?: { scryptCost?: number }): Promise<ServiceApp>
   /**
@@ -36,18 +34,19 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
   const eventing = createEventing({ sql, service: 'users', publishes: usersEvents, transport: 'http-feed' })
   await runMigrations(sql, { sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }] })
   const apps: ServiceApp[] = []
+  const identities = await createTestIdentities()
   return {
     database,
     sql,
     eventing,
-    tokensOf: (service) => createServiceTokens({ service, secret }),
+    identities,
     // A low scrypt cost keeps the specs quick; the unit specs cover the hash format at any cost.
     async buildApp({ scryptCost = 1024 } = {}) {
       const signingKeys = await loadSigningKeys(sql)
       const app = await buildApp({
         sql,
         eventing,
-        tokens: createServiceTokens({ service: 'users', secret }),
+        auth: identities.authOf('users'),
         logger: createLogger({ service: 'users', level: 'silent' }),
         metrics: createMetricsRegistry('users'),
         newId,
@@ -55,7 +54,6 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
         passwords: createPasswordHasher({ cost: scryptCost }),
         signingKeys,
         accessTokens: createAccessTokens({ signingKeys, now: systemClock, newId }, testTokenClaims),
-        edgeCallers: ['gateway'],
       })
       apps.push(app)
       return app

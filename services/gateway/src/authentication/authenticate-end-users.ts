@@ -1,13 +1,13 @@
 import { SeamsError } from '@seams/core'
-import type { ActingUser, ServiceApp } from '@seams/service-kit'
-import { InvalidAccessToken } from '../errors.ts'
-import type { AccessTokenVerifier } from './access-token-verifier.ts'
+import { AccessTokenInvalid, type AccessTokenVerifier, type ActingUser, type ServiceApp } from '@seams/service-kit'
 import { bearerTokenOf } from './bearer-token.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The end user behind a valid access token; undefined for anonymous requests. */
     endUser: ActingUser | undefined
+    /** That user's access token, passed on to the services so that they see the user as the identity provider signed them. */
+    endUserToken: string | undefined
     /** Why the client's token was refused; answered once rate limiting has counted the request. */
     authenticationFailure: SeamsError | undefined
   }
@@ -20,17 +20,19 @@ declare module 'fastify' {
  */
 export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTokenVerifier }): void {
   app.decorateRequest('endUser', undefined)
+  app.decorateRequest('endUserToken', undefined)
   app.decorateRequest('authenticationFailure', undefined)
 
   app.addHook('onRequest', async (request) => {
     const bearer = bearerTokenOf(request.headers.authorization)
     if (bearer.kind === 'absent') return
     if (bearer.kind === 'malformed') {
-      request.authenticationFailure = new InvalidAccessToken()
+      request.authenticationFailure = new AccessTokenInvalid()
       return
     }
     try {
       request.endUser = await deps.verifier.verify(bearer.token)
+      request.endUserToken = bearer.token
     } catch (error) {
       if (!(error instanceof SeamsError)) throw error
       request.authenticationFailure = error
@@ -40,7 +42,7 @@ export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTo
   app.addHook('preParsing', async (request, reply) => {
     const failure = request.authenticationFailure
     if (failure === undefined) return
-    if (failure instanceof InvalidAccessToken) reply.header('www-authenticate', 'Bearer error="invalid_token"')
+    if (failure instanceof AccessTokenInvalid) reply.header('www-authenticate', 'Bearer error="invalid_token"')
     throw failure
   })
 }

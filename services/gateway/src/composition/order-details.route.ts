@@ -1,5 +1,5 @@
-import { withDeadline } from '@seams/core'
 import { UpstreamUnavailable } from '@seams/http-client'
+import { Unauthenticated, withDeadline } from '@seams/core'
 import type { ServiceApp } from '@seams/service-kit'
 import type { Product } from '@shop/catalog-contracts'
 import { createOrdersClient } from '@shop/orders-contracts'
@@ -36,7 +36,10 @@ export function orderDetailsRoutes(app: ServiceApp, deps: OrderDetailsDeps): voi
     '/api/orders/:id/details',
     { schema: { summary: 'An order with its customer, products and payment (composed from four services)', tags: ['orders'], params: Params, response: { 200: OrderDetails } } },
     async (request) => {
-      const context = { user: request.endUser, trace: request.trace }
+      // Every part is someone's own data: an anonymous client is asked to log in before anything is fetched.
+      if (request.endUserToken === undefined) throw new Unauthenticated('Order details need a logged-in user')
+      const context = { userToken: request.endUserToken, trace: request.trace }
+      const failed = (owner: string) => (error: unknown) => request.log.warn({ err: error, owner, orderId: request.params.id }, 'a part of the order details is unavailable')
       const order = await withDeadline(deps.orderTimeoutMs, (signal) => orders.getOrder(request.params.id, { ...context, signal })).catch((error: unknown) => {
         if (error instanceof UpstreamUnavailable) throw new ServiceUnavailable('The orders service is unavailable; try again shortly', { cause: error, details: { service: 'orders' } })
         throw error
@@ -52,13 +55,13 @@ export function orderDetailsRoutes(app: ServiceApp, deps: OrderDetailsDeps): voi
         return JSON.parse(cached.loaded.body.toString('utf8')) as Product
       }
       const [customer, products, payment] = await Promise.all([
-        part(async (signal) => {
+        part('users', async (signal) => {
           const user = await users.getUser(order.customerId, { ...context, signal })
           if (user === undefined) throw new Error('the users service does not know this customer')
           return user
-        }, deps.partTimeoutMs),
-        part((signal) => Promise.all(productIds.map((id) => productOf(id, signal))), deps.partTimeoutMs),
-        part(async (signal) => (order.paymentId === null ? null : ((await payments.getPayment(order.paymentId, { ...context, signal })) ?? null)), deps.partTimeoutMs),
+        }, deps.partTimeoutMs, failed('users')),
+        part('catalog', (signal) => Promise.all(productIds.map((id) => productOf(id, signal))), deps.partTimeoutMs, failed('catalog')),
+        part('payments', async (signal) => (order.paymentId === null ? null : ((await payments.getPayment(order.paymentId, { ...context, signal })) ?? null)), deps.partTimeoutMs, failed('payments')),
       ])
       return { order, customer, products, payment }
     },

@@ -19,11 +19,17 @@ export type OrderDetails = Static<typeof OrderDetails>
 
 export type PartOf<T> = { status: 'ok'; data: T } | { status: 'unavailable'; reason: string }
 
-/** Runs a part's fetch under its own deadline; a failure becomes an `unavailable` part, never an error. */
-export async function part<T>(fetchPart: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<PartOf<T>> {
+/**
+ * Runs a part's fetch under its own deadline; a failure becomes an `unavailable` part, never an error.
+ * The client is told which owner failed and whether it was late, nothing more: the error itself (hosts,
+ * ports, an upstream's own answer) goes to `onFailure`, for the log.
+ */
+export async function part<T>(owner: string, fetchPart: (signal: AbortSignal) => Promise<T>, timeoutMs: number, onFailure: (error: unknown) => void): Promise<PartOf<T>> {
   try {
     return { status: 'ok', data: await withDeadline(timeoutMs, fetchPart) }
   } catch (error) {
-    return { status: 'unavailable', reason: (error as Error).message }
+    onFailure(error)
+    const late = error instanceof DOMException && error.name === 'TimeoutError'
+    return { status: 'unavailable', reason: late ? `the ${owner} service did not answer within ${timeoutMs} ms` : `the ${owner} service could not provide it` }
   }
 }

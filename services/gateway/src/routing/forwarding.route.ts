@@ -27,7 +27,7 @@ export async function forwardTo(upstream: Upstream, request: FastifyRequest, pat
         path,
         headers: upstreamRequestHeaders(request.headers, request.id),
         body: Buffer.isBuffer(request.body) ? request.body : undefined,
-        user: request.endUser,
+        userToken: request.endUserToken,
         trace: request.trace,
         signal,
       }),

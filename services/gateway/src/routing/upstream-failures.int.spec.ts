@@ -24,7 +24,8 @@ describe('gateway with a service down', () => {
   })
 
   const readiness = async () => {
-    const response = await fetch(`${shop.gatewayUrl}/health/ready`)
+    const operator = `Bearer ${await shop.identity('operator').tokenFor('gateway')}`
+    const response = await fetch(`${shop.gatewayUrl}/health/ready`, { headers: { authorization: operator } })
     const { checks } = (await response.json()) as { checks: Record<string, { ok: boolean; detail: unknown }> }
     return { status: response.status, checks }
   }

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { freePort, startServiceProcess, type ServiceProcess } from '@seams/process-runner'
 import { adminDatabaseUrl } from '@seams/testing'
-import { environmentOf, startTestShop, type RunningShop, type ServiceName, type ShopSecrets } from '@shop/launcher'
+import { environmentOf, startTestShop, type RunningShop, type ServiceName, type ShopSecrets, type TestShop } from '@shop/launcher'
 
 /** Real service processes on a database prefix of their own, with one or more gateways in front. */
 export interface ShopUnderTest {
   shop: RunningShop
   secrets: ShopSecrets
+  /** The shop's identities, to call a service directly as one of them. */
+  identity: TestShop['identity']
   /** The first gateway's base URL. */
   gatewayUrl: string
   /** Starts a gateway (another replica) with the shop's wiring plus `env`, on a free port. */
@@ -52,7 +54,7 @@ export async function startShopUnderTest(options: { services: readonly ServiceNa
 
   try {
     const first = await startGateway({ ...options.gateway, PORT: String(shop.wiring.ports.gateway) })
-    return { shop, secrets: testShop.secrets, gatewayUrl: first.url, startGateway, stop }
+    return { shop, secrets: testShop.secrets, identity: testShop.identity, gatewayUrl: first.url, startGateway, stop }
   } catch (error) {
     await stop()
     throw error

@@ -1,8 +1,7 @@
 import { Forbidden } from '@seams/core'
-import { requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
+import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
 import { ListOrderHistoryQuery, OrderHistoryEntry, OrderHistoryPage, OrderHistoryParams } from '@shop/order-history-contracts'
 import { EntryNotFound, InvalidCursor } from '../errors.ts'
-import { maySeeEntry } from './entry-access.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
 import { findEntry, listEntries } from './history-query.ts'
 
@@ -14,8 +13,9 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
     '/order-history/:orderId',
     { schema: { summary: 'Get an order history entry', tags: ['order-history'], params: OrderHistoryParams, response: { 200: OrderHistoryEntry } } },
     async (request) => {
+      const reader = requireReader(request)
       const entry = await findEntry(sql, request.params.orderId)
-      if (entry === undefined || !maySeeEntry(request.caller, entry.customerId)) throw new EntryNotFound(`No order ${request.params.orderId} in the history`)
+      if (entry === undefined || !mayRead(reader, entry.customerId)) throw new EntryNotFound(`No order ${request.params.orderId} in the history`)
       return entry
     },
   )

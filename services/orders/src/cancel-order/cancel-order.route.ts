@@ -1,14 +1,13 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
-import { requireUser, type ServiceApp } from '@seams/service-kit'
+import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
 import { IdParams, OrderAccepted, OrderStatus } from '@shop/orders-contracts'
 import Type from 'typebox'
 import type { CancellationData } from '../cancellation-saga/cancellation-saga.ts'
 import { NotCancellable, OrderNotFound } from '../errors.ts'
 import { orderCancelled } from '../orders/order-events.ts'
 import { changeOrder, findOrder } from '../orders/order-store.ts'
-import { maySeeOrder } from '../read-orders/order-access.ts'
 import { decideCancel } from './cancel-order.ts'
 
 export interface CancelOrderDeps {
@@ -30,7 +29,7 @@ export function cancelOrderRoutes(app: ServiceApp, deps: CancelOrderDeps): void 
     const reason = user.role === 'admin' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER'
     const status = await outbox.transaction(async (tx) => {
       const order = await findOrder(tx, request.params.id, { lock: true })
-      if (order === undefined || !maySeeOrder(request.caller, order.customerId)) throw new OrderNotFound(`No order ${request.params.id}`)
+      if (order === undefined || !isOwnerOrAdmin(user, order.customerId)) throw new OrderNotFound(`No order ${request.params.id}`)
       const decision = decideCancel({ status: order.status, cancelRequested: order.cancelRequestedAt !== null })
       if (decision.action === 'refuse') throw new NotCancellable(decision.reason)
       if (decision.action === 'already') return order.status

@@ -1,10 +1,9 @@
 import { Forbidden } from '@seams/core'
-import { requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
+import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
 import { IdParams, ListOrdersQuery, Order, OrderPage } from '@shop/orders-contracts'
 import { InvalidCursor, OrderNotFound } from '../errors.ts'
 import { findOrder, listOrders, toOrder } from '../orders/order-store.ts'
 import { productNames } from '../replicas/product-replica.ts'
-import { maySeeOrder } from './order-access.ts'
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')
@@ -17,10 +16,11 @@ function decodeCursor(cursor: string): string {
 export function readOrdersRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   const { sql } = deps
 
-  // One order, with product names from the catalog replica.
+  // One order, with product names from the catalog replica, for its customer or an admin.
   app.get('/orders/:id', { schema: { summary: 'Get an order', tags: ['orders'], params: IdParams, response: { 200: Order } } }, async (request) => {
+    const reader = requireReader(request)
     const order = await findOrder(sql, request.params.id)
-    if (order === undefined || !maySeeOrder(request.caller, order.customerId)) throw new OrderNotFound(`No order ${request.params.id}`)
+    if (order === undefined || !mayRead(reader, order.customerId)) throw new OrderNotFound(`No order ${request.params.id}`)
     return toOrder(order, await productNames(sql, order.items.map((item) => item.productId)))
   })
 

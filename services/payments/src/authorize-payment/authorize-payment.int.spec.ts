@@ -2,7 +2,7 @@ import { newId } from '@seams/core'
 import { createHttpClient, UpstreamUnavailable } from '@seams/http-client'
 import { createPaymentsClient } from '@shop/payments-contracts'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { calm, createPaymentsTestApp, newTerms, tokensOf, type PaymentsTestApp } from '../payments-test-app.ts'
+import { calm, createPaymentsTestApp, newTerms, type PaymentsTestApp } from '../payments-test-app.ts'
 
 const providerTimeoutMs = 150
 
@@ -67,8 +67,10 @@ describe('authorizing against the simulated provider', () => {
   it('is usable through its typed client over HTTP', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = t.app.server.address() as { port: number }
-    const http = createHttpClient({ name: 'payments', baseUrl: `http://127.0.0.1:${port}`, tokens: tokensOf('orders') })
+    const http = createHttpClient({ name: 'payments', baseUrl: `http://127.0.0.1:${port}`, tokens: t.identities.authOf('orders') })
+    const operatorHttp = createHttpClient({ name: 'payments', baseUrl: `http://127.0.0.1:${port}`, tokens: t.identities.authOf('operator') })
     const payments = createPaymentsClient(http)
+    const simulator = createPaymentsClient(operatorHttp)
     try {
       const terms = newTerms()
       expect(await payments.authorize(terms)).toMatchObject({ ok: true, payment: { id: terms.paymentId, status: 'authorized' } })
@@ -77,18 +79,19 @@ describe('authorizing against the simulated provider', () => {
       expect(await payments.findByOrder(newId())).toBeUndefined()
       expect(await payments.getPayment(newId())).toBeUndefined()
       expect(await payments.void(newId())).toBeUndefined()
-      await payments.configureSimulator({ ...calm, declineRate: 1 })
-      expect(await payments.simulatorSettings()).toMatchObject({ declineRate: 1 })
+      await simulator.configureSimulator({ ...calm, declineRate: 1 })
+      expect(await simulator.simulatorSettings()).toMatchObject({ declineRate: 1 })
       const declined = await payments.authorize(newTerms())
       expect(declined).toMatchObject({ ok: false, reason: 'DECLINED', payment: { status: 'failed' } })
       // 503 is retried under the payment id and, still failing, surfaces as the dependency being down.
       const unlucky = newTerms()
-      await payments.configureSimulator({ ...calm, errorRate: 1 })
+      await simulator.configureSimulator({ ...calm, errorRate: 1 })
       await expect(payments.authorize(unlucky)).rejects.toBeInstanceOf(UpstreamUnavailable)
-      await payments.configureSimulator(calm)
+      await simulator.configureSimulator(calm)
       expect(await payments.authorize(unlucky)).toMatchObject({ ok: true, payment: { id: unlucky.paymentId, status: 'authorized' } })
     } finally {
       await http.close()
+      await operatorHttp.close()
     }
   })
 })

@@ -20,7 +20,7 @@ describe('access tokens', () => {
     await users?.close()
   })
 
-  const anonymous = async () => ({ authorization: `Bearer ${await users.tokensOf('gateway').mint('users')}` })
+  const anonymous = () => users.identities.headersFor('users')
   const jwksOf = async (served: ServiceApp) => (await served.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JsonWebKeySet
 
   async function signUpAndLogIn(on: ServiceApp, email: string): Promise<LoginResponse> {

@@ -28,7 +28,7 @@ describe('ensureBootstrapAdmin', () => {
     Number((await users.sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = ${email}`)[0]!['n'])
 
   async function login(email: string, password: string) {
-    const headers = { authorization: `Bearer ${await users.tokensOf('gateway').mint('users')}` }
+    const headers = await users.identities.headersFor('users')
     return app.inject({ method: 'POST', url: '/auth/login', headers, payload: { email, password } })
   }
 
@@ -46,7 +46,7 @@ describe('ensureBootstrapAdmin', () => {
   })
 
   it('leaves an existing account as it is, password and role included', async () => {
-    const headers = { authorization: `Bearer ${await users.tokensOf('gateway').mint('users')}` }
+    const headers = await users.identities.headersFor('users')
     const signUp = await app.inject({ method: 'POST', url: '/users', headers, payload: { email: 'taken@example.com', name: 'First', password: 'first-password' } })
     expect(signUp.statusCode).toBe(201)
     const outcome = await ensureBootstrapAdmin(deps, { email: 'taken@example.com', password: 'other-password' })

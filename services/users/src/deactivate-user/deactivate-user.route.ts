@@ -1,9 +1,8 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { requireUser, type ServiceApp } from '@seams/service-kit'
+import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
 import { IdParams, User } from '@shop/users-contracts'
 import { UserNotFound } from '../errors.ts'
-import { mayManage } from '../users/user-access.ts'
 import { userDeactivated } from '../users/user-events.ts'
 import { lockUser, markDeactivated } from '../users/user-store.ts'
 import { decideDeactivation } from './deactivate-user.ts'
@@ -21,7 +20,7 @@ export function deactivateUserRoutes(app: ServiceApp, deps: DeactivateUserDeps):
   app.post('/users/:id/deactivate', { schema: { summary: 'Deactivate a user', tags: ['users'], params: IdParams, response: { 200: User } } }, async (request) => {
     const actor = requireUser(request)
     const { id } = request.params
-    if (!mayManage(actor, id)) throw new UserNotFound(`No user ${id}`)
+    if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
     return outbox.transaction(async (tx) => {
       const user = await lockUser(tx, id)
       if (user === undefined) throw new UserNotFound(`No user ${id}`)

@@ -1,9 +1,8 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { requireUser, type ServiceApp } from '@seams/service-kit'
+import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
 import { IdParams, UpdateProfileRequest, User } from '@shop/users-contracts'
 import { UserDeactivated, UserNotFound } from '../errors.ts'
-import { mayManage } from '../users/user-access.ts'
 import { userProfileChanged } from '../users/user-events.ts'
 import { lockUser, renameUser } from '../users/user-store.ts'
 import { decideProfileChange } from './update-profile.ts'
@@ -21,7 +20,7 @@ export function updateProfileRoutes(app: ServiceApp, deps: UpdateProfileDeps): v
   app.patch('/users/:id', { schema: { summary: 'Change a user\'s profile', tags: ['users'], params: IdParams, body: UpdateProfileRequest, response: { 200: User } } }, async (request) => {
     const actor = requireUser(request)
     const { id } = request.params
-    if (!mayManage(actor, id)) throw new UserNotFound(`No user ${id}`)
+    if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
     return outbox.transaction(async (tx) => {
       const user = await lockUser(tx, id)
       if (user === undefined) throw new UserNotFound(`No user ${id}`)
