@@ -26,7 +26,7 @@ await runService({
       sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
       log: (message) => logger.info(message),
     })
-    const passwords = createPasswordHasher({ cost: config.SCRYPT_COST })
+    const passwords = createPasswordHasher({ cost: config.SCRYPT_COST, concurrency: config.PASSWORD_HASHING_CONCURRENCY, queue: config.PASSWORD_HASHING_QUEUE })
     const signingKeys = await loadSigningKeys(sql)
     if (bootstrapAdmin !== undefined) {
       const { created, user } = await ensureBootstrapAdmin({ outbox: eventing.outbox, passwords, newId, now: systemClock }, bootstrapAdmin)
