@@ -8,3 +8,7 @@ export const PasswordHashInvalid = defineError('PasswordHashInvalid', 'USERS_PAS
 export const PasswordHashingBusy = defineError('PasswordHashingBusy', 'USERS_PASSWORD_HASHING_BUSY', 'unavailable', 'Too many passwords are being checked right now; try again shortly')
 
 export const usersErrors: readonly SeamsErrorClass[] = [UserNotFound, DuplicateEmail, InvalidCredentials, UserDeactivated, PasswordHashInvalid, PasswordHashingBusy]
+
+// Codes of 429 answers; not SeamsErrors because no error category maps to 429.
+export const LOGIN_THROTTLED_CODE = 'USERS_LOGIN_THROTTLED'
+export const REGISTRATION_THROTTLED_CODE = 'USERS_REGISTRATION_THROTTLED'

@@ -48,6 +48,7 @@ await runService({
         { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS },
       ),
       edgeCallers: config.EDGE_CALLERS.split(',').map((name) => name.trim()),
+      limits: { loginFailuresPerMinute: config.LOGIN_FAILURES_PER_MINUTE, registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE },
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()

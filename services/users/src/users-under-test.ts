@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
-import { buildApp } from './app.ts'
+import { buildApp, type UsersDeps } from './app.ts'
 import { createPasswordHasher } from './passwords/password-hasher.ts'
 
 const secret = 'test-secret-that-is-at-least-32-bytes-long'
@@ -19,7 +19,7 @@ export interface UsersUnderTest {
   /** Token minting as another service of the same deployment would. */
   tokensOf(service: string): ServiceTokens
   /** Builds an app on this database the way main.ts does at start, so a second call is a restart. */
-  buildApp(options?: { scryptCost?: number }): Promise<ServiceApp>
+  buildApp(options?: { scryptCost?: number; limits?: UsersDeps['limits'] }): Promise<ServiceApp>
   /**
    * Runs `work` once per replica, each on its own pool, while `table` is locked; the lock is released
    * only once every replica waits on it, so their first reads run together as on a simultaneous start.
@@ -42,7 +42,7 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
     eventing,
     tokensOf: (service) => createServiceTokens({ service, secret }),
     // A low scrypt cost keeps the specs quick; the unit specs cover the hash format at any cost.
-    async buildApp({ scryptCost = 1024 } = {}) {
+    async buildApp({ scryptCost = 1024, limits } = {}) {
       const signingKeys = await loadSigningKeys(sql)
       const app = await buildApp({
         sql,
@@ -56,6 +56,7 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
         signingKeys,
         accessTokens: createAccessTokens({ signingKeys, now: systemClock, newId }, testTokenClaims),
         edgeCallers: ['gateway'],
+        limits,
       })
       apps.push(app)
       return app
