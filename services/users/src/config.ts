@@ -19,7 +19,8 @@ export const UsersConfig = Type.Object({
   PASSWORD_HASHING_QUEUE: Type.Integer({ minimum: 0, maximum: 10_000, default: 8, description: 'Hashes waiting for a slot before logins and sign-ups get 503' }),
   LOGIN_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, default: 600, description: 'Failed logins across all accounts per minute before every login gets 429 until the minute ends' }),
   REGISTRATIONS_PER_MINUTE: Type.Integer({ minimum: 1, default: 100, description: 'Sign-ups across the service per minute' }),
-  JWT_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3600, description: 'Lifetime of access tokens' }),
+  // Short-lived: a token cannot be revoked, and a deactivated user's lasts until it expires.
+  JWT_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 900, description: 'Lifetime of access tokens' }),
   EDGE_CALLERS: Type.String({ default: 'gateway', description: 'Comma-separated services that forward end users; their calls without a user are anonymous' }),
   BOOTSTRAP_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email', maxLength: 254, description: 'With BOOTSTRAP_ADMIN_PASSWORD: an admin ensured at start' })),
   BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 128 })),

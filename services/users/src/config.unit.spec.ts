@@ -6,7 +6,7 @@ const required = { DATABASE_URL: 'postgres://users@127.0.0.1/users', SERVICE_SEC
 
 describe('UsersConfig', () => {
   it('defaults the port, scrypt cost, hashing bounds, limits and token claims', () => {
-    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 131_072, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 3600, EDGE_CALLERS: 'gateway' })
+    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 131_072, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 900, EDGE_CALLERS: 'gateway' })
     expect(loadConfig(UsersConfig, required)).toMatchObject({ PASSWORD_HASHING_CONCURRENCY: 2, PASSWORD_HASHING_QUEUE: 8, LOGIN_FAILURES_PER_MINUTE: 600, REGISTRATIONS_PER_MINUTE: 100 })
   })
 
