@@ -39,8 +39,9 @@ export function percentileMs(buckets: Buckets, percentile: number): number | und
   return undefined
 }
 
-export async function scrape(url: string): Promise<string> {
-  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) })
+/** A service's /metrics; `authorization` for a port that serves them to operators only (the gateway's). */
+export async function scrape(url: string, authorization?: string): Promise<string> {
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000), headers: authorization === undefined ? {} : { authorization } })
   return response.text()
 }
 

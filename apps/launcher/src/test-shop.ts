@@ -60,7 +60,10 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>
   // Small pools: a machine's PostgreSQL (100 connections by default) may carry several shops at once.
   // (Leader locks hold connections of a pool of their own, so a small request pool cannot starve.)
-  const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: '4', ...options.overrides?.[service] }]))
+  // And a cheaper password hash: suites sign up and log in dozens of users on a shared machine, and a
+  // hash at the production cost takes half a second. A spec about hashing itself sets SCRYPT_COST.
+  const testDefaults = (service: string) => ({ DATABASE_POOL_SIZE: '4', ...(service === 'users' ? { SCRYPT_COST: '16384' } : {}) })
+  const pools = Object.fromEntries(databaseOwners.map((service) => [service, { ...testDefaults(service), ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
   const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options, overrides: { ...options.overrides, ...pools } })
   const callers = new Map<string, ServiceAuth>()

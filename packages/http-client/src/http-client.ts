@@ -72,6 +72,13 @@ export interface HttpClientOptions {
    */
   bulkheadQueue?: number
   /**
+   * Whether a 429 counts as the dependency failing: retried when the call is safe to retry, and counted by
+   * the circuit breaker. Turn it off for a dependency whose 429s are about one caller rather than its own
+   * health (a login throttled per account), or one client's refusals open the circuit for every caller.
+   * @default true
+   */
+  rateLimitedIsFailure?: boolean
+  /**
    * Keep-alive connections to the dependency.
    * @default 32
    */
@@ -176,6 +183,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const agent = new Agent({ connections: options.connections ?? 32, keepAliveTimeout: 30_000, pipelining: 1 })
   const metrics = options.metrics === undefined ? undefined : clientMetrics(options.metrics)
   const labels = { dependency: options.name }
+  const rateLimitedIsFailure = options.rateLimitedIsFailure ?? true
   const isTransient = (error: unknown): boolean => error instanceof TransientFailure || isTaskCancelledError(error)
 
   const breaker = circuitBreaker(handleWhen(isTransient), {
@@ -234,7 +242,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
     const raw = { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) }
     // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
-    if (raw.status >= 500 || raw.status === 429) throw new TransientFailure(`${request.method} ${request.target} answered ${raw.status}: ${raw.body.toString('utf8', 0, 300)}`, { response: raw })
+    if (raw.status >= 500 || (raw.status === 429 && rateLimitedIsFailure)) throw new TransientFailure(`${request.method} ${request.target} answered ${raw.status}: ${raw.body.toString('utf8', 0, 300)}`, { response: raw })
     return raw
   }
 

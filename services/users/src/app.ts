@@ -5,10 +5,14 @@ import type { AccessTokens } from './access-tokens/access-tokens.ts'
 import { jwksRoutes } from './access-tokens/jwks.route.ts'
 import type { SigningKeys } from './access-tokens/signing-keys.ts'
 import { deactivateUserRoutes } from './deactivate-user/deactivate-user.route.ts'
+import { createLoginThrottle } from './login/login-throttle.ts'
 import { loginRoutes } from './login/login.route.ts'
 import type { PasswordHasher } from './passwords/password-hasher.ts'
 import { readUserRoutes } from './read-user/read-user.route.ts'
 import { registerUserRoutes } from './register-user/register-user.route.ts'
+import { createRegistrationLimit } from './register-user/registration-limit.ts'
+import { sweepThrottleCounters } from './throttling/sweep-throttle-counters.ts'
+import { createThrottleStore } from './throttling/throttle-store.ts'
 import { updateProfileRoutes } from './update-profile/update-profile.route.ts'
 
 export interface UsersDeps {
@@ -22,6 +26,13 @@ export interface UsersDeps {
   passwords: PasswordHasher
   signingKeys: SigningKeys
   accessTokens: AccessTokens
+  /** Service-wide limits; the per-account and per-email ones are fixed (see login-throttle.ts, registration-limit.ts). */
+  limits?: {
+    /** @default 600 */
+    loginFailuresPerMinute?: number
+    /** @default 100 */
+    registrationsPerMinute?: number
+  }
 }
 
 /** The users service's HTTP app; it never listens, so tests drive it in-process. */
@@ -36,11 +47,15 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
   })
   const outbox = deps.eventing.outbox
   const { newId, now } = deps
-  registerUserRoutes(app, { outbox, passwords: deps.passwords, newId, now })
+  const throttleStore = createThrottleStore(deps.sql)
+  const limit = createRegistrationLimit({ store: throttleStore, now }, { globalPerMinute: deps.limits?.registrationsPerMinute })
+  const throttle = createLoginThrottle({ store: throttleStore, now }, { globalFailuresPerMinute: deps.limits?.loginFailuresPerMinute })
+  sweepThrottleCounters(app, { store: throttleStore, now, logger: deps.logger })
+  registerUserRoutes(app, { outbox, passwords: deps.passwords, limit, newId, now })
   readUserRoutes(app, { sql: deps.sql })
   updateProfileRoutes(app, { outbox, newId, now })
   deactivateUserRoutes(app, { outbox, newId, now })
-  loginRoutes(app, { sql: deps.sql, passwords: deps.passwords, accessTokens: deps.accessTokens })
+  loginRoutes(app, { sql: deps.sql, passwords: deps.passwords, accessTokens: deps.accessTokens, throttle, logger: deps.logger })
   jwksRoutes(app, { signingKeys: deps.signingKeys })
   deps.eventing.registerRoutes(app)
   return app

@@ -6,8 +6,9 @@ const identity = { SERVICE_PRIVATE_KEY: 'k'.repeat(43), SERVICE_PUBLIC_KEYS: `ga
 const required = { DATABASE_URL: 'postgres://users@127.0.0.1/users', ...identity }
 
 describe('UsersConfig', () => {
-  it('defaults the port, scrypt cost and token claims', () => {
-    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 16384, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 3600 })
+  it('defaults the port, scrypt cost, hashing bounds, limits and token claims', () => {
+    expect(loadConfig(UsersConfig, required)).toMatchObject({ PORT: 8081, SCRYPT_COST: 131_072, JWT_ISSUER: 'seams-users', JWT_AUDIENCE: 'seams-shop', JWT_TTL_SECONDS: 900 })
+    expect(loadConfig(UsersConfig, required)).toMatchObject({ PASSWORD_HASHING_CONCURRENCY: 2, PASSWORD_HASHING_QUEUE: 8, LOGIN_FAILURES_PER_MINUTE: 600, REGISTRATIONS_PER_MINUTE: 100 })
   })
 
   it('accepts a power-of-two scrypt cost and refuses any other', () => {

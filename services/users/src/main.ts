@@ -26,7 +26,7 @@ await runService({
       sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
       log: (message) => logger.info(message),
     })
-    const passwords = createPasswordHasher({ cost: config.SCRYPT_COST })
+    const passwords = createPasswordHasher({ cost: config.SCRYPT_COST, concurrency: config.PASSWORD_HASHING_CONCURRENCY, queue: config.PASSWORD_HASHING_QUEUE })
     const signingKeys = await loadSigningKeys(sql)
     if (bootstrapAdmin !== undefined) {
       const { created, user } = await ensureBootstrapAdmin({ outbox: eventing.outbox, passwords, newId, now: systemClock }, bootstrapAdmin)
@@ -47,6 +47,7 @@ await runService({
         { signingKeys, now: systemClock, newId },
         { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS },
       ),
+      limits: { loginFailuresPerMinute: config.LOGIN_FAILURES_PER_MINUTE, registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE },
     })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()

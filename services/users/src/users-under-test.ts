@@ -6,7 +6,7 @@ import { createTestDatabase, createTestIdentities, type TestDatabase, type TestI
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
-import { buildApp } from './app.ts'
+import { buildApp, type UsersDeps } from './app.ts'
 import { createPasswordHasher } from './passwords/password-hasher.ts'
 
 /** The users service on a fresh database of its own, wired as main.ts wires it; for integration specs. */
@@ -17,7 +17,7 @@ export interface UsersUnderTest {
   /** The deployment's identities: calls as another service, or as the gateway for a user. */
   identities: TestIdentities
   /** Builds an app on this database the way main.ts does at start, so a second call is a restart. */
-  buildApp(options?: { scryptCost?: number }): Promise<ServiceApp>
+  buildApp(options?: { scryptCost?: number; limits?: UsersDeps['limits'] }): Promise<ServiceApp>
   /**
    * Runs `work` once per replica, each on its own pool, while `table` is locked; the lock is released
    * only once every replica waits on it, so their first reads run together as on a simultaneous start.
@@ -41,7 +41,7 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
     eventing,
     identities,
     // A low scrypt cost keeps the specs quick; the unit specs cover the hash format at any cost.
-    async buildApp({ scryptCost = 1024 } = {}) {
+    async buildApp({ scryptCost = 1024, limits } = {}) {
       const signingKeys = await loadSigningKeys(sql)
       const app = await buildApp({
         sql,
@@ -54,6 +54,7 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
         passwords: createPasswordHasher({ cost: scryptCost }),
         signingKeys,
         accessTokens: createAccessTokens({ signingKeys, now: systemClock, newId }, testTokenClaims),
+        limits,
       })
       apps.push(app)
       return app

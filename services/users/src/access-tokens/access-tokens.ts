@@ -27,13 +27,13 @@ export interface AccessTokensOptions {
   audience: string
   /**
    * Lifetime of a token.
-   * @default 3600
+   * @default 900 (15 minutes)
    */
   ttlSeconds?: number
 }
 
 export function createAccessTokens(deps: AccessTokensDeps, options: AccessTokensOptions): AccessTokens {
-  const ttlSeconds = options.ttlSeconds ?? 3600
+  const ttlSeconds = options.ttlSeconds ?? 900
   return {
     async issue(user) {
       const issuedAt = Math.floor(deps.now().getTime() / 1000)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { PasswordHashInvalid } from '../errors.ts'
+import { PasswordHashingBusy, PasswordHashInvalid } from '../errors.ts'
 import { formatPasswordHash, parsePasswordHash } from './password-hash.ts'
-import { createPasswordHasher } from './password-hasher.ts'
+import { createPasswordHasher, DEFAULT_SCRYPT_COST } from './password-hasher.ts'
 
 // A low cost keeps the specs fast; the format and the comparison do not depend on it.
 const hasher = createPasswordHasher({ cost: 1024 })
@@ -54,5 +54,29 @@ describe('createPasswordHasher', () => {
   it('treats composed and decomposed Unicode as the same password', async () => {
     const stored = await hasher.hash('caf\u00e9 au lait')
     expect(await hasher.verify('cafe\u0301 au lait', stored)).toBe(true)
+  })
+
+  it('hashes at OWASP\'s scrypt minimum unless told otherwise, with enough memory allowed for it', async () => {
+    expect(DEFAULT_SCRYPT_COST).toBe(2 ** 17)
+    const stored = await createPasswordHasher().hash('at full cost')
+    expect(parsePasswordHash(stored).parameters).toEqual({ cost: 131_072, blockSize: 8, parallelization: 1 })
+  })
+
+  it('asks for a new hash when the stored one was made with weaker parameters, and only then', async () => {
+    const stronger = createPasswordHasher({ cost: 2048 })
+    expect(stronger.needsRehash(await hasher.hash('old password'))).toBe(true)
+    expect(stronger.needsRehash(await stronger.hash('new password'))).toBe(false)
+    // A hash stronger than today's is kept: lowering the cost must not weaken stored hashes.
+    expect(hasher.needsRehash(await stronger.hash('strong password'))).toBe(false)
+  })
+
+  it('sheds hashes beyond its concurrency and queue with PasswordHashingBusy, and serves the admitted ones', async () => {
+    const narrow = createPasswordHasher({ cost: 1024, concurrency: 1, queue: 1 })
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => narrow.hash('flood')))
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(2)
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected')
+    expect(rejected).toHaveLength(3)
+    for (const outcome of rejected) expect(outcome.reason).toBeInstanceOf(PasswordHashingBusy)
+    expect(await narrow.verify('flood', (outcomes[0] as PromiseFulfilledResult<string>).value)).toBe(true)
   })
 })

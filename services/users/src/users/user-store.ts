@@ -79,3 +79,13 @@ export async function markDeactivated(tx: TransactionSql, id: string): Promise<U
     where id = ${id} returning ${userColumns(tx)}`
   return toUser(row!)
 }
+
+/**
+ * Replaces a password hash with one made at stronger parameters, unless it changed meanwhile (the
+ * compare keeps a concurrent change from being overwritten with the old password). Not a change of the
+ * user: neither the version nor an event.
+ */
+export async function upgradePasswordHash(sql: Queryable, id: string, from: string, to: string): Promise<boolean> {
+  const updated = await sql`update users set password_hash = ${to} where id = ${id} and password_hash = ${from}`
+  return updated.count === 1
+}
