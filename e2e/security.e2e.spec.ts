@@ -171,6 +171,19 @@ describe('trust boundaries', () => {
     expect((await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })).body.status).toBe('CONFIRMED')
   })
 
+  it('shuts a deactivated account out at once, tokens issued before included, also across a gateway restart', async () => {
+    const carol = await api.register(`carol-${randomBytes(4).toString('hex')}@example.com`, 'Carol', 'correct-horse-battery')
+    const dave = await api.register(`dave-${randomBytes(4).toString('hex')}@example.com`, 'Dave', 'correct-horse-battery')
+    expect((await api.request('GET', '/api/users/me', { token: carol.token })).status).toBe(200)
+    expect((await api.request('POST', `/api/users/${carol.id}/deactivate`, { token: adminToken })).status).toBe(200)
+    await eventually('the gateway refuses the deactivated account\'s token', async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401, 60_000)
+    // A gateway started afterwards never saw the event: it asks the users service about older tokens.
+    await test.shop.stop('gateway')
+    await test.shop.start('gateway')
+    expect((await api.request('GET', '/api/order-history', { token: carol.token })).status).toBe(401)
+    expect((await api.request('GET', '/api/order-history', { token: dave.token })).status).toBe(200)
+  })
+
   it('keeps metrics and readiness detail for operators on the public port', async () => {
     expect((await fetch(`${test.shop.urls.gateway}/metrics`)).status).toBe(403)
     expect((await fetch(`${test.shop.urls.gateway}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(403)

@@ -1,5 +1,6 @@
 import { createServiceApp, type AccessTokenVerifier, type Logger, type Registry, type ServiceApp, type ServiceAuth, type ConnectionLimits } from '@seams/service-kit'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
+import type { Deactivations } from './authentication/deactivations.ts'
 import { orderDetailsRoutes } from './composition/order-details.route.ts'
 import type { ProductCache } from './product-cache/product-cache.ts'
 import { productCacheRoutes } from './product-cache/product-cache.route.ts'
@@ -14,6 +15,7 @@ export interface GatewayDeps {
   metrics: Registry
   upstreams: Upstreams
   accessTokens: AccessTokenVerifier
+  deactivations: Deactivations
   rateLimit: RateLimitOptions
   bodyLimitBytes: number
   /** Longest wait for a service's answer, retries included. */
@@ -46,7 +48,7 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   })
   // Everything the shop's clients call lives in this scope: authenticated, then rate-limited.
   await app.register(async (api) => {
-    authenticateEndUsers(api, { verifier: deps.accessTokens })
+    authenticateEndUsers(api, { verifier: deps.accessTokens, deactivations: deps.deactivations })
     await limitRequestRates(api, deps.rateLimit)
     await api.register(async (owned) => {
       // Gateway-owned routes first (forwarding skips what is already registered): composition, cached reads.

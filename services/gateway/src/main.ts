@@ -2,8 +2,10 @@ import { createAccessTokenVerifier, createLogger, createMetricsRegistry, loadCon
 import { createMemoryCache, createRedisCache } from '@seams/cache'
 import { createHttpFeedTransport } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'
+import { createUsersClient } from '@shop/users-contracts'
 import { buildApp } from './app.ts'
 import { actingUserOf } from './authentication/bearer-token.ts'
+import { followDeactivations } from './authentication/deactivations.ts'
 import { GatewayConfig, upstreamUrlsOf } from './config.ts'
 import { createProductCache } from './product-cache/product-cache.ts'
 import { followCatalogChanges } from './product-cache/product-invalidation.ts'
@@ -22,11 +24,12 @@ await runService({
     const redis = config.REDIS_URL === undefined ? undefined : await connectRateLimitRedis(config.REDIS_URL, logger, { connectTimeoutMs: 1000 })
     const cache = config.REDIS_URL === undefined ? createMemoryCache() : createRedisCache({ url: config.REDIS_URL, namespace: config.CACHE_NAMESPACE })
     const products = createProductCache({ cache, ttlMs: config.PRODUCT_CACHE_TTL_MS, listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS, metrics })
-    const catalogEvents =
+    const events =
       config.EVENT_TRANSPORT === 'jetstream'
         ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger })
-        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL }, tokens: auth, logger, metrics })
-    const invalidation = followCatalogChanges(catalogEvents, products, `${process.pid}`)
+        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL, users: config.USERS_URL }, tokens: auth, logger, metrics })
+    const invalidation = followCatalogChanges(events, products, `${process.pid}`)
+    const deactivations = followDeactivations(events, createUsersClient(upstreams.users.client), { replica: `${process.pid}` })
     const app = await buildApp({
       logger,
       metrics,
@@ -47,6 +50,7 @@ await runService({
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
       products,
+      deactivations,
       compositionPartTimeoutMs: config.COMPOSITION_PART_TIMEOUT_MS,
       auth,
       operators: namesOf(config.OPERATORS),
@@ -57,7 +61,8 @@ await runService({
       async stop() {
         await app.close()
         await invalidation.stop()
-        await catalogEvents.close()
+        await deactivations.stop()
+        await events.close()
         await cache.close()
         await closeUpstreams(upstreams)
         redis?.disconnect()

@@ -77,7 +77,7 @@ describe('access tokens at the gateway', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json')
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
     const { instance: _instance, ...problem } = (await response.json()) as Record<string, unknown>
-    expect(problem).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid or expired token', code: 'GATEWAY_INVALID_ACCESS_TOKEN' })
+    expect(problem).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid or expired token', code: 'SEAMS_KIT_ACCESS_TOKEN_INVALID' })
   })
 
   it('refuses other authorization schemes rather than treating the request as anonymous', async () => {
@@ -91,7 +91,7 @@ describe('access tokens at the gateway', () => {
     const fresh = await shop.startGateway()
     const withToken = await fetch(`${fresh.url}/api/products`, { headers: { authorization: `Bearer ${customer.token}` } })
     expect(withToken.status).toBe(503)
-    expect(await withToken.json()).toMatchObject({ code: 'GATEWAY_IDENTITY_PROVIDER_UNAVAILABLE' })
+    expect(await withToken.json()).toMatchObject({ code: 'SEAMS_KIT_IDENTITY_PROVIDER_UNAVAILABLE' })
     expect((await fetch(`${fresh.url}/api/products`)).status).toBe(200)
     expect((await client.send('GET', '/api/products', { token: customer.token })).status).toBe(200)
   })

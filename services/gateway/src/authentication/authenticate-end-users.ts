@@ -1,5 +1,6 @@
 import { SeamsError } from '@seams/core'
 import { AccessTokenInvalid, type AccessTokenVerifier, type ActingUser, type ServiceApp } from '@seams/service-kit'
+import type { Deactivations } from './deactivations.ts'
 import { bearerTokenOf } from './bearer-token.ts'
 
 declare module 'fastify' {
@@ -18,7 +19,7 @@ declare module 'fastify' {
  * whether an anonymous caller may proceed); a bad one is refused. Refusal waits for `preParsing` so
  * that the rate limiter, which runs between the two, counts requests with bad tokens against the IP.
  */
-export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTokenVerifier }): void {
+export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTokenVerifier; deactivations: Deactivations }): void {
   app.decorateRequest('endUser', undefined)
   app.decorateRequest('endUserToken', undefined)
   app.decorateRequest('authenticationFailure', undefined)
@@ -31,7 +32,13 @@ export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTo
       return
     }
     try {
-      request.endUser = await deps.verifier.verify(bearer.token)
+      const user = await deps.verifier.verify(bearer.token)
+      // A valid signature on the token of a closed account: refused like any other dead token.
+      if (!(await deps.deactivations.allows(user, bearer.token))) {
+        request.authenticationFailure = new AccessTokenInvalid()
+        return
+      }
+      request.endUser = user
       request.endUserToken = bearer.token
     } catch (error) {
       if (!(error instanceof SeamsError)) throw error

@@ -6,6 +6,11 @@ export type RegisterUserResult = { ok: true; user: User } | { ok: false; reason:
 /** Typed calls to the users service; transport, retries and tokens come from the given HttpClient. */
 export function createUsersClient(http: HttpClient) {
   return {
+    /** The user the call acts for (context.userToken), deactivated or not. */
+    async getMe(context: CallContext = {}): Promise<User | undefined> {
+      const response = await http.call<User>({ method: 'GET', path: '/users/me', ...context }, [404])
+      return response.status === 404 ? undefined : response.body
+    },
     /** Undefined when there is no such user, or when the acting user may not see it. */
     async getUser(id: string, context: CallContext = {}): Promise<User | undefined> {
       const response = await http.call<User>({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, ...context }, [404])
