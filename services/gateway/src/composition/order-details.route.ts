@@ -1,4 +1,4 @@
-import { UpstreamUnavailable } from '@seams/http-client'
+import { UpstreamRejected, UpstreamUnavailable } from '@seams/http-client'
 import { Unauthenticated, withDeadline } from '@seams/core'
 import type { ServiceApp } from '@seams/service-kit'
 import type { Product } from '@shop/catalog-contracts'
@@ -41,7 +41,11 @@ export function orderDetailsRoutes(app: ServiceApp, deps: OrderDetailsDeps): voi
       const context = { userToken: request.endUserToken, trace: request.trace }
       const failed = (owner: string) => (error: unknown) => request.log.warn({ err: error, owner, orderId: request.params.id }, 'a part of the order details is unavailable')
       const order = await withDeadline(deps.orderTimeoutMs, (signal) => orders.getOrder(request.params.id, { ...context, signal })).catch((error: unknown) => {
-        if (error instanceof UpstreamUnavailable) throw new ServiceUnavailable('The orders service is unavailable; try again shortly', { cause: error, details: { service: 'orders' } })
+        // Either way the client learns which owner failed, never the owner's own answer.
+        if (error instanceof UpstreamRejected) request.log.error({ err: error }, 'orders refused a call the gateway made for a user')
+        if (error instanceof UpstreamUnavailable || error instanceof UpstreamRejected) {
+          throw new ServiceUnavailable('The orders service is unavailable; try again shortly', { cause: error, details: { service: 'orders' } })
+        }
         throw error
       })
       if (order === undefined) throw new OrderNotFound(`No order ${request.params.id}`)
