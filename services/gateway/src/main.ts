@@ -24,7 +24,7 @@ await runService({
     const products = createProductCache({ cache, ttlMs: config.PRODUCT_CACHE_TTL_MS, listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS, metrics })
     const catalogEvents =
       config.EVENT_TRANSPORT === 'jetstream'
-        ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger })
+        ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger, credentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS } })
         : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL }, tokens, logger, metrics })
     const invalidation = followCatalogChanges(catalogEvents, products, `${process.pid}`)
     const app = await buildApp({
