@@ -6,7 +6,7 @@ import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Trans
 import { ensureStream, ensureStreamContinuesOutbox, isNotFound, type StreamSettings } from './streams.ts'
 import { followDurable, type FollowLogger } from './follow-durable.ts'
 import { streamNaming, type StreamNaming } from './names.ts'
-import { inboxPrefixOf, isPermissionViolation } from './permissions.ts'
+import { inboxPrefixOf } from './permissions.ts'
 
 /** How this transport logs in to NATS; without any, it connects anonymously. */
 export interface NatsCredentials {
@@ -121,25 +121,19 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
     return ready
   }
 
-  // A consumer whose user may not create the stream it reads waits for its producer to do so. Refused
-  // information about the stream is not waited on: the user may not consume it at all, which must show.
+  // A consumer leaves its source's stream to the producer, which may be the only one allowed to create it,
+  // and waits for it. Refused information about the stream is not waited on: the user may not consume it
+  // at all, which must show.
   async function awaitStream(jsm: JetStreamManager, source: string, stopped: () => boolean): Promise<void> {
     const since = Date.now()
     let told = false
-    for (;;) {
-      if (await streamExists(jsm, naming.stream(source))) return
-      try {
-        await stream(jsm, source)
-        return
-      } catch (error) {
-        if (!isPermissionViolation(error)) throw error
-      }
+    while (!(await streamExists(jsm, naming.stream(source)))) {
       if (stopped()) throw new Error('subscription stopped while waiting for its stream')
       if (!told && Date.now() - since > 60_000) {
         told = true
-        options.logger?.warn({ stream: naming.stream(source) }, 'stream does not exist yet, and only its producer may create it: waiting for the producer')
+        options.logger?.warn({ stream: naming.stream(source) }, 'stream does not exist yet: waiting for its producer to create it')
       }
-      await sleep(500)
+      await sleep(250)
     }
   }
 
