@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
 import { createServiceTokens, type ActingUser } from '@seams/service-kit'
 import { streamNaming } from '@seams/transport-nats'
+import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { generateSecrets, type ShopSecrets } from './secrets.ts'
 import { databaseNameOf, startShop, type RunningShop, type ShopOptions } from './shop.ts'
 import { databaseOwners, serviceNames, type ServiceName } from './topology.ts'
@@ -26,6 +30,8 @@ export interface CallResult<T = any> {
 export interface TestShop {
   shop: RunningShop
   secrets: ShopSecrets
+  /** The shop's own nats-server, with a user per service, when it was started for JetStream without a `natsUrl`. */
+  nats?: PrivateNats
   /** Calls a service directly, with a service token as `as` (acting for `user`), like the gateway would. */
   call<T = any>(service: ServiceName, method: string, path: string, options?: CallOptions): Promise<CallResult<T>>
   /** Stops every process and drops every database this shop made. */
@@ -43,9 +49,26 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
   }
 }
 
+/** Like `npm start` without NATS_URL: a nats-server of the shop's own, each service logging in as its own user. */
+async function startOwnNats(namespace: string, secrets: ShopSecrets): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seams-shop-nats-'))
+  const nats = await startPrivateNats({ dataDir, port: await freePort(), namespace, passwords: secrets.natsPasswords!, binary: process.env['NATS_SERVER_BIN'] }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  })
+  return {
+    nats,
+    async close() {
+      await nats.server.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
 /**
  * A whole shop (or part of it) for an integration test: real processes on free ports, databases with a
- * random prefix on the PostgreSQL under test, dropped afterwards.
+ * random prefix on the PostgreSQL under test, dropped afterwards. For JetStream without a `natsUrl`, a
+ * nats-server of its own with a user per service, stopped afterwards.
  */
 export async function startTestShop(adminPgUrl: string, options: Pick<ShopOptions, 'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine'> = {}): Promise<TestShop> {
   const secrets = generateSecrets()
@@ -55,7 +78,21 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   // (Leader locks hold connections of a pool of their own, so a small request pool cannot starve.)
   const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: '4', ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
-  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options, overrides: { ...options.overrides, ...pools } })
+  const natsNamespace = prefix.replace(/_$/, '')
+  const own = options.transport === 'jetstream' && options.natsUrl === undefined ? await startOwnNats(natsNamespace, secrets) : undefined
+  const shop = await startShop({
+    adminPgUrl,
+    ports,
+    secrets,
+    databasePrefix: prefix,
+    natsNamespace,
+    ...options,
+    ...(own === undefined ? {} : { natsUrl: own.nats.server.url, natsLogins: own.nats.logins }),
+    overrides: { ...options.overrides, ...pools },
+  }).catch(async (error: unknown) => {
+    await own?.close()
+    throw error
+  })
   const callers = new Map<string, ReturnType<typeof createServiceTokens>>()
   const tokensOf = (service: string) => {
     let tokens = callers.get(service)
@@ -65,6 +102,7 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   return {
     shop,
     secrets,
+    nats: own?.nats,
     async call(service, method, path, callOptions = {}) {
       const token = await tokensOf(callOptions.as ?? 'gateway').mint(service, callOptions.user)
       const response = await fetch(`${shop.urls[service]}${path}`, {
@@ -77,7 +115,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     },
     async close() {
       await shop.stop()
-      if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
+      if (own !== undefined) await own.close()
+      else if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
       for (const service of databaseOwners) {
         const name = databaseNameOf(prefix, service)
         await dropServiceDatabase(adminPgUrl, { database: name, role: name })
