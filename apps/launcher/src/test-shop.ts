@@ -50,9 +50,9 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
 }
 
 /** Like `npm start` without NATS_URL: a nats-server of the shop's own, each service logging in as its own user. */
-async function startOwnNats(namespace: string, secrets: ShopSecrets): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
+async function startOwnNats(namespace: string, secrets: ShopSecrets, onLine?: (line: string, service: string) => void): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seams-shop-nats-'))
-  const nats = await startPrivateNats({ dataDir, port: await freePort(), namespace, passwords: secrets.natsPasswords!, binary: process.env['NATS_SERVER_BIN'] }).catch(async (error: unknown) => {
+  const nats = await startPrivateNats({ dataDir, port: await freePort(), namespace, passwords: secrets.natsPasswords!, binary: process.env['NATS_SERVER_BIN'], log: (line) => onLine?.(line, 'nats') }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true })
     throw error
   })
@@ -79,7 +79,7 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const pools = Object.fromEntries(databaseOwners.map((service) => [service, { DATABASE_POOL_SIZE: '4', ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
   const natsNamespace = prefix.replace(/_$/, '')
-  const own = options.transport === 'jetstream' && options.natsUrl === undefined ? await startOwnNats(natsNamespace, secrets) : undefined
+  const own = options.transport === 'jetstream' && options.natsUrl === undefined ? await startOwnNats(natsNamespace, secrets, options.onLine) : undefined
   const shop = await startShop({
     adminPgUrl,
     ports,
