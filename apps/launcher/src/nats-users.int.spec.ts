@@ -5,7 +5,7 @@ import { freePort } from '@seams/process-runner'
 import { natsServerAvailable, requireInfrastructure, startPrivateNatsServer, type PrivateNatsServer } from '@seams/testing'
 import { createNatsTransport, inboxPrefixOf, isPermissionViolation, streamNaming, type NatsTransport } from '@seams/transport-nats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { natsUsersOf } from './nats-users.ts'
+import { declaredSources, eventProducers, natsUsersOf } from './nats-users.ts'
 import { generateSecrets } from './secrets.ts'
 import { serviceNames, type ServiceName } from './topology.ts'
 
@@ -124,6 +124,18 @@ describe('each service\'s own NATS user', async () => {
 
   it.skipIf(!present)('has a user for every service and no other', () => {
     expect(natsUsersOf(namespace, passwords).map((user) => user.user)).toEqual([...serviceNames])
+  })
+
+  it('grants each service the sources its package.json declares, all of them producers', () => {
+    expect(Object.fromEntries(serviceNames.map((service) => [service, declaredSources(service)]))).toEqual({
+      users: [],
+      catalog: ['orders'],
+      payments: ['orders'],
+      orders: ['catalog', 'users'],
+      'order-history': ['catalog', 'orders', 'payments', 'users'],
+      gateway: ['catalog'],
+    })
+    for (const service of serviceNames) for (const source of declaredSources(service)) expect(eventProducers).toContain(source)
   })
 
   async function consumersOf(stream: string): Promise<string[]> {
