@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { adminDatabaseUrl, natsUrl, requireInfrastructure } from '@seams/testing'
+import { adminDatabaseUrl, natsServerAvailable, natsUrl, requireInfrastructure } from '@seams/testing'
 import { loadDemoData, startTestShop, type TestShop } from '@shop/launcher'
 import { streamNaming } from '@seams/transport-nats'
 import { createOperationsClient } from '@shop/ops-cli'
@@ -13,9 +13,12 @@ import { eventually, gatewayClient } from './support/gateway-client.ts'
 const catalogTypes = ['catalog.ProductAdded', 'catalog.ProductChanged', 'catalog.StockChanged']
 
 /** Data shared by events, checked in the consumers' own databases: no event lost, none applied twice. */
-function eventSharing(transport: 'http-feed' | 'jetstream') {
+/** `ownNats`: JetStream on a nats-server of the shop's own, each service under its own user and permissions. */
+function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } = {}) {
   return async () => {
-    const present = transport === 'http-feed' || (await requireInfrastructure('NATS', natsUrl()))
+    const present =
+      transport === 'http-feed' ||
+      (ownNats ? (await natsServerAvailable()) || (await requireInfrastructure('nats-server binary (NATS_SERVER_BIN)', 'nats://127.0.0.1:1')) : await requireInfrastructure('NATS', natsUrl()))
     let test: TestShop
     let api: ReturnType<typeof gatewayClient>
     let adminToken: string
@@ -23,7 +26,7 @@ function eventSharing(transport: 'http-feed' | 'jetstream') {
 
     beforeAll(async () => {
       if (!present) return
-      test = await startTestShop(adminDatabaseUrl(), { transport, natsUrl: natsUrl() })
+      test = await startTestShop(adminDatabaseUrl(), { transport, natsUrl: ownNats ? undefined : natsUrl() })
       api = gatewayClient(test.shop.urls.gateway)
       await loadDemoData(test.shop.urls.gateway, { adminEmail: test.shop.wiring.admin.email, adminPassword: test.secrets.adminPassword, demoPassword: test.secrets.demoPassword })
       adminToken = await api.login(test.shop.wiring.admin.email, test.secrets.adminPassword)
@@ -118,7 +121,7 @@ function eventSharing(transport: 'http-feed' | 'jetstream') {
       })
     })
 
-    if (transport === 'jetstream') {
+    if (transport === 'jetstream' && !ownNats) {
       it.skipIf(!present)('publishes each producer\'s events once to its stream, readable by an independent client', async () => {
         const nc = await connect({ servers: natsUrl() })
         try {
@@ -136,3 +139,4 @@ function eventSharing(transport: 'http-feed' | 'jetstream') {
 
 describe('sharing data by events over HTTP feeds', eventSharing('http-feed'))
 describe('sharing data by events over NATS JetStream', eventSharing('jetstream'))
+describe('sharing data by events over NATS JetStream, each service under its own NATS user', eventSharing('jetstream', { ownNats: true }))

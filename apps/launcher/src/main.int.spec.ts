@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -8,8 +8,9 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
-import { adminDatabaseUrl } from '@seams/testing'
+import { adminDatabaseUrl, natsServerAvailable, requireInfrastructure } from '@seams/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { databaseOwners } from './topology.ts'
 
@@ -57,6 +58,7 @@ const isAlive = (pid: number) => {
 
 interface Launched {
   process: ChildProcess
+  dataDir: string
   gatewayUrl: string
   output: () => string
   waitFor(text: string): Promise<void>
@@ -67,12 +69,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-async function launch(): Promise<Launched> {
+async function launch(env: Record<string, string> = {}): Promise<Launched> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seams-launcher-'))
   const prefix = `l${randomBytes(4).toString('hex')}_`
   const port = await freePortRun()
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], SEAMS_PG_URL: adminDatabaseUrl(), SEAMS_DATA_DIR: dataDir, SEAMS_DATABASE_PREFIX: prefix, SEAMS_GATEWAY_PORT: String(port) },
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], SEAMS_PG_URL: adminDatabaseUrl(), SEAMS_DATA_DIR: dataDir, SEAMS_DATABASE_PREFIX: prefix, SEAMS_GATEWAY_PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -88,6 +90,7 @@ async function launch(): Promise<Launched> {
   })
   return {
     process: child,
+    dataDir,
     gatewayUrl: `http://127.0.0.1:${port}`,
     output: () => output,
     async waitFor(text) {
@@ -141,4 +144,54 @@ describe('npm start', () => {
     await interruptAndExpectEverythingGone(launched)
     expect(launched.output()).not.toContain('Seams shop is running.')
   })
+})
+
+describe('npm start with EVENT_TRANSPORT=jetstream and no NATS_URL', async () => {
+  const present = (await natsServerAvailable()) || (await requireInfrastructure('nats-server binary (NATS_SERVER_BIN)', 'nats://127.0.0.1:1'))
+
+  it.skipIf(!present)('runs a nats-server of its own, each service under its own user, events flowing, all stopped by Ctrl-C', async () => {
+    const natsPort = await freePort()
+    const launched = await launch({ EVENT_TRANSPORT: 'jetstream', SEAMS_NATS_PORT: String(natsPort), NATS_SERVER_BIN: process.env['NATS_SERVER_BIN'] ?? 'nats-server' })
+    await launched.waitFor('Seams shop is running.')
+    expect(launched.output()).toContain(`own server at nats://127.0.0.1:${natsPort}`)
+
+    // The passwords are in two files only the owner reads, and on no command line.
+    const config = join(launched.dataDir, 'nats', 'nats-server.json')
+    expect(statSync(config).mode & 0o777).toBe(0o600)
+    expect(statSync(join(launched.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600)
+    const passwords = Object.values((JSON.parse(readFileSync(join(launched.dataDir, 'secrets.json'), 'utf8')) as { natsPasswords: Record<string, string> }).natsPasswords)
+    expect(passwords).toHaveLength(6)
+    for (const password of passwords) expect(readFileSync(config, 'utf8')).toContain(password)
+    const commands = childrenOf(launched.process.pid!).map(commandOf)
+    expect(commands.some((command) => command.includes('nats-server'))).toBe(true)
+    for (const password of passwords) expect(commands.join('\n')).not.toContain(password)
+
+    // An order needs users' and catalog's events in orders; its history needs orders' and payments' too.
+    const api = async (method: string, path: string, body?: unknown, token?: string) => {
+      const response = await fetch(`${launched.gatewayUrl}${path}`, {
+        method,
+        headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'idempotency-key': randomBytes(8).toString('hex') },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      return { status: response.status, body: (await response.json()) as any }
+    }
+    const login = await api('POST', '/api/auth/login', { email: 'alice@example.com', password: 'demo-password-1' })
+    expect(login.status).toBe(200)
+    const product = (await api('GET', '/api/products?limit=1')).body.items[0]
+    const placed = await api('POST', '/api/orders', { items: [{ productId: product.id, quantity: 1 }] }, login.body.accessToken)
+    expect(placed.status, JSON.stringify(placed.body)).toBe(202)
+    const deadline = Date.now() + 30_000
+    let entry: any
+    while (Date.now() < deadline) {
+      const history = await api('GET', '/api/order-history', undefined, login.body.accessToken)
+      entry = history.body.items?.find((item: { orderId: string }) => item.orderId === placed.body.orderId)
+      if (entry?.status === 'CONFIRMED' && entry.paymentStatus !== null && entry.customerName !== null && entry.items[0].productName !== null) break
+      await sleep(200)
+    }
+    expect(entry).toMatchObject({ status: 'CONFIRMED', customerName: expect.any(String), paymentStatus: expect.any(String), items: [{ productName: expect.any(String) }] })
+    // Nothing any service did was refused: each stays within its own permissions.
+    expect(readFileSync(join(launched.dataDir, 'logs', 'nats.log'), 'utf8')).not.toMatch(/Violation/)
+
+    await interruptAndExpectEverythingGone(launched)
+  }, 180_000)
 })

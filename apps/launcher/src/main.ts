@@ -6,9 +6,10 @@ import { startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning
 import { loadConfig } from '@seams/service-kit'
 import Type from 'typebox'
 import { loadDemoData, demoCustomers } from './demo-data.ts'
+import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames } from './topology.ts'
+import { defaultPorts, serviceNames, type ServiceName } from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Administrator URL of an existing PostgreSQL; embedded when unset' })),
@@ -18,7 +19,12 @@ const LauncherConfig = Type.Object({
   SEAMS_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 15432 }),
   SEAMS_DEMO_DATA: Type.Boolean({ default: true }),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
-  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  NATS_URL: Type.Optional(Type.String({ description: 'NATS servers for jetstream; without it the launcher runs a nats-server of its own' })),
+  SEAMS_NATS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 14222, description: 'Port of the launcher\'s own nats-server' }),
+  // With NATS_URL, handed as they are to every service (one login for the shop; production gives each its own).
+  NATS_USER: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_CREDS: Type.Optional(Type.String({ minLength: 1 })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
 })
 
@@ -40,12 +46,18 @@ function onLine(line: string, service: string): void {
   const level = /"level":(\d+)/.exec(line)?.[1]
   // PostgreSQL's ERROR lines are statements that failed, most on purpose (a unique violation is how a repeated
   // demo-data load or a taken email gets its 409): the service that sent one reports what matters.
-  const serious = level !== undefined ? Number(level) >= 40 : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) && !shuttingDown.test(line) : /\b(ERROR|FATAL|PANIC)\b/.test(line)
+  const serious =
+    level !== undefined ? Number(level) >= 40
+    : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) && !shuttingDown.test(line)
+    // nats-server's own levels; [ERR] includes a permission a service was refused.
+    : service === 'nats' ? /\[(ERR|FTL)\]/.test(line)
+    : /\b(ERROR|FATAL|PANIC)\b/.test(line)
   // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
 let postgres: Promise<RunningPostgres> | undefined
+let nats: Promise<PrivateNats> | undefined
 let shop: RunningShop | undefined
 
 // Installed before anything starts: Ctrl-C (or a SIGTERM from a supervisor) during start-up stops what is
@@ -56,6 +68,8 @@ async function shutdown(exitCode: number): Promise<void> {
   console.log('\nStopping ...')
   const deadline = setTimeout(() => process.exit(1), 9500)
   await (shop?.stop() ?? stopServiceProcesses())
+  // After the services, so that they finish their batches in hand; like PostgreSQL, waited for if still starting.
+  await (await nats?.catch(() => undefined))?.server.stop()
   // A PostgreSQL still starting is waited for: left alone it would outlive the launcher and hold its data folder.
   await (await postgres?.catch(() => undefined))?.stop()
   for (const stream of logs.values()) stream.end()
@@ -83,8 +97,31 @@ async function startUp(): Promise<void> {
   const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
   if (stopping) return
+  let natsUrl = config.NATS_URL
+  let own: PrivateNats | undefined
+  if (config.EVENT_TRANSPORT === 'jetstream' && natsUrl === undefined) {
+    console.log(`Starting nats-server on 127.0.0.1:${config.SEAMS_NATS_PORT} (data in ${join(dataDir, 'nats')}) ...`)
+    nats = startPrivateNats({ dataDir: join(dataDir, 'nats'), port: config.SEAMS_NATS_PORT, namespace: secrets.natsNamespace ?? '', passwords: secrets.natsPasswords!, log: (line) => onLine(line, 'nats') })
+    own = await nats.catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\nInstall nats-server (https://docs.nats.io), or give NATS_URL of a running one.`)
+    })
+    natsUrl = own.server.url
+  }
+  if (stopping) return
   console.log(`Starting ${serviceNames.join(', ')} ...`)
-  const running = (shop = await startShop({ adminPgUrl, databasePrefix: config.SEAMS_DATABASE_PREFIX, ports, secrets, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL, natsNamespace: secrets.natsNamespace, redisUrl: config.REDIS_URL, onLine }))
+  const running = (shop = await startShop({
+    adminPgUrl,
+    databasePrefix: config.SEAMS_DATABASE_PREFIX,
+    ports,
+    secrets,
+    transport: config.EVENT_TRANSPORT,
+    natsUrl,
+    natsNamespace: secrets.natsNamespace,
+    natsLogins: own?.logins,
+    overrides: externalNatsLogin(),
+    redisUrl: config.REDIS_URL,
+    onLine,
+  }))
 
   if (stopping) return
   if (config.SEAMS_DEMO_DATA) {
@@ -95,13 +132,19 @@ async function startUp(): Promise<void> {
     ['Gateway (API)', `${running.urls.gateway}/api`],
     ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, running.urls[service]]),
     ['PostgreSQL', postgres === undefined ? 'external (SEAMS_PG_URL)' : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
-    ['Events', config.EVENT_TRANSPORT === 'jetstream' ? `NATS JetStream at ${config.NATS_URL}` : 'HTTP feeds (GET /events on each producer)'],
+    ['Events', config.EVENT_TRANSPORT === 'http-feed' ? 'HTTP feeds (GET /events on each producer)' : own === undefined ? `NATS JetStream at ${natsUrl}` : `NATS JetStream, own server at ${natsUrl}, a user per service`],
     ['Admin login', `${running.wiring.admin.email} / ${secrets.adminPassword}`],
     ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${secrets.demoPassword}`],
     ['Logs', logDir],
   ]
   if (stopping) return
   console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
+}
+
+function externalNatsLogin(): Partial<Record<ServiceName, Record<string, string>>> | undefined {
+  const login = Object.fromEntries(Object.entries({ NATS_USER: config.NATS_USER, NATS_PASSWORD: config.NATS_PASSWORD, NATS_CREDS: config.NATS_CREDS }).filter(([, value]) => value !== undefined)) as Record<string, string>
+  if (config.NATS_URL === undefined || Object.keys(login).length === 0) return undefined
+  return Object.fromEntries(serviceNames.map((service) => [service, login]))
 }
 
 try {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { generateServiceKeyPair, type ServiceKeyPair } from '@seams/service-kit'
-import { databaseOwners, identities } from './topology.ts'
+import { databaseOwners, identities, serviceNames } from './topology.ts'
 
 export interface ShopSecrets {
   /** Each identity's own key pair (every service, and the operator of the `seams` command line). */
@@ -12,6 +12,11 @@ export interface ShopSecrets {
   databasePasswords: Record<string, string>
   adminPassword: string
   demoPassword: string
+  /**
+   * Password of each service's user on the launcher's own nats-server. Absent in installations made before
+   * it existed; added at their next start.
+   */
+  natsPasswords?: Record<string, string>
   /**
    * Not a secret, but like the secrets it belongs to this installation: the prefix of its JetStream streams,
    * so that a shop made afresh (a new data folder) never meets an earlier one's streams on the same NATS
@@ -28,10 +33,13 @@ function token(bytes: number): string {
   }
 }
 
+const natsPasswords = () => Object.fromEntries(serviceNames.map((service) => [service, token(24)]))
+
 export function generateSecrets(): ShopSecrets {
   return {
     serviceKeys: generateServiceKeys(),
     databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
+    natsPasswords: natsPasswords(),
     adminPassword: token(12),
     demoPassword: 'demo-password-1',
   }
@@ -48,9 +56,11 @@ function generateServiceKeys(): Record<string, ServiceKeyPair> {
 export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
   if (existsSync(path)) {
     const kept = JSON.parse(await readFile(path, 'utf8')) as ShopSecrets & { serviceSecret?: string }
-    if (kept.serviceKeys !== undefined && identities.every((identity) => kept.serviceKeys[identity] !== undefined)) return kept
+    const complete = kept.natsPasswords !== undefined && kept.serviceKeys !== undefined && identities.every((identity) => kept.serviceKeys[identity] !== undefined)
+    if (complete) return kept
+    // An installation from before per-service keys or NATS users gets them now; the shared secret it had is dropped.
     const { serviceSecret: _dropped, ...rest } = kept
-    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...kept.serviceKeys } }
+    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...kept.serviceKeys }, natsPasswords: kept.natsPasswords ?? natsPasswords() }
     await writeFile(path, `${JSON.stringify(upgraded, null, 2)}\n`, { mode: 0o600 })
     return upgraded
   }

@@ -17,6 +17,7 @@ export interface ShopOptions {
   transport?: 'http-feed' | 'jetstream'
   natsUrl?: string
   natsNamespace?: string
+  natsLogins?: ShopWiring['natsLogins']
   redisUrl?: string
   /** Start only these services (and in this order); all by default. */
   services?: readonly ServiceName[]
@@ -55,6 +56,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     transport: options.transport ?? 'http-feed',
     natsUrl: options.natsUrl ?? 'nats://127.0.0.1:4222',
     natsNamespace: options.natsNamespace,
+    natsLogins: options.natsLogins,
     redisUrl: options.redisUrl,
     admin: { email: options.adminEmail ?? 'admin@seams.local', password: options.secrets.adminPassword },
     overrides: options.overrides,

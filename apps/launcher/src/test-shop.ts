@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
@@ -7,6 +10,7 @@ import { USER_TOKEN_HEADER } from '@seams/core'
 import { createDatabase, createServiceAuth, type ActingUser, type ServiceAuth } from '@seams/service-kit'
 import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { streamNaming } from '@seams/transport-nats'
+import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { generateSecrets, type ShopSecrets } from './secrets.ts'
 import { databaseNameOf, startShop, type RunningShop, type ShopOptions } from './shop.ts'
 import { databaseOwners, serviceNames, type ServiceName } from './topology.ts'
@@ -29,6 +33,8 @@ export interface CallResult<T = any> {
 export interface TestShop {
   shop: RunningShop
   secrets: ShopSecrets
+  /** The shop's own nats-server, with a user per service, when it was started for JetStream without a `natsUrl`. */
+  nats?: PrivateNats
   /** Calls a service directly as `as` (for `user`, when the caller is the gateway), like that caller would. */
   call<T = any>(service: ServiceName, method: string, path: string, options?: CallOptions): Promise<CallResult<T>>
   /** The access token the shop's users service would issue to `user` (who need not exist there). */
@@ -50,9 +56,26 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
   }
 }
 
+/** Like `npm start` without NATS_URL: a nats-server of the shop's own, each service logging in as its own user. */
+async function startOwnNats(namespace: string, secrets: ShopSecrets, onLine?: (line: string, service: string) => void): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seams-shop-nats-'))
+  const nats = await startPrivateNats({ dataDir, port: await freePort(), namespace, passwords: secrets.natsPasswords!, binary: process.env['NATS_SERVER_BIN'], log: (line) => onLine?.(line, 'nats') }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  })
+  return {
+    nats,
+    async close() {
+      await nats.server.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
 /**
  * A whole shop (or part of it) for an integration test: real processes on free ports, databases with a
- * random prefix on the PostgreSQL under test, dropped afterwards.
+ * random prefix on the PostgreSQL under test, dropped afterwards. For JetStream without a `natsUrl`, a
+ * nats-server of its own with a user per service, stopped afterwards.
  */
 export async function startTestShop(adminPgUrl: string, options: Pick<ShopOptions, 'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine'> = {}): Promise<TestShop> {
   const secrets = generateSecrets()
@@ -65,7 +88,21 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
   const testDefaults = (service: string) => ({ DATABASE_POOL_SIZE: '4', ...(service === 'users' ? { SCRYPT_COST: '16384' } : {}) })
   const pools = Object.fromEntries(databaseOwners.map((service) => [service, { ...testDefaults(service), ...options.overrides?.[service] }]))
   // Streams too are the run's own: the machine's NATS server is shared by every run.
-  const shop = await startShop({ adminPgUrl, ports, secrets, databasePrefix: prefix, natsNamespace: prefix.replace(/_$/, ''), ...options, overrides: { ...options.overrides, ...pools } })
+  const natsNamespace = prefix.replace(/_$/, '')
+  const own = options.transport === 'jetstream' && options.natsUrl === undefined ? await startOwnNats(natsNamespace, secrets, options.onLine) : undefined
+  const shop = await startShop({
+    adminPgUrl,
+    ports,
+    secrets,
+    databasePrefix: prefix,
+    natsNamespace,
+    ...options,
+    ...(own === undefined ? {} : { natsUrl: own.nats.server.url, natsLogins: own.nats.logins }),
+    overrides: { ...options.overrides, ...pools },
+  }).catch(async (error: unknown) => {
+    await own?.close()
+    throw error
+  })
   const callers = new Map<string, ServiceAuth>()
   const identity = (name: string) => {
     let auth = callers.get(name)
@@ -80,6 +117,7 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     secrets,
     identity,
     userToken,
+    nats: own?.nats,
     async call(service, method, path, callOptions = {}) {
       const token = await identity(callOptions.as ?? 'gateway').tokenFor(service)
       const headers: Record<string, string> = { authorization: `Bearer ${token}` }
@@ -94,7 +132,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     },
     async close() {
       await shop.stop()
-      if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
+      if (own !== undefined) await own.close()
+      else if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
       for (const service of databaseOwners) {
         const name = databaseNameOf(prefix, service)
         await dropServiceDatabase(adminPgUrl, { database: name, role: name })

@@ -42,6 +42,12 @@ export function defaultPorts(gatewayPort: number): Record<ServiceName, number> {
   return { gateway: gatewayPort, users: gatewayPort + 1, catalog: gatewayPort + 2, orders: gatewayPort + 3, payments: gatewayPort + 4, 'order-history': gatewayPort + 5 }
 }
 
+/** A service's login on NATS, handed over in its environment (NATS_USER, NATS_PASSWORD), never on a command line. */
+export interface NatsLogin {
+  user: string
+  password: string
+}
+
 export interface ShopWiring {
   ports: Record<ServiceName, number>
   databaseUrls: Record<Exclude<ServiceName, 'gateway'>, string>
@@ -50,6 +56,8 @@ export interface ShopWiring {
   natsUrl: string
   /** Keeps this shop's streams apart on a shared NATS server (tests, benchmarks). */
   natsNamespace?: string
+  /** Each service's own NATS user; none (anonymous) when absent. */
+  natsLogins?: Partial<Record<ServiceName, NatsLogin>>
   redisUrl?: string
   admin: { email: string; password: string }
   /** Extra variables per service, e.g. the payment simulator's knobs or a benchmark's rate limits. */
@@ -72,6 +80,7 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     EVENT_TRANSPORT: wiring.transport,
     NATS_URL: wiring.natsUrl,
     NATS_NAMESPACE: wiring.natsNamespace ?? '',
+    ...natsLoginEnvironment(wiring.natsLogins?.[service]),
     LOG_LEVEL: 'info',
   }
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]
@@ -92,3 +101,5 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
   }
   return { ...common, ...own[service], ...wiring.overrides?.[service] }
 }
+
+const natsLoginEnvironment = (login: NatsLogin | undefined): Record<string, string> => (login === undefined ? {} : { NATS_USER: login.user, NATS_PASSWORD: login.password })

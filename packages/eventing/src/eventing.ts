@@ -5,7 +5,7 @@ import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Fee
 import { ensureProjectionTable, liveConsumerName, rebuildProjection, sourcesTakeTurns, type Projection, type RebuildProgress } from '@seams/projector'
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
-import { createNatsTransport } from '@seams/transport-nats'
+import { createNatsTransport, type NatsCredentials, type NatsTransport } from '@seams/transport-nats'
 import { createDatabase, requireService } from '@seams/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
@@ -44,6 +44,11 @@ export interface EventingOptions {
    * @default ''
    */
   natsNamespace?: string
+  /**
+   * This service's NATS login, e.g. its own user, permitted its own subjects and the streams it consumes.
+   * @default {} (anonymous)
+   */
+  natsCredentials?: NatsCredentials
   tokens?: TokenSource
   /**
    * Identities that may read this service's HTTP feed: its declared consumers. Anyone else, an end user
@@ -151,6 +156,10 @@ export function createEventing(options: EventingOptions): Eventing {
       }
     },
     start() {
+      if (publishing && isNats(transport)) {
+        // Consumers may not be allowed to create this stream, and would wait for the first event otherwise.
+        transport.ensureStream(options.service).catch((error: unknown) => options.logger?.warn({ err: error }, 'could not create the event stream yet; the relay creates it at its first publish'))
+      }
       relay?.start()
       for (const consumer of consumers) consumer.start()
     },
@@ -165,9 +174,11 @@ export function createEventing(options: EventingOptions): Eventing {
 }
 
 function createTransport(options: EventingOptions): Transport {
-  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', namespace: options.natsNamespace, name: options.service, logger: options.logger })
+  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', namespace: options.natsNamespace, name: options.service, logger: options.logger, credentials: options.natsCredentials })
   return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
 }
+
+const isNats = (transport: Transport): transport is NatsTransport => transport.kind === 'jetstream'
 
 /**
  * Readiness detail for the events machinery: relay leadership, and per consumer its lag and failed reads.

@@ -2,3 +2,5 @@ export { provisionServiceDatabase, dropServiceDatabase, serviceDatabaseUrl } fro
 export type { ServiceDatabaseSpec } from './database-per-service.ts'
 export { startEmbeddedPostgres } from './embedded-postgres.ts'
 export type { EmbeddedPostgresOptions, RunningPostgres } from './embedded-postgres.ts'
+export { startNatsServer, natsServerConfig } from './nats-server.ts'
+export type { NatsServerOptions, NatsServerUser, RunningNatsServer } from './nats-server.ts'

@@ -21,7 +21,13 @@ export function loadConfig<S extends TObject>(schema: S, env: Environment): Stat
     const missing = (error.params as { requiredProperties?: string[] }).requiredProperties
     if (error.keyword === 'required' && missing !== undefined) return missing.map((name) => `${name} is required`).join('; ')
     const name = error.instancePath.replace(/^\//, '')
-    return `${name} ${error.message} (got ${JSON.stringify(raw[name])})`
+    return `${name} ${error.message} (got ${isSecret(schema, name) ? 'a value not shown' : JSON.stringify(raw[name])})`
   })
   throw new ConfigInvalid(`Invalid environment: ${[...new Set(problems)].join('; ')}`, { details: { problems } })
+}
+
+// Errors end up in logs and terminals. A field is secret when its schema says so (`secret: true`), or
+// when its name does, for schemas written before the annotation existed.
+function isSecret(schema: TObject, name: string): boolean {
+  return (schema.properties[name] as { secret?: unknown } | undefined)?.secret === true || /SECRET|PASSWORD|TOKEN|CREDENTIAL/.test(name)
 }

@@ -23,3 +23,4 @@ export { requireUser, requireRole, requireService, requireReader, mayRead, isOwn
 export type { Reader } from './authorization.ts'
 export { serviceConfigFields, serviceAuthFromConfig, namesOf } from './service-config.ts'
 export type { ServiceIdentityConfig } from './service-config.ts'
+export { natsLoginFields } from './service-config.ts'

@@ -5,6 +5,17 @@ import { createServiceAuth, type ServiceAuth } from './service-auth.ts'
 const keyPattern = '[A-Za-z0-9_-]{40,}'
 
 /**
+ * How a service logs in to NATS: a user and password, or a `.creds` file (accounts and nkeys); anonymous
+ * when none is set. Part of `serviceConfigFields`, and exported alone for a service that picks its fields.
+ * The password is `secret`: a configuration error never shows its value.
+ */
+export const natsLoginFields = {
+  NATS_USER: Type.Optional(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_-]+$', description: 'This service\'s own NATS user' })),
+  NATS_PASSWORD: Type.Optional(Type.String({ minLength: 1, secret: true, description: 'Password of NATS_USER' })),
+  NATS_CREDS: Type.Optional(Type.String({ minLength: 1, description: 'Path of a NATS .creds file (user JWT and nkey seed), instead of NATS_USER and NATS_PASSWORD' })),
+}
+
+/**
  * Environment variables every service reads; a service's config schema spreads these and adds its own.
  * DATABASE_URL and the identity's keys have no default: a service must never guess where its data lives
  * or who it is.
@@ -20,6 +31,7 @@ export const serviceConfigFields = {
   OPERATORS: Type.String({ default: 'operator', pattern: '^[a-z-]+(,[a-z-]+)*$', description: 'Comma-separated services allowed on the /ops routes (the seams command line mints tokens as operator)' }),
   EVENT_READERS: Type.String({ default: '', pattern: '^([a-z-]+(,[a-z-]+)*)?$', description: 'Comma-separated identities that may read this service\'s event feed: its declared consumers' }),
   NATS_NAMESPACE: Type.String({ default: '', pattern: '^[a-z0-9_-]*$', description: 'Keeps this deployment\'s streams apart on a shared NATS server' }),
+  ...natsLoginFields,
 }
 
 

@@ -1,15 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { reachable } from './infrastructure.ts'
+import { startNatsServer, type NatsServerUser, type RunningNatsServer } from '@seams/provisioning'
 
-export interface PrivateNatsServer {
-  url: string
-  /** Stops the server and starts it again on the same port and store: a transport restart. */
-  restart(): Promise<void>
-  stop(): Promise<void>
+export interface PrivateNatsServer extends RunningNatsServer {
+  /** Where its configuration and store are, removed by `stop()`. */
+  readonly dataDir: string
 }
 
 const binary = () => process.env['NATS_SERVER_BIN'] ?? 'nats-server'
@@ -25,36 +22,21 @@ export async function natsServerAvailable(): Promise<boolean> {
 
 /**
  * A nats-server with JetStream of the test's own, on its own port and store, for tests that must stop
- * and restart the server without disturbing the machine's shared one.
+ * and restart the server without disturbing the machine's shared one, or that need its users' permissions.
  */
-export async function startPrivateNatsServer(port: number): Promise<PrivateNatsServer> {
-  const storeDir = await mkdtemp(join(tmpdir(), 'seams-nats-'))
-  let child: ChildProcess | undefined
-  const start = async () => {
-    child = spawn(binary(), ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' })
-    const deadline = Date.now() + 10_000
-    while (!(await reachable('127.0.0.1', port))) {
-      if (Date.now() > deadline) throw new Error(`nats-server did not start on port ${port}`)
-      await sleep(50)
-    }
-  }
-  const halt = async () => {
-    const running = child
-    if (running === undefined || running.exitCode !== null) return
-    const exited = new Promise((resolve) => running.once('exit', resolve))
-    running.kill('SIGTERM')
-    await exited
-  }
-  await start()
+export async function startPrivateNatsServer(port: number, options: { users?: readonly NatsServerUser[] } = {}): Promise<PrivateNatsServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'seams-nats-'))
+  const server = await startNatsServer({ dataDir, port, users: options.users, binary: binary() }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true })
+    throw error
+  })
   return {
-    url: `nats://127.0.0.1:${port}`,
-    async restart() {
-      await halt()
-      await start()
-    },
+    url: server.url,
+    dataDir,
+    restart: () => server.restart(),
     async stop() {
-      await halt()
-      await rm(storeDir, { recursive: true, force: true })
+      await server.stop()
+      await rm(dataDir, { recursive: true, force: true })
     },
   }
 }

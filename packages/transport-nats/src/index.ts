@@ -1,5 +1,7 @@
 export { createNatsTransport } from './nats-transport.ts'
-export type { NatsTransport, NatsTransportOptions } from './nats-transport.ts'
+export type { NatsTransport, NatsTransportOptions, NatsCredentials } from './nats-transport.ts'
 export { streamNaming, durableNameOf } from './names.ts'
 export type { StreamNaming } from './names.ts'
+export { natsPermissions, inboxPrefixOf, isPermissionViolation } from './permissions.ts'
+export type { NatsPermissions, NatsRole } from './permissions.ts'
 export { ForeignStream, natsTransportErrors } from './errors.ts'

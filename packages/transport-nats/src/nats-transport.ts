@@ -1,14 +1,36 @@
+import { readFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
-import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node'
 import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
-import { ensureStream, ensureStreamContinuesOutbox, type StreamSettings } from './streams.ts'
+import { ensureStream, ensureStreamContinuesOutbox, isNotFound, type StreamSettings } from './streams.ts'
 import { followDurable, type FollowLogger } from './follow-durable.ts'
 import { streamNaming, type StreamNaming } from './names.ts'
+import { inboxPrefixOf } from './permissions.ts'
+
+/** How this transport logs in to NATS; without any, it connects anonymously. */
+export interface NatsCredentials {
+  /** A user of the server's `authorization` block, with `password`. */
+  user?: string
+  password?: string
+  /** Path of a `.creds` file (user JWT and nkey seed), for servers run with accounts; read again at each reconnect. */
+  credsFile?: string
+}
 
 export interface NatsTransportOptions {
   servers: string | string[]
   /** Connection name shown by the server, e.g. the service name. */
   name?: string
+  /**
+   * Login; the credentials are held in memory only, never logged.
+   * @default {} (anonymous)
+   */
+  credentials?: NatsCredentials
+  /**
+   * Prefix of the reply subjects this connection subscribes to; a user's permissions allow its own prefix only.
+   * @default `_INBOX_<user>` when `credentials.user` is set (see `inboxPrefixOf`), else `_INBOX`
+   */
+  inboxPrefix?: string
   logger?: FollowLogger
   /**
    * Keeps this deployment's streams and subjects apart from others on the same NATS server.
@@ -50,6 +72,11 @@ export interface NatsTransport extends Transport {
   /** The shared connection, for tools that inspect streams. */
   connection(): Promise<NatsConnection>
   readonly naming: StreamNaming
+  /**
+   * Creates a producer's stream now rather than at its first publish, so that consumers (which may not be
+   * allowed to create it) need not wait for the producer's first event.
+   */
+  ensureStream(source: string): Promise<void>
 }
 
 /**
@@ -73,7 +100,7 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
 
   function client() {
     connecting ??= (async () => {
-      const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500 })
+      const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, ...loginOf(options) })
       return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) }
     })().catch((error: unknown) => {
       connecting = undefined
@@ -94,11 +121,30 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
     return ready
   }
 
+  // A consumer leaves its source's stream to the producer, which may be the only one allowed to create it,
+  // and waits for it. Refused information about the stream is not waited on: the user may not consume it
+  // at all, which must show.
+  async function awaitStream(jsm: JetStreamManager, source: string, stopped: () => boolean): Promise<void> {
+    const since = Date.now()
+    let told = false
+    while (!(await streamExists(jsm, naming.stream(source)))) {
+      if (stopped()) throw new Error('subscription stopped while waiting for its stream')
+      if (!told && Date.now() - since > 60_000) {
+        told = true
+        options.logger?.warn({ stream: naming.stream(source) }, 'stream does not exist yet: waiting for its producer to create it')
+      }
+      await sleep(250)
+    }
+  }
+
   return {
     kind: 'jetstream',
     naming,
     async connection() {
       return (await client()).nc
+    },
+    async ensureStream(source: string) {
+      await stream((await client()).jsm, source)
     },
     async publish(source: string, records: readonly StampedRecord[]) {
       const { js, jsm } = await client()
@@ -111,12 +157,13 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
       await Promise.all(records.map((record) => js.publish(naming.subject(record.type), record.envelope, { msgID: record.eventId, timeout: 5000 })))
     },
     subscribe(subscribe: SubscribeOptions, handler: BatchHandler): Subscription {
-      const subscription = followDurable({
+      let stopped = false
+      const following = followDurable({
         subscribe,
         handler,
         connect: async () => {
           const { nc, js, jsm } = await client()
-          await stream(jsm, subscribe.source)
+          await awaitStream(jsm, subscribe.source, () => stopped)
           return { nc, js, jsm }
         },
         logger: options.logger,
@@ -124,6 +171,15 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
         naming,
         ackWaitMs: options.ackWaitMs ?? 30_000,
       })
+      const subscription: Subscription = {
+        consumer: following.consumer,
+        source: following.source,
+        lag: () => following.lag(),
+        async stop() {
+          stopped = true
+          await following.stop()
+        },
+      }
       subscriptions.add(subscription)
       return subscription
     },
@@ -134,5 +190,25 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
         await nc?.drain().catch(() => {})
       }
     },
+  }
+}
+
+function loginOf(options: NatsTransportOptions): Partial<ConnectionOptions> {
+  const { user, password, credsFile } = options.credentials ?? {}
+  const inboxPrefix = options.inboxPrefix ?? (user === undefined ? undefined : inboxPrefixOf(user))
+  return {
+    ...(inboxPrefix === undefined ? {} : { inboxPrefix }),
+    ...(user === undefined ? {} : { user, pass: password }),
+    ...(credsFile === undefined ? {} : { authenticator: credsAuthenticator(() => readFileSync(credsFile)) }),
+  }
+}
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name)
+    return true
+  } catch (error) {
+    if (isNotFound(error)) return false
+    throw error
   }
 }

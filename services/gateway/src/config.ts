@@ -1,4 +1,4 @@
-import { serviceConfigFields } from '@seams/service-kit'
+import { natsLoginFields, serviceConfigFields } from '@seams/service-kit'
 import Type, { type Static } from 'typebox'
 import type { UpstreamName } from './routing/route-table.ts'
 
@@ -21,6 +21,7 @@ export const GatewayConfig = Type.Object({
   EVENT_TRANSPORT,
   NATS_URL,
   NATS_NAMESPACE,
+  ...natsLoginFields,
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   USERS_URL: UpstreamUrl('users'),
   CATALOG_URL: UpstreamUrl('catalog'),

@@ -26,7 +26,7 @@ await runService({
     const products = createProductCache({ cache, ttlMs: config.PRODUCT_CACHE_TTL_MS, listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS, metrics })
     const events =
       config.EVENT_TRANSPORT === 'jetstream'
-        ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger })
+        ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger, credentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS } })
         : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL, users: config.USERS_URL }, tokens: auth, logger, metrics })
     const invalidation = followCatalogChanges(events, products, `${process.pid}`)
     const deactivations = followDeactivations(events, createUsersClient(upstreams.users.client), { replica: `${process.pid}` })

@@ -24,6 +24,7 @@ await runService({
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
       natsNamespace: config.NATS_NAMESPACE,
+      natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
       feeds: { orders: config.ORDERS_URL, payments: config.PAYMENTS_URL, users: config.USERS_URL, catalog: config.CATALOG_URL },
       tokens: auth,
       feedReaders: namesOf(config.EVENT_READERS),

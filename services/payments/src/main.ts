@@ -26,6 +26,7 @@ await runService({
       transport: config.EVENT_TRANSPORT,
       natsUrl: config.NATS_URL,
       natsNamespace: config.NATS_NAMESPACE,
+      natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
       consumes: manifest.seams.consumes,
       feeds: { orders: config.ORDERS_URL },
       tokens: auth,

@@ -21,6 +21,7 @@ await runService({
     const sql = createDatabase(config.DATABASE_URL, { applicationName: 'users', max: config.DATABASE_POOL_SIZE, metrics })
     const auth = serviceAuthFromConfig('users', config)
     const eventing = createEventing({ sql, databaseUrl: config.DATABASE_URL, service: 'users', publishes: usersEvents, transport: config.EVENT_TRANSPORT, natsUrl: config.NATS_URL,
+      natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
       natsNamespace: config.NATS_NAMESPACE, tokens: auth, feedReaders: namesOf(config.EVENT_READERS), logger, metrics })
     await runMigrations(sql, {
       sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
