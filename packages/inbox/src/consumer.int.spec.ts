@@ -17,6 +17,14 @@ const NoteWritten = {
   schema: Type.Object({ note: Type.String(), words: Type.Integer() }),
 } as const satisfies EventContract
 
+// What a consumer that writes events publishes in turn.
+const NoteFiled = {
+  source: 'reader',
+  type: 'reader.NoteFiled',
+  version: 1,
+  schema: Type.Object({ note: Type.String() }),
+} as const satisfies EventContract
+
 const deps = { newId, now: systemClock }
 
 describe('inbox consumer', () => {
@@ -142,5 +150,38 @@ describe('inbox consumer', () => {
     expect(letters).toHaveLength(1)
     expect(letters[0]).toMatchObject({ eventId: syntheticEventId({ transport: 'http-feed', source: 'notes', position }), position, attempts: 1, type: 'notes.NoteWritten', subject: 'raw' })
     expect(letters[0]!.error).toContain('aggregateversion must be a positive integer, got "first"')
+  })
+
+  it('commits synchronously a transaction whose handler enqueued an event, and the others asynchronously', async () => {
+    await runMigrations(consumerSql, { sources: [outboxMigrations] })
+    await consumerSql`create table commit_settings (note text primary key, setting text not null)`
+    const readerOutbox = createOutbox({ sql: consumerSql, source: 'reader', contracts: [NoteFiled] })
+    const filing = createConsumer({
+      sql: consumerSql,
+      name: 'reader.filing',
+      source: 'notes',
+      transport,
+      handlers: [
+        on(NoteWritten, async (tx, event) => {
+          if (event.data.note.startsWith('file-')) await readerOutbox.enqueue(tx, createEnvelope(deps, NoteFiled, { subject: event.data.note, aggregateVersion: 1, data: { note: event.data.note } }))
+          // What the commit will use: nothing the consumer does after the handler changes it.
+          const [setting] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
+          await tx`insert into commit_settings (note, setting) values (${event.data.note}, ${setting!.synchronous_commit}) on conflict do nothing`
+        }),
+      ],
+    })
+    filing.start()
+    // One after the other: events of one batch share a transaction, and one enqueue makes all of it synchronous.
+    const settingOf = async (note: string) => {
+      await write(note)
+      const rows = await until(() => consumerSql<{ setting: string }[]>`select setting from commit_settings where note = ${note}`, (found) => found.length > 0)
+      return rows[0]?.setting
+    }
+    try {
+      expect(await settingOf('just-read-me')).toBe('off')
+      expect(await settingOf('file-me')).toBe('on')
+    } finally {
+      await filing.stop()
+    }
   })
 })

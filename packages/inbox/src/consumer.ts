@@ -66,6 +66,8 @@ export interface ConsumerOptions {
    * derived from the producer's feed, and its inbox and cursor are lost together with its effects, so after
    * a crash the events are simply delivered and applied again; a later synchronous commit (the relay's,
    * any producer's) makes them durable anyway. Set true for handlers with effects nobody can replay.
+   * A transaction whose handler enqueued outbox events commits synchronously regardless: the outbox raises
+   * the setting with its insert, since a relay may publish the row before anything flushes it (outbox.ts).
    * @default false
    */
   synchronousCommit?: boolean
@@ -110,6 +112,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
     sql.begin(async (tx) => {
+      // Set first, so that an outbox insert later in the transaction can raise it again (see above).
       if (options.synchronousCommit !== true) await tx`set local synchronous_commit = off`
       await options.beforeApplying?.(tx)
       return work(tx)
