@@ -45,6 +45,11 @@ export interface ConsumerLag {
   seconds: number
   /** Consecutive failed reads of the producer (down, unreachable); 0 while it answers. */
   failures: number
+  /**
+   * Set while the transport refuses to go on: the events after the consumer's position are no longer kept
+   * (removed by retention or a purge), and going on would silently skip them. Waiting does not help.
+   */
+  refused?: { code: string; message: string }
 }
 
 export interface Subscription {

@@ -42,6 +42,15 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
       for (const [consumer, lag] of lags) this.set({ consumer }, lag().failures)
     },
   })
+  new Gauge({
+    name: 'consumer_refused',
+    help: '1 while this consumer refuses to go on because the events after its position were removed at the producer (retention, a purge)',
+    labelNames: ['consumer'],
+    registers: [registry],
+    collect() {
+      for (const [consumer, lag] of lags) this.set({ consumer }, lag().refused === undefined ? 0 : 1)
+    },
+  })
   const metrics: ConsumerMetrics = {
     events: new Counter({ name: 'consumer_events_total', help: 'Events by outcome: applied, duplicate, dead_lettered', labelNames: ['consumer', 'outcome'], registers: [registry] }),
     retries: new Counter({ name: 'consumer_retries_total', help: 'Handler attempts that failed and were retried', labelNames: ['consumer'], registers: [registry] }),

@@ -8,13 +8,21 @@ import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-htt
 import Fastify, { type FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConsumer, inboxMigrations, listDeadLetters, on, requestDeadLetterRetry, type Consumer } from './index.ts'
+import { createConsumer, inboxMigrations, listDeadLetters, on, requestDeadLetterRetry, syntheticEventId, type Consumer } from './index.ts'
 
 const NoteWritten = {
   source: 'notes',
   type: 'notes.NoteWritten',
   version: 1,
   schema: Type.Object({ note: Type.String(), words: Type.Integer() }),
+} as const satisfies EventContract
+
+// What a consumer that writes events publishes in turn.
+const NoteFiled = {
+  source: 'reader',
+  type: 'reader.NoteFiled',
+  version: 1,
+  schema: Type.Object({ note: Type.String() }),
 } as const satisfies EventContract
 
 const deps = { newId, now: systemClock }
@@ -27,6 +35,7 @@ describe('inbox consumer', () => {
   let outbox: Outbox
   let relay: Relay
   let feedServer: FastifyInstance
+  let transport: ReturnType<typeof createHttpFeedTransport>
   let consumer: Consumer
   const poisoned = new Set<string>()
   const metrics = createMetricsRegistry('inbox-test')
@@ -45,7 +54,7 @@ describe('inbox consumer', () => {
     feedServer = Fastify()
     registerFeedRoute(feedServer, { reader: createFeedReader(outbox), authorize: () => {} })
     await feedServer.listen({ port: 0, host: '127.0.0.1' })
-    const transport = createHttpFeedTransport({ sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }, waitMs: 1000 })
+    transport = createHttpFeedTransport({ sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }, waitMs: 1000 })
     consumer = createConsumer({
       sql: consumerSql,
       name: 'reader.notes',
@@ -67,6 +76,7 @@ describe('inbox consumer', () => {
 
   afterAll(async () => {
     await consumer?.stop()
+    await transport?.close() // its keep-alive connections would hold the feed server's close for a minute
     await relay?.stop()
     await feedServer?.close()
     await producer?.end()
@@ -124,8 +134,54 @@ describe('inbox consumer', () => {
     const errors = letters.map((letter) => letter.error).join('\n')
     expect(errors).toContain('notes.NoteWritten.v1 data is invalid')
     expect(errors).toContain('newer than the v1')
-    expect(errors).toContain('is not urn:seams:<type>.v<N>')
+    expect(errors).toContain('MalformedEnvelope: not a JSON object envelope: "not an envelope at all"')
     expect(letters.every((letter) => letter.attempts === 1)).toBe(true)
     expect(await metrics.getSingleMetricAsString('consumer_events_total')).toContain('outcome="dead_lettered"')
+  })
+
+  it('dead-letters an envelope without a usable id, type, subject or version once, under a synthetic id, and goes on', async () => {
+    const base = createEnvelope(deps, NoteWritten, { subject: 'raw', aggregateVersion: 1, data: { note: 'unkeyed', words: 1 } })
+    // Its id cannot key the inbox (nor be stored in a dead letter's uuid column), so it is not trusted at all.
+    await writeRaw({ ...base, id: 'not-a-uuid', aggregateversion: 'first' })
+    await write('e-after')
+    expect(await until(notes, (list) => list.includes('e-after'))).toContain('e-after')
+    const [{ position }] = await producer<[{ position: number }]>`select position from seams_outbox where envelope->>'id' = 'not-a-uuid'`
+    const letters = (await deadLetters()).filter((letter) => letter.error.includes('not-a-uuid'))
+    expect(letters).toHaveLength(1)
+    expect(letters[0]).toMatchObject({ eventId: syntheticEventId({ transport: 'http-feed', source: 'notes', position }), position, attempts: 1, type: 'notes.NoteWritten', subject: 'raw' })
+    expect(letters[0]!.error).toContain('aggregateversion must be a positive integer, got "first"')
+  })
+
+  it('commits synchronously a transaction whose handler enqueued an event, and the others asynchronously', async () => {
+    await runMigrations(consumerSql, { sources: [outboxMigrations] })
+    await consumerSql`create table commit_settings (note text primary key, setting text not null)`
+    const readerOutbox = createOutbox({ sql: consumerSql, source: 'reader', contracts: [NoteFiled] })
+    const filing = createConsumer({
+      sql: consumerSql,
+      name: 'reader.filing',
+      source: 'notes',
+      transport,
+      handlers: [
+        on(NoteWritten, async (tx, event) => {
+          if (event.data.note.startsWith('file-')) await readerOutbox.enqueue(tx, createEnvelope(deps, NoteFiled, { subject: event.data.note, aggregateVersion: 1, data: { note: event.data.note } }))
+          // What the commit will use: nothing the consumer does after the handler changes it.
+          const [setting] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
+          await tx`insert into commit_settings (note, setting) values (${event.data.note}, ${setting!.synchronous_commit}) on conflict do nothing`
+        }),
+      ],
+    })
+    filing.start()
+    // One after the other: events of one batch share a transaction, and one enqueue makes all of it synchronous.
+    const settingOf = async (note: string) => {
+      await write(note)
+      const rows = await until(() => consumerSql<{ setting: string }[]>`select setting from commit_settings where note = ${note}`, (found) => found.length > 0)
+      return rows[0]?.setting
+    }
+    try {
+      expect(await settingOf('just-read-me')).toBe('off')
+      expect(await settingOf('file-me')).toBe('on')
+    } finally {
+      await filing.stop()
+    }
   })
 })

@@ -4,7 +4,9 @@ import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
-import { NotConsumerLeader } from './errors.ts'
+import { deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
+import { envelopeProblems, storable } from './envelope-check.ts'
+import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import { isInfrastructureError, type EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
 
@@ -64,6 +66,8 @@ export interface ConsumerOptions {
    * derived from the producer's feed, and its inbox and cursor are lost together with its effects, so after
    * a crash the events are simply delivered and applied again; a later synchronous commit (the relay's,
    * any producer's) makes them durable anyway. Set true for handlers with effects nobody can replay.
+   * A transaction whose handler enqueued outbox events commits synchronously regardless: the outbox raises
+   * the setting with its insert, since a relay may publish the row before anything flushes it (outbox.ts).
    * @default false
    */
   synchronousCommit?: boolean
@@ -108,6 +112,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
     sql.begin(async (tx) => {
+      // Set first, so that an outbox insert later in the transaction can raise it again (see above).
       if (options.synchronousCommit !== true) await tx`set local synchronous_commit = off`
       await options.beforeApplying?.(tx)
       return work(tx)
@@ -138,7 +143,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   function observeApplied(events: readonly DeliveredEvent[]): void {
     const now = Date.now()
     options.onApplied?.(events, now)
-    for (const event of events) metrics?.propagation.observe(labels, Math.max(0, now - Date.parse(event.time)) / 1000)
+    for (const event of events) {
+      const age = now - Date.parse(event.time)
+      if (Number.isFinite(age)) metrics?.propagation.observe(labels, Math.max(0, age) / 1000)
+    }
     metrics?.events.inc({ ...labels, outcome: 'applied' }, events.length)
   }
 
@@ -158,17 +166,16 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     metrics?.events.inc({ ...labels, outcome: 'duplicate' }, events.length - applied.length)
   }
 
+  const letterOf = (event: DeliveredEvent) => deadLetterOf(event, { transport: options.transport.kind, source })
+
   // No inbox row: the cursor moves past the event, and a retry later applies it through the inbox.
-  async function deadLetter(event: DeliveredEvent, error: unknown, attempts: number): Promise<void> {
+  async function deadLetter(letter: Letter, error: unknown, attempts: number): Promise<void> {
     await consumerTransaction(async (tx) => {
-      await tx`
-        insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)
-        values (${name}, ${event.id}, ${source}, ${event.type}, ${event.subject}, ${event.position}, ${tx.json(event as never)}, ${describe(error)}, ${attempts})
-        on conflict (consumer, event_id) do update set error = excluded.error, attempts = seams_dead_letters.attempts + excluded.attempts, dead_at = now()`
-      await saveCursor(tx, event.position)
+      await recordDeadLetter(tx, { consumer: name, source, letter, error: describe(error), attempts })
+      await saveCursor(tx, letter.position)
     })
     metrics?.events.inc({ ...labels, outcome: 'dead_lettered' })
-    options.logger?.error({ err: error, consumer: name, eventId: event.id, type: event.type, subject: event.subject, attempts }, 'event dead-lettered')
+    options.logger?.error({ err: error, consumer: name, eventId: letter.eventId, type: letter.type, subject: letter.subject, position: letter.position, attempts }, 'event dead-lettered')
   }
 
   async function applyOne(event: DeliveredEvent): Promise<void> {
@@ -185,7 +192,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         return
       } catch (error) {
         if (isInfrastructureError(error)) throw error
-        if (isPoison(error) || attempt >= maxAttempts) return deadLetter(event, error, attempt)
+        if (isPoison(error) || attempt >= maxAttempts) return deadLetter(letterOf(event), error, attempt)
         metrics?.retries.inc(labels)
         options.logger?.warn({ err: error, consumer: name, eventId: event.id, attempt }, 'event handler failed; retrying')
         await sleep((options.retryDelayMs ?? 50) * 2 ** (attempt - 1))
@@ -193,7 +200,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
   }
 
-  async function handleBatch(events: DeliveredEvent[]): Promise<void> {
+  async function applyRun(events: DeliveredEvent[]): Promise<void> {
     try {
       await applyBatch(events)
     } catch (error) {
@@ -203,12 +210,33 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
   }
 
+  // The envelope is checked before anything reads it: the inbox keys on the id, the handler is chosen by
+  // the type. A malformed message is dead-lettered in its place, at once (no attempt can repair it), and the
+  // well-formed runs around it apply as usual; the order is kept, so the cursor never passes a message
+  // that left no trace.
+  async function handleBatch(events: DeliveredEvent[]): Promise<void> {
+    let run: DeliveredEvent[] = []
+    for (const event of events) {
+      const problems = envelopeProblems(event)
+      if (problems.length === 0) {
+        run.push(event)
+        continue
+      }
+      if (run.length > 0) await applyRun(run)
+      run = []
+      await deadLetter(letterOf(event), new MalformedEnvelope(problems.join('; ')), 1)
+    }
+    if (run.length > 0) await applyRun(run)
+  }
+
   async function retryRequestedDeadLetters(): Promise<void> {
     const rows = await sql<{ id: number; envelope: DeliveredEvent }[]>`
       select id, envelope from seams_dead_letters
       where consumer = ${name} and retry_requested_at is not null and resolved_at is null order by id limit 100`
     for (const row of rows) {
       try {
+        const problems = envelopeProblems(row.envelope)
+        if (problems.length > 0) throw new MalformedEnvelope(problems.join('; '))
         await consumerTransaction(async (tx) => {
           // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
           const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
@@ -217,7 +245,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         })
         options.logger?.info({ consumer: name, deadLetter: row.id }, 'dead letter retried successfully')
       } catch (error) {
-        await sql`update seams_dead_letters set attempts = attempts + 1, error = ${describe(error)}, retry_requested_at = null where id = ${row.id}`
+        await sql`update seams_dead_letters set attempts = attempts + 1, error = ${storable(describe(error))}, retry_requested_at = null where id = ${row.id}`
         options.logger?.error({ err: error, consumer: name, deadLetter: row.id }, 'dead letter retry failed')
       }
     }
@@ -235,7 +263,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           const [row] = await sql<{ position: number }[]>`select position from seams_consumer_cursors where consumer = ${name}`
           return row?.position ?? 0
         },
-        onUndeliverable: (event, reason) => deadLetter(event, new Error(reason), 0),
+        onUndeliverable: (event, reason) => deadLetter(letterOf(event), new Error(reason), 0),
       },
       handleBatch,
     )

@@ -1,4 +1,6 @@
-import type { Sql } from 'postgres'
+import type { DeliveredEvent } from '@seams/core'
+import type { Sql, TransactionSql } from 'postgres'
+import { envelopeProblems, storable, syntheticEventId } from './envelope-check.ts'
 import { DeadLetterNotFound } from './errors.ts'
 
 export interface DeadLetter {
@@ -40,4 +42,40 @@ export async function requestDeadLetterRetry(sql: Sql, options: { ids?: readonly
       and (${options.consumer ?? null}::text is null or consumer = ${options.consumer ?? null})`
   if (ids !== null && result.count < ids.length) throw new DeadLetterNotFound(`only ${result.count} of ${ids.length} dead letters exist unresolved`)
   return result.count
+}
+
+/** What a dead letter records about the message it holds. */
+export interface Letter {
+  eventId: string
+  type: string
+  subject: string
+  position: number
+  envelope: unknown
+}
+
+/**
+ * The dead letter for a delivered message. A malformed message's own id, type and subject cannot be trusted,
+ * nor even be stored (the columns are typed): it is filed under an id derived from its place in the feed,
+ * so that a redelivery finds the same letter.
+ */
+export function deadLetterOf(event: DeliveredEvent, origin: { transport: string; source: string }): Letter {
+  if (envelopeProblems(event).length === 0) return { eventId: event.id, type: event.type, subject: event.subject, position: event.position, envelope: event }
+  const claimed = (value: unknown) => (typeof value === 'string' ? storable(value.slice(0, 200)) : '')
+  return {
+    eventId: syntheticEventId({ ...origin, position: event.position }),
+    type: claimed(event.type),
+    subject: claimed(event.subject),
+    position: event.position,
+    envelope: event,
+  }
+}
+
+/** Files a letter in the consumer's transaction; a letter filed before counts the new attempts. */
+export async function recordDeadLetter(tx: TransactionSql, entry: { consumer: string; source: string; letter: Letter; error: string; attempts: number }): Promise<void> {
+  const { letter } = entry
+  await tx`
+    insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)
+    values (${entry.consumer}, ${letter.eventId}, ${entry.source}, ${letter.type}, ${letter.subject}, ${letter.position},
+            ${tx.json(storable(letter.envelope) as never)}, ${storable(entry.error)}, ${entry.attempts})
+    on conflict (consumer, event_id) do update set error = excluded.error, attempts = seams_dead_letters.attempts + excluded.attempts, dead_at = now()`
 }

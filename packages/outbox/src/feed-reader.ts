@@ -14,7 +14,7 @@ export interface FeedReadOptions {
 }
 
 export interface FeedPage {
-  /** The events as `{"position":N,...envelope}` JSON texts joined by commas: wrap in [] to send. */
+  /** The events as `{...envelope,"position":N}` JSON texts joined by commas: wrap in [] to send. */
   eventsJson: string
   count: number
   /**
@@ -60,10 +60,13 @@ export function createFeedReader(outbox: Outbox): FeedReader {
     const typed = options.types !== undefined && options.types.length > 0
     const [row] = await sql<PageRow[]>`
       with page as (
-        -- A row whose envelope is not a JSON object (written around the outbox) still reaches the
-        -- consumer, as an event with no schema, so that it is dead-lettered rather than breaking the page.
-        select position, case when json_typeof(envelope) = 'object'
-          then '{"position":' || position || ',' || substr(envelope::text, 2)
+        -- A row written around the outbox is not trusted to be a well-formed envelope. One that is not a
+        -- JSON object with members still reaches the consumer, under "malformed", so that it is
+        -- dead-lettered rather than breaking the page. The position goes last: readers keep the last of
+        -- duplicate members, and an envelope's own "position" must not move their cursor. (json keeps the
+        -- text as written, surrounding whitespace included.)
+        select position, case when json_typeof(envelope) = 'object' and envelope::text !~ '^\\s*\\{\\s*\\}\\s*$'
+          then left(rtrim(envelope::text, E' \\t\\n\\r'), -1) || ',"position":' || position || '}'
           else json_build_object('position', position, 'id', event_id, 'type', type, 'subject', subject, 'malformed', envelope)::text
         end as text
         from seams_outbox

@@ -67,6 +67,24 @@ describe('outbox', () => {
     expect(await sql`select 1 from seams_outbox where event_id = ${again.id}`).toHaveLength(0)
   })
 
+  it('makes a transaction holding outbox rows commit synchronously, whatever it chose before', async () => {
+    // A consumer's transaction turns synchronous commit off; the relay may publish the row before a later flush.
+    const settingAtCommit = (chosen: string, events: number) =>
+      sql.begin(async (tx) => {
+        await tx`select set_config('synchronous_commit', ${chosen}, true)`
+        const subject = `durable-${chosen}-${events}`
+        const envelopes = Array.from({ length: events }, (_, n) => createEnvelope(deps, CounterIncremented, { subject, aggregateVersion: n + 1, data: { counter: subject, value: n + 1 } }))
+        if (events > 0) await outbox.enqueue(tx, envelopes)
+        const [row] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
+        return row!.synchronous_commit
+      })
+    expect(await settingAtCommit('off', 1)).toBe('on')
+    expect(await settingAtCommit('off', 3)).toBe('on')
+    expect(await settingAtCommit('off', 0)).toBe('off') // nothing enqueued, nothing published: its own choice stands
+    expect(await settingAtCommit('local', 1)).toBe('local') // already waits for the local flush
+    expect(await settingAtCommit('remote_apply', 1)).toBe('remote_apply') // never lowered
+  })
+
   it('refuses events whose data breaks the contract, before writing', async () => {
     const bad = createEnvelope(deps, CounterIncremented, { subject: 'x', aggregateVersion: 1, data: { counter: 'x', value: 1.5 } })
     await expect(outbox.transaction((tx) => outbox.enqueue(tx, bad))).rejects.toMatchObject({ code: 'SEAMS_OUTBOX_EVENT_INVALID' })

@@ -21,7 +21,10 @@ export interface OutboxOptions {
 export interface Outbox {
   readonly source: string
   readonly sql: Sql
-  /** Appends events inside the caller's transaction: they exist if and only if it commits. */
+  /**
+   * Appends events inside the caller's transaction: they exist if and only if it commits, and it commits
+   * synchronously (see `durably` in outbox.ts), whatever the caller set.
+   */
   enqueue(tx: TransactionSql, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
   /** Runs `work` in a transaction and, once it has committed, wakes the relay. */
   transaction<T>(work: (tx: TransactionSql) => Promise<T>): Promise<T>
@@ -42,6 +45,20 @@ export interface Outbox {
 export const COMMITTED_CHANNEL = 'seams_outbox'
 /** The channel the relay notifies after stamping; feed servers in other processes listen. */
 export const STAMPED_CHANNEL = 'seams_feed'
+
+/**
+ * Makes the transaction writing outbox rows commit synchronously, as part of the insert itself (no extra
+ * round trip). A commit with `synchronous_commit = off` is visible before it is on disk, and the relay
+ * publishes what is visible: JetStream holds the event before the stamp's own (synchronous) commit would
+ * have flushed the row. A crash in between loses the row but not the published event, and whoever wrote it
+ * writes it again: a consumer whose inbox row and effects were lost with it applies its event again and
+ * enqueues a second event, the same aggregate version under a new id. Consumers commit asynchronously for
+ * speed (their effects can be derived again), so this is decided here, where the row is written, rather
+ * than by each consumer declaring that it writes events and staying right as its handlers change. Only
+ * `off` is raised: `local` and the remote levels already wait for the local flush.
+ */
+const durably = (sql: Sql | TransactionSql) =>
+  sql`(select set_config('synchronous_commit', 'on', true) where current_setting('synchronous_commit') = 'off') durably`
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { sql, source } = options
@@ -75,7 +92,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       list.forEach(check)
       if (list.length === 1) {
         const event = list[0]!
-        await tx`insert into seams_outbox (event_id, type, subject, envelope) values (${event.id}, ${event.type}, ${event.subject}, ${JSON.stringify(event)}::text::json)`
+        await tx`
+          insert into seams_outbox (event_id, type, subject, envelope)
+          select ${event.id}, ${event.type}, ${event.subject}, ${JSON.stringify(event)}::text::json
+          from (select 1) one left join ${durably(tx)} on true`
         return
       }
       // Envelopes travel as text[] and are cast per row: a json[] parameter would be encoded twice.
@@ -84,7 +104,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         select id, type, subject, envelope::json
         from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
                     ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
-             as event(id, type, subject, envelope)`
+             as event(id, type, subject, envelope)
+             left join ${durably(tx)} on true`
     },
     async transaction(work) {
       const result = (await sql.begin(work)) as Awaited<ReturnType<typeof work>>
@@ -101,7 +122,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         select id, type, subject, envelope::json
         from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
                     ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
-             as event(id, type, subject, envelope)`
+             as event(id, type, subject, envelope)
+             left join ${durably(sql)} on true`
       committed()
     },
     attachRelay(wake) {

@@ -2,3 +2,4 @@ export { defineProjection, ensureProjectionTable, liveConsumerName, rebuildConsu
 export type { Projection, ProjectionSource } from './projection.ts'
 export { rebuildProjection } from './rebuild.ts'
 export type { RebuildOptions, RebuildProgress } from './rebuild.ts'
+export { RebuildSourceTruncated, projectorErrors } from './errors.ts'

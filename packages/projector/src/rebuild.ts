@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Transport } from '@seams/core'
 import { createConsumer, type Consumer, type ConsumerLogger } from '@seams/inbox'
 import type { Sql, TransactionSql } from 'postgres'
+import { RebuildSourceTruncated } from './errors.ts'
 import { liveConsumerName, rebuildConsumerName, shadowTableOf, sourcesTakeTurns, type Projection } from './projection.ts'
 
 export interface RebuildOptions {
@@ -32,16 +33,16 @@ async function cursors(sql: Sql | TransactionSql, names: readonly string[]): Pro
  * Replays every source from the beginning into a fresh table, then, in one transaction that holds the
  * live consumers still, swaps it in: renames the tables, moves the live cursors to where the replay
  * stopped and gives the live consumers the replay's inbox, so nothing is applied twice or skipped.
- * Reads go to the old table until the swap commits.
+ * Reads go to the old table until the swap commits. Throws RebuildSourceTruncated, leaving the live table
+ * as it was, when a source no longer holds its first events (retention, a purge): the fresh table would
+ * silently lack what they did.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
   const { sql, service, projection } = options
   const shadow = shadowTableOf(projection)
   const pairs = projection.sources.map((source) => ({ source, live: liveConsumerName(service, projection, source.source), rebuild: rebuildConsumerName(service, projection, source.source) }))
   const rebuildNames = pairs.map((pair) => pair.rebuild)
-  await sql`drop table if exists ${sql(shadow)}`
-  await sql`delete from seams_consumer_cursors where consumer = any(${rebuildNames})`
-  await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
+  await forgetReplay() // of an earlier rebuild that did not finish
   await projection.createTable(sql, shadow)
   const replays: Consumer[] = pairs.map((pair) =>
     createConsumer({
@@ -57,16 +58,21 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     }),
   )
   replays.forEach((consumer) => consumer.start())
+  let swapped = false
   try {
     for (;;) {
       if (options.signal?.aborted === true) throw new Error('rebuild aborted')
+      refuseTruncatedSources()
       const progress = await positions()
       options.onProgress?.({ phase: 'replaying', sources: progress })
       if (Object.values(progress).every((source) => source.rebuilt >= source.live) && (await swap())) break
       await sleep(100)
     }
+    swapped = true
   } finally {
     await Promise.all(replays.map((consumer) => consumer.stop()))
+    // A rebuild that did not swap leaves nothing behind to be mistaken for a read model.
+    if (!swapped) await forgetReplay().catch(() => {})
   }
   // Read before the rebuild's cursors go, so that the answer says how far the replay went.
   const done: RebuildProgress = { phase: 'done', sources: await positions() }
@@ -74,6 +80,24 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
   options.onProgress?.(done)
   return done
+
+  async function forgetReplay(): Promise<void> {
+    await sql`drop table if exists ${sql(shadow)}`
+    await sql`delete from seams_consumer_cursors where consumer = any(${rebuildNames})`
+    await sql`delete from seams_inbox where consumer = any(${rebuildNames})`
+  }
+
+  // A replay's transport refuses to start before events it no longer holds; waiting for it would never end.
+  function refuseTruncatedSources(): void {
+    for (const [index, replay] of replays.entries()) {
+      const refused = replay.lag().refused
+      if (refused === undefined) continue
+      const source = pairs[index]!.source.source
+      throw new RebuildSourceTruncated(`cannot rebuild ${projection.name}: ${source} no longer holds its first events, so the rebuilt table would lack them (${refused.message})`, {
+        details: { projection: projection.name, source, transport: refused.code },
+      })
+    }
+  }
 
   async function positions(): Promise<RebuildProgress['sources']> {
     const known = await cursors(sql, pairs.flatMap((pair) => [pair.live, pair.rebuild]))

@@ -1,4 +1,5 @@
-import type { FeedReader } from '@seams/outbox'
+import { PROBLEM_CONTENT_TYPE, problemFromError } from '@seams/core'
+import { FeedPurged, type FeedReader } from '@seams/outbox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
 
@@ -52,9 +53,18 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       })
       closing.signal.addEventListener('abort', release, { once: true })
       const query = request.query
-      const page = await options.reader
-        .read({ after: query.after, limit: query.limit, types: query.types?.split(','), waitMs: Math.min(query.wait, maxWaitMs), signal: released.signal })
-        .finally(() => closing.signal.removeEventListener('abort', release))
+      let page
+      try {
+        page = await options.reader.read({ after: query.after, limit: query.limit, types: query.types?.split(','), waitMs: Math.min(query.wait, maxWaitMs), signal: released.signal })
+      } catch (error) {
+        // Answered here rather than by the app's error handler: readers recognise it by its code, and must
+        // get it from any app the route is mounted in.
+        if (!(error instanceof FeedPurged)) throw error
+        const problem = problemFromError(error)
+        return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem)
+      } finally {
+        closing.signal.removeEventListener('abort', release)
+      }
       const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
       return reply.type('application/json').send(body)
     },

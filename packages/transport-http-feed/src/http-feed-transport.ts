@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription, Transport } from '@seams/core'
-import { createHttpClient, type HttpClient, type TokenSource } from '@seams/http-client'
+import { createHttpClient, UpstreamRejected, type HttpClient, type TokenSource } from '@seams/http-client'
+import { FeedPurged } from '@seams/outbox'
 import type { Registry } from 'prom-client'
 
 export interface HttpFeedLogger {
@@ -77,6 +78,13 @@ export function createHttpFeedTransport(options: HttpFeedTransportOptions): Tran
   }
 }
 
+// The producer's feed no longer holds the events after the cursor (FeedPurged): asking again will not help.
+function refusalOf(error: unknown): { code: string; message: string } | undefined {
+  const problem = error instanceof UpstreamRejected ? (error.details?.['upstreamProblem'] as { code?: unknown; detail?: unknown } | undefined) : undefined
+  if (problem?.code !== FeedPurged.code) return undefined
+  return { code: FeedPurged.code, message: `the producer's feed no longer holds the events this consumer needs: ${String(problem.detail)}; it refuses to go on without them` }
+}
+
 function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchHandler, waitMs: number, options: HttpFeedTransportOptions): Subscription {
   const aborter = new AbortController()
   const limit = subscribe.maxBatch ?? 256
@@ -86,7 +94,9 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
 
   async function backoff(error: unknown, message: string): Promise<void> {
     failures += 1
-    lag = { ...lag, failures }
+    const refused = refusalOf(error)
+    if (refused !== undefined && lag.refused === undefined) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source }, refused.message)
+    lag = { events: lag.events, seconds: lag.seconds, failures, ...(refused === undefined ? {} : { refused }) }
     // A producer that is starting or restarting is normal for a few seconds; one that stays away is not.
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
     else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)

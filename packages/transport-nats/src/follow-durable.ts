@@ -3,8 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/transport-node'
 import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription } from '@seams/core'
+import { StreamPurged } from './errors.ts'
+import { eventOfMessage } from './message-event.ts'
 import { durableNameOf, type StreamNaming } from './names.ts'
-import { isNotFound } from './streams.ts'
+import { ensureStreamHoldsNext, isNotFound } from './streams.ts'
 
 export interface FollowLogger {
   warn(object: object, message: string): void
@@ -34,7 +36,10 @@ export function followDurable(options: FollowOptions): Subscription {
   const fromNow = subscribe.startAt === 'now'
   const durable = durableNameOf(fromNow ? `${subscribe.consumer}-${randomBytes(4).toString('hex')}` : subscribe.consumer)
   const maxBatch = subscribe.maxBatch ?? 256
-  const wanted = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : new Set(subscribe.types)
+  // Told apart by the subject the relay published to (the outbox row's type), as the HTTP feed filters by
+  // the row's type column: a malformed envelope is not read to decide, and reaches the consumer to be
+  // dead-lettered instead of being acknowledged unseen.
+  const wanted = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : new Set(subscribe.types.map(options.naming.subject))
   const aborter = new AbortController()
   let stopCurrent: (() => void) | undefined
   let lag: ConsumerLag = { events: 0, seconds: 0, failures: 0 }
@@ -42,7 +47,9 @@ export function followDurable(options: FollowOptions): Subscription {
 
   async function pause(error: unknown, message: string): Promise<void> {
     failures += 1
-    lag = { ...lag, failures }
+    const refusing = error instanceof StreamPurged
+    if (refusing && lag.refused === undefined) options.logger?.error({ err: error, consumer: subscribe.consumer, stream }, 'events this consumer needs were removed from the stream; it refuses to go on')
+    lag = { events: lag.events, seconds: lag.seconds, failures, ...(refusing ? { refused: { code: error.code, message: error.message } } : {}) }
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
@@ -61,15 +68,17 @@ export function followDurable(options: FollowOptions): Subscription {
     })
   }
 
-  async function anchor(jsm: JetStreamManager, cursor: number): Promise<void> {
+  // Returns the sequence the durable continues after.
+  async function anchor(jsm: JetStreamManager, cursor: number): Promise<number> {
     const info = await jsm.consumers.info(stream, durable).catch((error: unknown) => {
       if (isNotFound(error)) return undefined
       throw error
     })
-    if (info !== undefined && info.num_ack_pending === 0 && info.delivered.stream_seq <= cursor && info.ack_floor.stream_seq >= cursor) return
-    if (info !== undefined) await jsm.consumers.delete(stream, durable)
     const last = (await jsm.streams.info(stream)).state.last_seq
     const fromStart = cursor === 0 || cursor > last
+    await ensureStreamHoldsNext(jsm, stream, fromStart ? 0 : cursor, subscribe.consumer)
+    if (info !== undefined && info.num_ack_pending === 0 && info.delivered.stream_seq <= cursor && info.ack_floor.stream_seq >= cursor) return cursor
+    if (info !== undefined) await jsm.consumers.delete(stream, durable)
     if (cursor > last) options.logger?.error({ consumer: subscribe.consumer, stream, cursor, last }, 'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied')
     await jsm.consumers.add(stream, {
       durable_name: durable,
@@ -82,22 +91,16 @@ export function followDurable(options: FollowOptions): Subscription {
       // Few unacknowledged messages at a time keeps redeliveries from overtaking newer messages.
       max_ack_pending: maxBatch * 2,
     })
+    return fromStart ? 0 : cursor
   }
 
-  function decode(message: JsMsg): DeliveredEvent | undefined {
-    try {
-      return { ...(JSON.parse(message.string()) as DeliveredEvent), position: message.seq }
-    } catch (error) {
-      options.logger?.error({ err: error, consumer: subscribe.consumer, stream, seq: message.seq }, 'message is not a JSON event; terminated')
-      message.term('not a JSON event')
-      return undefined
-    }
-  }
+  const decode = (message: JsMsg): DeliveredEvent =>
+    eventOfMessage({ seq: message.seq, text: message.string(), messageId: message.headers?.get('Nats-Msg-Id') || undefined, type: options.naming.typeOf(message.subject) })
 
   // Retries the batch in process until it applies (the handler isolates poison events itself), keeping
   // the messages alive meanwhile; acknowledges only after the handler resolved, i.e. after commit.
   async function deliver(messages: JsMsg[]): Promise<void> {
-    const events = messages.map(decode).filter((event): event is DeliveredEvent => event !== undefined && (wanted === undefined || wanted.has(event.type)))
+    const events = messages.filter((message) => wanted === undefined || wanted.has(message.subject)).map(decode)
     while (events.length > 0 && !aborter.signal.aborted) {
       try {
         await options.handler(events)
@@ -122,7 +125,8 @@ export function followDurable(options: FollowOptions): Subscription {
         try {
           const { stream_seq: seq, deliveries } = advisory.json<{ stream_seq: number; deliveries: number }>()
           const stored = await jsm.streams.getMessage(stream, { seq })
-          const event = { ...(JSON.parse(new TextDecoder().decode(stored!.data)) as DeliveredEvent), position: seq }
+          if (stored === null) throw new Error(`message ${seq} is no longer in the stream`)
+          const event = eventOfMessage({ seq, text: new TextDecoder().decode(stored.data), messageId: stored.header?.get('Nats-Msg-Id') || undefined, type: options.naming.typeOf(stored.subject) })
           await subscribe.onUndeliverable?.(event, `not acknowledged after ${deliveries} deliveries`)
         } catch (error) {
           options.logger?.error({ err: error, consumer: subscribe.consumer, stream }, 'could not record an undeliverable message')
@@ -134,8 +138,11 @@ export function followDurable(options: FollowOptions): Subscription {
 
   async function consumeOnce(): Promise<void> {
     const { nc, js, jsm } = await options.connect()
+    // The last sequence seen: the stream delivers its sequences in order and without gaps (the durable
+    // filters on all of the producer's subjects), so a jump means messages were removed under a running
+    // consumer. A consumer starting at `now` has nothing to lose.
+    let seen = fromNow ? undefined : await anchor(jsm, await subscribe.resumeAfter())
     if (fromNow) await anchorAtNow(jsm)
-    else await anchor(jsm, await subscribe.resumeAfter())
     const stopWatching = await watchUndeliverable(nc, jsm)
     const consumer = await js.consumers.get(stream, durable)
     try {
@@ -146,6 +153,14 @@ export function followDurable(options: FollowOptions): Subscription {
         stopCurrent = () => messages.stop()
         let batch: JsMsg[] = []
         for await (const message of messages) {
+          if (seen !== undefined && message.seq > seen + 1) {
+            // What came before the jump is sound; then the stream decides whether the rest was removed.
+            if (batch.length > 0) await deliver(batch)
+            batch = []
+            if (aborter.signal.aborted) break
+            await ensureStreamHoldsNext(jsm, stream, seen, subscribe.consumer)
+          }
+          if (seen !== undefined) seen = Math.max(seen, message.seq)
           batch.push(message)
           if (batch.length < maxBatch && messages.getPending() > 0) continue
           await deliver(batch)
@@ -155,6 +170,7 @@ export function followDurable(options: FollowOptions): Subscription {
         if (batch.length > 0 && !aborter.signal.aborted) await deliver(batch)
       }
     } finally {
+      stopCurrent?.() // a refusal leaves the pull open otherwise
       stopCurrent = undefined
       stopWatching()
     }

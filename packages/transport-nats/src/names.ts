@@ -9,6 +9,8 @@ export interface StreamNaming {
   subjects(source: string): string
   /** The subject of one event type, e.g. `orders.OrderPlaced`. */
   subject(type: string): string
+  /** The event type a subject carries: the inverse of `subject`, undefined for a subject outside the namespace. */
+  typeOf(subject: string): string | undefined
 }
 
 export function streamNaming(namespace = ''): StreamNaming {
@@ -18,6 +20,7 @@ export function streamNaming(namespace = ''): StreamNaming {
     stream: (source) => `${prefix}${source}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
     subjects: (source) => `${prefix}${source}.>`,
     subject: (type) => `${prefix}${type}`,
+    typeOf: (subject) => (subject.startsWith(prefix) ? subject.slice(prefix.length) : undefined),
   }
 }
 

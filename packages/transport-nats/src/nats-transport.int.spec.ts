@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import { natsServerAvailable, natsUrl, requireInfrastructure, startPrivateNatsServer, testTransportConformance } from '@seams/testing'
+import type { DeliveredEvent, Subscription } from '@seams/core'
 import { describe, expect, it } from 'vitest'
 import { createNatsTransport, streamNaming } from './index.ts'
 
@@ -88,5 +90,88 @@ describe('jetstream on the machine\'s NATS server', async () => {
       await independent.close()
       await Promise.all([first.close(), restarted.close(), afresh.close()])
     }
+  })
+
+  describe('a consumer whose next events were removed from the stream', () => {
+    const record = (source: string, position: number) => {
+      const eventId = `0190d7a4-0000-7000-8000-${String(position).padStart(12, '0')}`
+      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
+    }
+    const publish = (transport: ReturnType<typeof createNatsTransport>, source: string, from: number, to: number) =>
+      transport.publish!(source, Array.from({ length: to - from + 1 }, (_, index) => record(source, from + index)))
+
+    async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs
+      while (!condition() && Date.now() < deadline) await sleep(25)
+    }
+
+    // A consumer that applies what it is handed, keeping its cursor in memory as a database would.
+    function follow(transport: ReturnType<typeof createNatsTransport>, source: string, name: string, state: { cursor: number; seen: number[] }, gate?: () => Promise<void>): Subscription {
+      return transport.subscribe({ source, consumer: name, maxBatch: 1, resumeAfter: async () => state.cursor }, async (events: DeliveredEvent[]) => {
+        await gate?.()
+        state.seen.push(...events.map((event) => event.position))
+        state.cursor = events.at(-1)!.position
+      })
+    }
+
+    it.skipIf(!present)('refuses to start after them, and says why in its lag', async () => {
+      const source = `probe${randomBytes(3).toString('hex')}`
+      const transport = createNatsTransport({ servers: natsUrl(), name: 'purged-at-start' })
+      const independent = await connect({ servers: natsUrl() })
+      const jsm = await jetstreamManager(independent)
+      const state = { cursor: 0, seen: [] as number[] }
+      try {
+        await publish(transport, source, 1, 3)
+        const first = follow(transport, source, 'behind', state)
+        await until(() => state.cursor === 3)
+        await first.stop()
+        await publish(transport, source, 4, 6)
+        await jsm.streams.purge(streamNaming().stream(source), { keep: 1 }) // 4 and 5 are gone, unseen
+        const again = follow(transport, source, 'behind', state)
+        await until(() => again.lag().refused !== undefined)
+        await sleep(300)
+        expect(again.lag()).toMatchObject({ failures: expect.any(Number), refused: { code: 'SEAMS_NATS_STREAM_PURGED', message: expect.stringContaining('no longer holds sequences 4 to 5') } })
+        expect(state.seen).toEqual([1, 2, 3]) // 6 was not applied as if 4 and 5 never existed
+        await again.stop()
+        // A new consumer (nothing applied yet) would lack the first events just the same.
+        const fresh = follow(transport, source, 'fresh', { cursor: 0, seen: [] })
+        await until(() => fresh.lag().refused !== undefined)
+        expect(fresh.lag().refused?.message).toContain('no longer holds sequences 1 to 5')
+        await fresh.stop()
+      } finally {
+        await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
+        await independent.close()
+        await transport.close()
+      }
+    })
+
+    it.skipIf(!present)('refuses to go on when they are removed while it runs', async () => {
+      const source = `probe${randomBytes(3).toString('hex')}`
+      const transport = createNatsTransport({ servers: natsUrl(), name: 'purged-while-running' })
+      const independent = await connect({ servers: natsUrl() })
+      const jsm = await jetstreamManager(independent)
+      const state = { cursor: 0, seen: [] as number[] }
+      let release = () => {}
+      let held = false
+      const gate = () => (state.cursor === 1 && !held ? ((held = true), new Promise<void>((resolve) => (release = resolve))) : Promise.resolve())
+      try {
+        await publish(transport, source, 1, 1)
+        const subscription = follow(transport, source, 'busy', state, gate)
+        await until(() => state.cursor === 1)
+        await publish(transport, source, 2, 6)
+        await until(() => held) // busy with 2 while 3 to 5 are purged behind its back
+        await jsm.streams.purge(streamNaming().stream(source), { keep: 1 })
+        release()
+        await until(() => subscription.lag().refused !== undefined)
+        expect(subscription.lag().refused).toMatchObject({ code: 'SEAMS_NATS_STREAM_PURGED', message: expect.stringContaining('no longer holds sequences 3 to 5') })
+        expect(state.seen).toEqual([1, 2])
+        await subscription.stop()
+      } finally {
+        release()
+        await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
+        await independent.close()
+        await transport.close()
+      }
+    })
   })
 })

@@ -1,6 +1,6 @@
 import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream'
 import { nanos } from '@nats-io/transport-node'
-import { ForeignStream } from './errors.ts'
+import { ForeignStream, StreamPurged } from './errors.ts'
 import type { StreamNaming } from './names.ts'
 
 export interface StreamSettings {
@@ -56,6 +56,22 @@ export async function ensureStreamContinuesOutbox(jsm: JetStreamManager, name: s
       { details: { stream: name, stored: storedId, event: first.eventId } },
     )
   }
+}
+
+/**
+ * Refuses to let a consumer go on past events its stream no longer holds (removed by the age limit or a
+ * purge) instead of skipping them without a trace, as the HTTP feed refuses with FeedPurged. `after` is the
+ * last sequence the consumer has; the next it needs is `after + 1`.
+ */
+export async function ensureStreamHoldsNext(jsm: JetStreamManager, name: string, after: number, consumer: string): Promise<void> {
+  const { first_seq: first } = (await jsm.streams.info(name)).state
+  if (first <= after + 1) return
+  throw new StreamPurged(
+    `Stream ${name} no longer holds sequences ${after + 1} to ${first - 1}, which consumer ${consumer} has not applied ` +
+      '(removed by the stream\'s age limit or a purge): it refuses to go on without them. Rebuild what it feeds from another ' +
+      'source, or move its cursor past them knowingly.',
+    { details: { stream: name, consumer, after, oldest: first } },
+  )
 }
 
 export function isNotFound(error: unknown): boolean {
