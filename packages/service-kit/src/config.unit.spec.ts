@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from './config.ts'
 import { serviceConfigFields } from './service-config.ts'
 
-const required = { DATABASE_URL: 'postgres://catalog@127.0.0.1/catalog', SERVICE_SECRET: 's'.repeat(32) }
+const required = {
+  DATABASE_URL: 'postgres://catalog@127.0.0.1/catalog',
+  SERVICE_PRIVATE_KEY: 'k'.repeat(43),
+  SERVICE_PUBLIC_KEYS: `gateway=${'p'.repeat(43)}`,
+  ACCESS_TOKEN_JWKS_URL: 'http://127.0.0.1:8081/.well-known/jwks.json',
+}
 
 describe('loadConfig', () => {
   it('reads a NATS login, and none at all as anonymous', () => {
@@ -16,8 +21,8 @@ describe('loadConfig', () => {
 
   it('names a bad secret without showing it, and shows other bad values', () => {
     const schema = Type.Object({ ...serviceConfigFields, CACHE_WORD: Type.String({ minLength: 3 }) })
-    const attempt = () => loadConfig(schema, { ...required, SERVICE_SECRET: 'short-secret-value', NATS_USER: 'not a user', CACHE_WORD: 'ab' })
-    expect(attempt).toThrow(/SERVICE_SECRET/)
+    const attempt = () => loadConfig(schema, { ...required, SERVICE_PRIVATE_KEY: 'short-secret-value', NATS_USER: 'not a user', CACHE_WORD: 'ab' })
+    expect(attempt).toThrow(/SERVICE_PRIVATE_KEY/)
     expect(attempt).toThrow(/"not a user"/)
     expect(attempt).toThrow(/"ab"/)
     try {

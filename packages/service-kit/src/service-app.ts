@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Forbidden, parseTraceparent, startSpan, USER_TOKEN_HEADER, type TraceContext } from '@seams/core'
@@ -96,9 +96,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // Per-request lines would cost more CPU than the requests at benchmark rates; 5xx are logged below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    requestTimeout: options.limits?.requestTimeoutMs ?? 15_000,
-    connectionTimeout: options.limits?.connectionTimeoutMs ?? 120_000,
-    keepAliveTimeout: options.limits?.keepAliveTimeoutMs ?? 72_000,
+    serverFactory: (handler) => boundedServer(handler, options.limits ?? {}),
     genReqId: (request) => {
       const given = request.headers['x-request-id']
       // randomUUID draws on a buffered pool; time-ordered ids (newId) cost a system call each, per request.
@@ -112,10 +110,6 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       return logger.child({ ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, childOptions)
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
-  app.server.maxConnections = options.limits?.maxConnections ?? 10_000
-  // Node looks for requests over their time every 30 s by default, which would let a slow client hold
-  // on for half a minute past the limit; it reads this when the server starts listening.
-  ;(app.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 1000
 
   installProblemHandlers(app)
   await app.register(swagger, {
@@ -162,4 +156,18 @@ function operatorCheck(operations: ServiceAppOptions['operations']): (authorizat
     const caller = await operations.auth.authenticate(authorization.slice('Bearer '.length), undefined).catch(() => undefined)
     return caller?.kind === 'service' && operations.operators.includes(caller.service)
   }
+}
+
+// The server made here rather than by Fastify: Node looks for requests over their deadline every 30 s unless
+// told otherwise at creation, which would let a slow client hold on for half a minute past the limit.
+// (Fastify applies none of its own timeouts to a server it is given, so all of them are set here.)
+function boundedServer(handler: RequestListener, limits: ConnectionLimits): Server {
+  const requestTimeout = limits.requestTimeoutMs ?? 15_000
+  const server = createServer(
+    { requestTimeout, headersTimeout: requestTimeout, keepAliveTimeout: limits.keepAliveTimeoutMs ?? 72_000, connectionsCheckingInterval: 1000 },
+    handler,
+  )
+  server.timeout = limits.connectionTimeoutMs ?? 120_000
+  server.maxConnections = limits.maxConnections ?? 10_000
+  return server
 }

@@ -37,8 +37,12 @@ export function generateServiceKeyPair(): ServiceKeyPair {
 export interface ServiceAuth {
   /** This identity's name: the issuer of its tokens and the audience of those it accepts. */
   readonly service: string
-  /** A token naming this identity, for calling `audience`; signed once per audience per half lifetime. */
-  tokenFor(audience: string): Promise<string>
+  /**
+   * A token naming this identity, for calling `audience`; signed once per audience per half lifetime.
+   * An edge's tokens forward end users (a call with none is anonymous) unless `ownBehalf` says the call is
+   * the edge's own business, such as reading a feed; forwarding code never asks for that.
+   */
+  tokenFor(audience: string, options?: { ownBehalf?: boolean }): Promise<string>
   /** The caller behind a service token and, from an edge, the end user's access token. */
   authenticate(serviceToken: string, userToken: string | undefined): Promise<Caller>
 }
@@ -83,12 +87,12 @@ export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
   // The signing itself is remembered, so callers arriving together (a start under load) share one.
   const signed = new Map<string, { token: Promise<string>; renewAt: number }>()
   // Tokens are per caller and audience, not per user: a few hundred at most in a large deployment.
-  const verified = new LRUCache<string, { service: string; expiresAt: number }>({ max: 10_000 })
+  const verified = new LRUCache<string, { service: string; ownBehalf: boolean; expiresAt: number }>({ max: 10_000 })
 
-  async function verifyServiceToken(token: string): Promise<string> {
+  async function verifyServiceToken(token: string): Promise<{ service: string; ownBehalf: boolean }> {
     const now = Date.now()
     const hit = verified.get(token)
-    if (hit !== undefined && hit.expiresAt > now) return hit.service
+    if (hit !== undefined && hit.expiresAt > now) return hit
     try {
       // The key is chosen by the name the token claims, and the name must be the issuer it signs for.
       const { payload, protectedHeader } = await jwtVerify(token, (header: JWTHeaderParameters) => {
@@ -97,8 +101,9 @@ export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
         return key
       }, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
       if (payload.iss !== protectedHeader.kid) throw new ServiceTokenInvalid('The token names another issuer than its key')
-      verified.set(token, { service: payload.iss!, expiresAt: payload.exp! * 1000 })
-      return payload.iss!
+      const caller = { service: payload.iss!, ownBehalf: payload['own'] === true }
+      verified.set(token, { ...caller, expiresAt: payload.exp! * 1000 })
+      return caller
     } catch (error) {
       throw new ServiceTokenInvalid('The service token is invalid or expired', { cause: error })
     }
@@ -106,24 +111,25 @@ export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
 
   return {
     service: options.service,
-    tokenFor(audience) {
+    tokenFor(audience, tokenOptions = {}) {
       const now = Date.now()
-      const hit = signed.get(audience)
+      const key = `${audience}${tokenOptions.ownBehalf === true ? '\u0000own' : ''}`
+      const hit = signed.get(key)
       if (hit !== undefined && hit.renewAt > now) return hit.token
-      const token = new SignJWT({})
+      const token = new SignJWT(tokenOptions.ownBehalf === true ? { own: true } : {})
         .setProtectedHeader({ alg: algorithm, kid: options.service })
         .setIssuer(options.service)
         .setAudience(audience)
         .setIssuedAt()
         .setExpirationTime(Math.floor(now / 1000) + ttl)
         .sign(privateKey)
-      signed.set(audience, { token, renewAt: now + (ttl * 1000) / 2 })
-      token.catch(() => signed.delete(audience))
+      signed.set(key, { token, renewAt: now + (ttl * 1000) / 2 })
+      token.catch(() => signed.delete(key))
       return token
     },
     async authenticate(serviceToken, userToken) {
-      const service = await verifyServiceToken(serviceToken)
-      if (!edges.has(service)) return { kind: 'service', service }
+      const { service, ownBehalf } = await verifyServiceToken(serviceToken)
+      if (!edges.has(service) || ownBehalf) return { kind: 'service', service }
       if (userToken === undefined || options.users === undefined) return { kind: 'anonymous', service }
       return { kind: 'user', service, user: await options.users.verify(userToken) }
     },

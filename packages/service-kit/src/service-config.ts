@@ -37,7 +37,7 @@ export const serviceConfigFields = {
 
 function serviceIdentityFields() {
   return {
-    SERVICE_PRIVATE_KEY: Type.String({ pattern: `^${keyPattern}$`, description: 'This service\'s own Ed25519 private key (base64url PKCS #8): it signs the tokens of its calls' }),
+    SERVICE_PRIVATE_KEY: Type.String({ pattern: `^${keyPattern}$`, secret: true, description: 'This service\'s own Ed25519 private key (base64url PKCS #8): it signs the tokens of its calls' }),
     SERVICE_PUBLIC_KEYS: Type.String({
       pattern: `^[a-z-]+=${keyPattern}(,[a-z-]+=${keyPattern})*$`,
       description: 'name=public key, comma-separated: the identities (services, operator) whose calls this service accepts',

@@ -27,7 +27,7 @@ await runService({
     const events =
       config.EVENT_TRANSPORT === 'jetstream'
         ? createNatsTransport({ servers: config.NATS_URL, namespace: config.NATS_NAMESPACE, name: 'gateway', logger, credentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS } })
-        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL, users: config.USERS_URL }, tokens: auth, logger, metrics })
+        : createHttpFeedTransport({ sources: { catalog: config.CATALOG_URL, users: config.USERS_URL }, tokens: { tokenFor: (audience) => auth.tokenFor(audience, { ownBehalf: true }) }, logger, metrics })
     const invalidation = followCatalogChanges(events, products, `${process.pid}`)
     const deactivations = followDeactivations(events, createUsersClient(upstreams.users.client), { replica: `${process.pid}` })
     const app = await buildApp({

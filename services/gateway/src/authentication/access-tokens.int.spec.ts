@@ -86,6 +86,8 @@ describe('access tokens at the gateway', () => {
   })
 
   it('answers 503 to requests with a token while the users service\'s keys cannot be fetched', async () => {
+    // The customer has been browsing: the first replica knows the token and that its account is open.
+    expect((await client.send('GET', '/api/products', { token: customer.token })).status).toBe(200)
     await shop.shop.stop('users')
     // A fresh replica has no keys cached yet; the first one verified them before users stopped.
     const fresh = await shop.startGateway()
