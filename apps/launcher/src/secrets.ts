@@ -9,7 +9,12 @@ export interface ShopSecrets {
   /** Login password of each service's database role. */
   databasePasswords: Record<string, string>
   adminPassword: string
-  demoPassword: string
+  /** The demo customers' published password; absent in production mode, which makes no demo customers. */
+  demoPassword?: string
+  /** The embedded PostgreSQL superuser's password (production mode; the demo shop's is `postgres`). */
+  postgresPassword?: string
+  /** Made in production mode: such a data folder is only ever started in production mode, and the other way round. */
+  production?: true
   /**
    * Not a secret, but like the secrets it belongs to this installation: the prefix of its JetStream streams,
    * so that a shop made afresh (a new data folder) never meets an earlier one's streams on the same NATS
@@ -26,7 +31,7 @@ function token(bytes: number): string {
   }
 }
 
-export function generateSecrets(): ShopSecrets {
+export function generateSecrets(): ShopSecrets & { demoPassword: string } {
   return {
     serviceSecret: token(32),
     databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
@@ -35,10 +40,22 @@ export function generateSecrets(): ShopSecrets {
   }
 }
 
+/** Every secret generated, none fixed, no demo password: what a production installation keeps. */
+export function generateProductionSecrets(): ShopSecrets {
+  const { demoPassword: _published, ...secrets } = generateSecrets()
+  return { ...secrets, adminPassword: token(18), postgresPassword: token(24), production: true }
+}
+
+/** The secrets kept at `path`, if there are any. */
+export async function readSecrets(path: string): Promise<ShopSecrets | undefined> {
+  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as ShopSecrets) : undefined
+}
+
 /** Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working. */
-export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
-  if (existsSync(path)) return JSON.parse(await readFile(path, 'utf8')) as ShopSecrets
-  const secrets = { ...generateSecrets(), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
+export async function loadOrCreateSecrets(path: string, options: { production?: boolean } = {}): Promise<ShopSecrets> {
+  const existing = await readSecrets(path)
+  if (existing !== undefined) return existing
+  const secrets = { ...(options.production === true ? generateProductionSecrets() : generateSecrets()), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets

@@ -25,7 +25,7 @@ export interface CallResult<T = any> {
 
 export interface TestShop {
   shop: RunningShop
-  secrets: ShopSecrets
+  secrets: ShopSecrets & { demoPassword: string }
   /** Calls a service directly, with a service token as `as` (acting for `user`), like the gateway would. */
   call<T = any>(service: ServiceName, method: string, path: string, options?: CallOptions): Promise<CallResult<T>>
   /** Stops every process and drops every database this shop made. */
