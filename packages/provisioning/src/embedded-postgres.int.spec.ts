@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startEmbeddedPostgres, type RunningPostgres } from './index.ts'
+import { provisionServiceDatabase, serviceDatabaseUrl, startEmbeddedPostgres, type RunningPostgres } from './index.ts'
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,5 +75,19 @@ describe('embedded PostgreSQL', () => {
     expect(await connects(running.adminUrl)).toBe(true)
     // 28P01 invalid_password: the compiled-in default no longer gets in.
     expect(await connects(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01')
+  })
+
+  it('lets a provisioned role in with its password, sent to the server as a SCRAM verifier, and no other', async () => {
+    const spec = { database: 'shop_alpha', role: 'shop_alpha', password: randomBytes(18).toString('hex') }
+    const url = await provisionServiceDatabase(running!.adminUrl, spec)
+    expect(await connects(url)).toBe(true)
+    expect(await connects(serviceDatabaseUrl(running!.adminUrl, { ...spec, password: `${spec.password}x` }))).toBe('28P01')
+    const admin = postgres(running!.adminUrl, { max: 1, onnotice: () => {} })
+    try {
+      const [row] = await admin<{ stored: string }[]>`select rolpassword as stored from pg_authid where rolname = ${spec.role}`
+      expect(row!.stored).toMatch(/^SCRAM-SHA-256\$4096:/)
+    } finally {
+      await admin.end()
+    }
   })
 })
