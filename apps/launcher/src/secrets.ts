@@ -48,7 +48,14 @@ export function generateProductionSecrets(): ShopSecrets {
 
 /** The secrets kept at `path`, if there are any. */
 export async function readSecrets(path: string): Promise<ShopSecrets | undefined> {
-  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as ShopSecrets) : undefined
+  if (!existsSync(path)) return undefined
+  const text = await readFile(path, 'utf8')
+  try {
+    return JSON.parse(text) as ShopSecrets
+  } catch {
+    // JSON.parse's message quotes the text around the mistake, which here is a secret.
+    throw new Error(`${path} is not valid JSON`)
+  }
 }
 
 /** Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working. */
