@@ -6,22 +6,23 @@
 // Header names are matched as Node gives them: lower case.
 const secretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']
 const secretFields = [
-  'password', 'newPassword', 'currentPassword', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'idToken',
-  'secret', 'serviceSecret', 'clientSecret', 'apiKey', 'privateKey', 'databaseUrl', 'connectionString',
-  'DATABASE_URL', 'SERVICE_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'NATS_PASSWORD', 'NATS_TOKEN', 'REDIS_URL',
+  'password', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'secret', 'serviceSecret', 'apiKey', 'privateKey',
+  'databaseUrl', 'DATABASE_URL', 'SERVICE_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'NATS_PASSWORD', 'REDIS_URL',
 ]
 
-// A wildcard stands for one level: `*.password` is `user.password`, not `body.user.password`.
-const levels = ['', '*.', '*.*.']
+// A wildcard stands for one level (`*.password` is `user.password`, not `body.user.password`), and each one
+// adds to the cost of every line logged: headers are found where requests and responses nest them
+// (`err.response.headers`), secret fields at the top of an entry and one level down.
+const levels = ['', '*.']
 
 /**
- * pino `redact` paths: credentials in headers (a logged `headers`, or `request.headers` and the like) and
- * fields that name a secret, from the top of a log entry down to three levels.
+ * pino `redact` paths: credentials in headers (a logged `headers`, `request.headers`, `err.response.headers`)
+ * and fields that name a secret, at the top of a log entry or one level down (`user.password`).
  */
-export const logRedactPaths: readonly string[] = levels.flatMap((level) => [
-  ...secretHeaders.map((header) => `${level}headers["${header}"]`),
-  ...secretFields.map((field) => `${level}${field}`),
-])
+export const logRedactPaths: readonly string[] = [
+  ...[...levels, '*.*.'].flatMap((level) => secretHeaders.map((header) => `${level}headers["${header}"]`)),
+  ...levels.flatMap((level) => secretFields.map((field) => `${level}${field}`)),
+]
 
 const secretName = /SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|KEY|CREDENTIAL|CREDS/i
 
