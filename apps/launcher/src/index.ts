@@ -1,6 +1,6 @@
 export { startShop, databaseNameOf } from './shop.ts'
 export type { ShopOptions, RunningShop } from './shop.ts'
-export { generateSecrets, loadOrCreateSecrets } from './secrets.ts'
+export { generateSecrets, generateProductionSecrets, loadOrCreateSecrets, readSecrets } from './secrets.ts'
 export type { ShopSecrets } from './secrets.ts'
 export { defaultPorts, serviceNames, databaseOwners, environmentOf } from './topology.ts'
 export type { ServiceName, ShopWiring } from './topology.ts'

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
 import { adminDatabaseUrl, natsServerAvailable, requireInfrastructure } from '@seams/testing'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { ShopSecrets } from './secrets.ts'
 import { databaseOwners } from './topology.ts'
 
 // `npm start` itself, as a real process on the test PostgreSQL (SEAMS_PG_URL): it comes up, and a SIGINT,
@@ -194,4 +195,52 @@ describe('npm start with EVENT_TRANSPORT=jetstream and no NATS_URL', async () =>
 
     await interruptAndExpectEverythingGone(launched)
   }, 180_000)
+})
+
+/** The test server's administrator URL with a password in it: production mode asks for one, a trusting server ignores it. */
+function adminUrlWithPassword(): string {
+  const url = new URL(adminDatabaseUrl())
+  if (url.password === '') url.password = 'a-password-the-test-server-may-ignore'
+  return url.toString()
+}
+
+const logIn = (gatewayUrl: string, email: string, password: string) =>
+  fetch(`${gatewayUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+
+describe('npm start in production mode (SEAMS_PRODUCTION=true)', () => {
+  it('loads no demo data and keeps the admin\'s password in the secrets file only', async () => {
+    const pgUrl = adminUrlWithPassword()
+    const launched = await launch({ SEAMS_PRODUCTION: 'true', SEAMS_PG_URL: pgUrl })
+    await launched.waitFor('Seams shop is running.')
+    const secretsFile = join(launched.dataDir, 'secrets.json')
+    expect(statSync(secretsFile).mode & 0o777).toBe(0o600)
+    const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as ShopSecrets
+    expect(secrets).toMatchObject({ production: true })
+    expect(secrets.demoPassword).toBeUndefined()
+
+    expect((await logIn(launched.gatewayUrl, 'alice@example.com', 'demo-password-1')).status).toBe(401)
+    expect((await logIn(launched.gatewayUrl, 'admin@seams.local', secrets.adminPassword)).status).toBe(200)
+    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as { items: unknown[] }
+    expect(products.items).toEqual([])
+
+    const output = launched.output()
+    expect(output).toContain(`admin@seams.local / <in ${secretsFile}, adminPassword>`)
+    expect(output).not.toContain(secrets.adminPassword)
+    expect(output).not.toContain('Demo customers')
+    expect(output).not.toContain(new URL(pgUrl).password)
+    await interruptAndExpectEverythingGone(launched)
+  })
+
+  it('refuses to start, naming what is missing, when a server\'s password is not given', async () => {
+    const withoutPassword = new URL(adminDatabaseUrl())
+    withoutPassword.password = ''
+    const launched = await launch({ SEAMS_PRODUCTION: 'true', SEAMS_PG_URL: withoutPassword.toString(), REDIS_URL: 'redis://127.0.0.1:6379' })
+    const [code] = await once(launched.process, 'exit')
+    expect(code).toBe(1)
+    expect(launched.output()).toMatch(/SEAMS_PG_URL has no password/)
+    expect(launched.output()).toMatch(/REDIS_URL has no password/)
+    expect(launched.output()).not.toContain('Starting users')
+    // Refused before anything was made: no secrets to clean up, and none to find on the next attempt.
+    expect(existsSync(join(launched.dataDir, 'secrets.json'))).toBe(false)
+  })
 })

@@ -3,10 +3,12 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { stopServiceProcesses } from '@seams/process-runner'
 import { startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning'
-import { loadConfig } from '@seams/service-kit'
+import { loadConfig, redactCredentials } from '@seams/service-kit'
 import Type from 'typebox'
+import { inspectDataFolder, secretsFileOf } from './data-folder.ts'
 import { loadDemoData, demoCustomers } from './demo-data.ts'
 import { startPrivateNats, type PrivateNats } from './private-nats.ts'
+import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { startShop, type RunningShop } from './shop.ts'
 import { defaultPorts, serviceNames, type ServiceName } from './topology.ts'
@@ -17,7 +19,9 @@ const LauncherConfig = Type.Object({
   SEAMS_DATABASE_PREFIX: Type.String({ pattern: '^([a-z][a-z0-9_]*_)?$', default: '', description: 'Prefix of every database and role, so that several shops can share one PostgreSQL' }),
   SEAMS_GATEWAY_PORT: Type.Integer({ minimum: 1, maximum: 65530, default: 8080 }),
   SEAMS_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 15432 }),
-  SEAMS_DEMO_DATA: Type.Boolean({ default: true }),
+  SEAMS_PRODUCTION: Type.Optional(Type.Boolean({ description: 'Production mode: no demo data, every secret generated or required (see production-mode.ts)' })),
+  SEAMS_DEMO_DATA: Type.Optional(Type.Boolean({ description: 'Load demo data at start; on by default outside production mode' })),
+  NODE_ENV: Type.Optional(Type.String()),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
   NATS_URL: Type.Optional(Type.String({ description: 'NATS servers for jetstream; without it the launcher runs a nats-server of its own' })),
   SEAMS_NATS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 14222, description: 'Port of the launcher\'s own nats-server' }),
@@ -86,15 +90,17 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 // Each step first checks that no Ctrl-C came meanwhile: shutdown() is then stopping what is up, and ends the process.
 async function startUp(): Promise<void> {
+  // Before a secret or a database is made: a refused start leaves nothing to clean up.
+  const mode = launchModeOf(config, await inspectDataFolder(dataDir))
+  const secrets = await loadOrCreateSecrets(secretsFileOf(dataDir), { production: mode.production })
   let adminPgUrl = config.SEAMS_PG_URL
   if (adminPgUrl === undefined) {
     console.log(`Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`)
-    postgres = startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, log: (line) => onLine(line, 'postgres') })
+    postgres = startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, password: secrets.postgresPassword, log: (line) => onLine(line, 'postgres') })
     adminPgUrl = (await postgres).adminUrl
   }
   if (stopping) return
 
-  const secrets = await loadOrCreateSecrets(join(dataDir, 'secrets.json'))
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
   if (stopping) return
   let natsUrl = config.NATS_URL
@@ -124,17 +130,19 @@ async function startUp(): Promise<void> {
   }))
 
   if (stopping) return
-  if (config.SEAMS_DEMO_DATA) {
-    await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword: secrets.demoPassword })
+  const demoPassword = mode.demoData ? secrets.demoPassword : undefined
+  if (demoPassword !== undefined) {
+    await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword })
   }
 
   const rows: [string, string][] = [
     ['Gateway (API)', `${running.urls.gateway}/api`],
     ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, running.urls[service]]),
-    ['PostgreSQL', postgres === undefined ? 'external (SEAMS_PG_URL)' : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
-    ['Events', config.EVENT_TRANSPORT === 'http-feed' ? 'HTTP feeds (GET /events on each producer)' : own === undefined ? `NATS JetStream at ${natsUrl}` : `NATS JetStream, own server at ${natsUrl}, a user per service`],
-    ['Admin login', `${running.wiring.admin.email} / ${secrets.adminPassword}`],
-    ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${secrets.demoPassword}`],
+    ['PostgreSQL', postgres === undefined ? `external, ${redactCredentials(adminPgUrl)}` : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
+    ['Events', config.EVENT_TRANSPORT === 'http-feed' ? 'HTTP feeds (GET /events on each producer)' : own === undefined ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}` : `NATS JetStream, own server at ${natsUrl}, a user per service`],
+    // In production mode the password stays in the secrets file (mode 600): terminals and their logs are read more widely.
+    ['Admin login', `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`],
+    ...(demoPassword === undefined ? [] : [['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${demoPassword}`] as [string, string]]),
     ['Logs', logDir],
   ]
   if (stopping) return
@@ -152,7 +160,8 @@ try {
 } catch (error) {
   // A start-up cut short by Ctrl-C fails on its way down; that is not worth reporting.
   if (!stopping) {
-    console.error(String((error as Error).message))
+    // A refusal is made of the launcher's own words; any other message may quote a URL with its password.
+    console.error(error instanceof LaunchRefused ? error.message : redactCredentials(String((error as Error).message)))
     await shutdown(1)
   }
 }

@@ -11,7 +11,12 @@ export interface ShopSecrets {
   /** Login password of each service's database role. */
   databasePasswords: Record<string, string>
   adminPassword: string
-  demoPassword: string
+  /** The demo customers' published password; absent in production mode, which makes no demo customers. */
+  demoPassword?: string
+  /** The embedded PostgreSQL superuser's password (production mode; the demo shop's is `postgres`). */
+  postgresPassword?: string
+  /** Made in production mode: such a data folder is only ever started in production mode, and the other way round. */
+  production?: true
   /**
    * Password of each service's user on the launcher's own nats-server. Absent in installations made before
    * it existed; added at their next start.
@@ -35,7 +40,7 @@ function token(bytes: number): string {
 
 const natsPasswords = () => Object.fromEntries(serviceNames.map((service) => [service, token(24)]))
 
-export function generateSecrets(): ShopSecrets {
+export function generateSecrets(): ShopSecrets & { demoPassword: string } {
   return {
     serviceKeys: generateServiceKeys(),
     databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
@@ -49,22 +54,39 @@ function generateServiceKeys(): Record<string, ServiceKeyPair> {
   return Object.fromEntries(identities.map((identity) => [identity, generateServiceKeyPair()]))
 }
 
+/** Every secret generated, none fixed, no demo password: what a production installation keeps. */
+export function generateProductionSecrets(): ShopSecrets {
+  const { demoPassword: _published, ...secrets } = generateSecrets()
+  return { ...secrets, adminPassword: token(18), postgresPassword: token(24), production: true }
+}
+
+/** The secrets kept at `path`, if there are any. */
+export async function readSecrets(path: string): Promise<ShopSecrets | undefined> {
+  if (!existsSync(path)) return undefined
+  const text = await readFile(path, 'utf8')
+  try {
+    return JSON.parse(text) as ShopSecrets
+  } catch {
+    // JSON.parse's message quotes the text around the mistake, which here is a secret.
+    throw new Error(`${path} is not valid JSON`)
+  }
+}
+
 /**
  * Secrets of a local installation, made on first start and kept (mode 600) so restarts keep working.
- * An installation from before per-service keys gets its keys now; the shared secret it had is dropped.
+ * An installation from before per-service keys or NATS users gets them now; the shared secret it had is dropped.
  */
-export async function loadOrCreateSecrets(path: string): Promise<ShopSecrets> {
-  if (existsSync(path)) {
-    const kept = JSON.parse(await readFile(path, 'utf8')) as ShopSecrets & { serviceSecret?: string }
-    const complete = kept.natsPasswords !== undefined && kept.serviceKeys !== undefined && identities.every((identity) => kept.serviceKeys[identity] !== undefined)
-    if (complete) return kept
-    // An installation from before per-service keys or NATS users gets them now; the shared secret it had is dropped.
-    const { serviceSecret: _dropped, ...rest } = kept
-    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...kept.serviceKeys }, natsPasswords: kept.natsPasswords ?? natsPasswords() }
+export async function loadOrCreateSecrets(path: string, options: { production?: boolean } = {}): Promise<ShopSecrets> {
+  const existing = (await readSecrets(path)) as (ShopSecrets & { serviceSecret?: string }) | undefined
+  if (existing !== undefined) {
+    const complete = existing.natsPasswords !== undefined && existing.serviceKeys !== undefined && identities.every((identity) => existing.serviceKeys[identity] !== undefined)
+    if (complete) return existing
+    const { serviceSecret: _dropped, ...rest } = existing
+    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...existing.serviceKeys }, natsPasswords: existing.natsPasswords ?? natsPasswords() }
     await writeFile(path, `${JSON.stringify(upgraded, null, 2)}\n`, { mode: 0o600 })
     return upgraded
   }
-  const secrets = { ...generateSecrets(), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
+  const secrets = { ...(options.production === true ? generateProductionSecrets() : generateSecrets()), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets

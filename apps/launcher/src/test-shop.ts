@@ -32,7 +32,7 @@ export interface CallResult<T = any> {
 
 export interface TestShop {
   shop: RunningShop
-  secrets: ShopSecrets
+  secrets: ShopSecrets & { demoPassword: string }
   /** The shop's own nats-server, with a user per service, when it was started for JetStream without a `natsUrl`. */
   nats?: PrivateNats
   /** Calls a service directly as `as` (for `user`, when the caller is the gateway), like that caller would. */

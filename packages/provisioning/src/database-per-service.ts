@@ -1,4 +1,5 @@
 import postgres, { type Sql } from 'postgres'
+import { scramVerifier } from './scram-verifier.ts'
 
 /** A service's own database and the only role that may use it. */
 export interface ServiceDatabaseSpec {
@@ -53,7 +54,8 @@ export async function provisionServiceDatabase(adminUrl: string, spec: ServiceDa
     const role = admin(spec.role)
     const [existingRole] = await admin`select 1 from pg_roles where rolname = ${spec.role}`
     if (existingRole === undefined) await ignoringDuplicates(admin`create role ${role} login`)
-    await admin.unsafe(`alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication password '${spec.password}'`)
+    // The verifier, not the password: a statement log or pg_stat_statements would keep the password.
+    await admin.unsafe(`alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication password '${scramVerifier(spec.password)}'`)
     const [existingDatabase] = await admin`select 1 from pg_database where datname = ${spec.database}`
     if (existingDatabase === undefined) await ignoringDuplicates(admin`create database ${admin(spec.database)} owner ${role}`)
     await admin`revoke all on database ${admin(spec.database)} from public`

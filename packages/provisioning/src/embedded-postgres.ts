@@ -7,6 +7,12 @@ export interface EmbeddedPostgresOptions {
   /** Where the cluster keeps its data; kept between runs. */
   dataDir: string
   port: number
+  /**
+   * The superuser's password. It is set when the cluster is made (initdb reads it from a file of mode
+   * 600, never from its command line); a cluster made with another one keeps that one.
+   * @default 'postgres'
+   */
+  password?: string
   log?: (line: string) => void
 }
 
@@ -22,7 +28,7 @@ export interface RunningPostgres {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   await mkdir(options.dataDir, { recursive: true })
-  const password = 'postgres'
+  const password = options.password ?? 'postgres'
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -46,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await server.initialise()
   await server.start()
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${options.port}/postgres`,
+    adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
   }
 }
