@@ -1,7 +1,12 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose'
 import { LRUCache } from 'lru-cache'
 import { AccessTokenInvalid, IdentityProviderUnavailable } from './errors.ts'
-import type { ActingUser } from './service-auth.ts'
+
+/** The end user a call is made on behalf of, as their access token names them. */
+export interface ActingUser {
+  id: string
+  role: string
+}
 
 /** Turns an end user's access token into the user it names. */
 export interface AccessTokenVerifier {

@@ -1,6 +1,7 @@
 import { Forbidden, Unauthenticated } from '@seams/core'
 import type { FastifyRequest } from 'fastify'
-import type { ActingUser, Caller } from './service-auth.ts'
+import type { ActingUser } from './access-tokens.ts'
+import type { Caller } from './service-auth.ts'
 
 // The one access rule of every service. Three kinds of caller reach a route that is not public: an end
 // user through the edge, an anonymous client through the edge, and a service on its own behalf. An

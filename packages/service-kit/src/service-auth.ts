@@ -1,14 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
 import { LRUCache } from 'lru-cache'
-import type { AccessTokenVerifier } from './access-tokens.ts'
+import type { AccessTokenVerifier, ActingUser } from './access-tokens.ts'
 import { ServiceTokenInvalid } from './errors.ts'
-
-/** The end user a call is made on behalf of, as their access token names them. */
-export interface ActingUser {
-  id: string
-  role: string
-}
 
 /**
  * Who is behind a request. An edge (the gateway) forwards end users: with their access token the call
