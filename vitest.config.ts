@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/**/src/**/*.unit.spec.ts', 'services/**/*.unit.spec.ts', 'apps/**/*.unit.spec.ts'],
+          include: ['packages/**/src/**/*.unit.spec.ts', 'services/**/*.unit.spec.ts', 'apps/**/*.unit.spec.ts', 'bench/**/*.unit.spec.ts'],
         },
       },
       {

@@ -1,11 +1,15 @@
-import { build, type Histogram } from 'hdr-histogram-js'
-import { Client } from 'undici'
 import { seededRandom } from '@seams/core'
+import type { ConnectionPool } from './connections.ts'
+import type { LoginRequest, LoginRotation } from './logins.ts'
 import { exponential } from './random.ts'
-import { defaultMix, pickEndpoint, planRequest, type Endpoint, type Mix, type VirtualUser } from './workload.ts'
+import { createRecorder, type LoadResult, type SecondFigures } from './recorder.ts'
+import { defaultMix, pickEndpoint, planRequest, type Mix, type PlannedRequest, type VirtualUser } from './workload.ts'
+
+export type { LoadResult, SecondFigures } from './recorder.ts'
 
 export interface LoadOptions {
-  target: string
+  /** One connection per user, connected before the run and kept after it. */
+  connections: ConnectionPool
   users: readonly VirtualUser[]
   productIds: readonly string[]
   /** Mean think time between two requests of one user; users × 1000 / this = offered rate. */
@@ -13,111 +17,124 @@ export interface LoadOptions {
   durationMs: number
   mix?: Mix
   seed?: number
-  /** Called once a second with the second's figures. */
+  /** Called once a second with what completed in that second (progress; the report uses due seconds). */
   onSecond?: (second: SecondFigures) => void
   /** Sends `GET <path>` instead of the mix: the same load shape against a bare server, for the HTTP ceiling. */
   fixedPath?: string
   /** Called for each accepted order, with the time its 202 arrived. */
   onOrderAccepted?: (orderId: string, acceptedAt: number, user: VirtualUser) => void
+  /** This share of requests are logins of accounts taken in turn, measured apart from the steady mix. */
+  newSessions?: { share: number; logins: LoginRotation }
 }
 
-export interface SecondFigures {
-  second: number
-  sent: number
-  ok: number
-  errors: number
-  p50: number
-  p99: number
+type Sent = PlannedRequest | LoginRequest
+type SendOptions = Pick<LoadOptions, 'connections' | 'productIds' | 'mix' | 'fixedPath' | 'newSessions' | 'onOrderAccepted'>
+
+function planned(options: SendOptions, user: VirtualUser, random: () => number, withLogins: boolean): Sent {
+  if (options.fixedPath !== undefined) return { endpoint: 'browse', method: 'GET', path: options.fixedPath, headers: {} }
+  if (withLogins && options.newSessions !== undefined && random() < options.newSessions.share) return options.newSessions.logins.next(Date.now())
+  return planRequest(pickEndpoint(options.mix ?? defaultMix, random()), user, options.productIds, random)
 }
 
-export interface LoadResult {
-  attempted: number
-  succeeded: number
-  errors: Record<string, number>
-  seconds: number
-  overall: Histogram
-  byEndpoint: Record<Endpoint, Histogram>
-  timeline: SecondFigures[]
+/** Sends one request on the user's connection; the outcome (`ok`, a status or an error code) and µs since `due`. */
+async function send(options: SendOptions, user: VirtualUser, request: Sent, due: number): Promise<{ outcome: string; micros: number }> {
+  let outcome: string
+  try {
+    const response = await options.connections.request(user.index, { method: request.method, path: request.path, headers: request.headers, body: request.body })
+    const body = await response.body.text()
+    outcome = response.statusCode < 400 ? 'ok' : String(response.statusCode)
+    if (request.endpoint === 'placeOrder' && response.statusCode === 202) {
+      const orderId = (JSON.parse(body) as { orderId: string }).orderId
+      user.orders.push(orderId)
+      if (user.orders.length > 20) user.orders.shift()
+      options.onOrderAccepted?.(orderId, Date.now(), user)
+    }
+  } catch (error) {
+    outcome = (error as { code?: string }).code ?? 'network'
+  }
+  return { outcome, micros: Math.max(1, Math.round((performance.now() - due) * 1000)) }
 }
-
-const histogram = () => build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 })
 
 /**
- * Open-loop load: every user has its own keep-alive connection and sends on its own Poisson schedule,
- * whether or not earlier answers arrived. Latency is measured from when a request was due, not from when
- * it left, so a stall in the server (or here) shows up instead of being hidden (no coordinated omission).
+ * Open-loop load: every user sends on its own Poisson schedule over its own kept connection, whether or not
+ * earlier answers arrived. Latency is measured from when a request was due, not from when it left, so a
+ * stall in the server (or here) shows up instead of being hidden (no coordinated omission).
  */
 export async function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
   const random = seededRandom(options.seed ?? 1)
-  const mix = options.mix ?? defaultMix
-  const clients = options.users.map(() => new Client(options.target, { pipelining: 1, keepAliveTimeout: 120_000, headersTimeout: 60_000, bodyTimeout: 60_000 }))
-  const overall = histogram()
-  const byEndpoint = Object.fromEntries(Object.keys(mix).map((endpoint) => [endpoint, histogram()])) as Record<Endpoint, Histogram>
-  const errors: Record<string, number> = {}
-  const timeline: SecondFigures[] = []
-  let window = histogram()
-  let windowFigures = { sent: 0, ok: 0, errors: 0 }
-  let attempted = 0
-  let succeeded = 0
+  const recorder = createRecorder(options.fixedPath === undefined ? [...Object.keys(options.mix ?? defaultMix), ...(options.newSessions === undefined ? [] : ['login'])] : ['browse'])
   const started = performance.now()
   const end = started + options.durationMs
   const inFlight = new Set<Promise<void>>()
-
-  async function send(user: VirtualUser, due: number): Promise<void> {
-    const request =
-      options.fixedPath === undefined
-        ? planRequest(pickEndpoint(mix, random()), user, options.productIds, random)
-        : { endpoint: 'browse' as const, method: 'GET' as const, path: options.fixedPath, headers: {}, body: undefined }
-    attempted += 1
-    windowFigures.sent += 1
-    let outcome: string
-    try {
-      const response = await clients[user.index]!.request({ method: request.method, path: request.path, headers: request.headers, body: request.body })
-      const body = await response.body.text()
-      outcome = response.statusCode < 400 ? 'ok' : String(response.statusCode)
-      if (request.endpoint === 'placeOrder' && response.statusCode === 202) {
-        const orderId = (JSON.parse(body) as { orderId: string }).orderId
-        user.orders.push(orderId)
-        if (user.orders.length > 20) user.orders.shift()
-        options.onOrderAccepted?.(orderId, Date.now(), user)
-      }
-    } catch (error) {
-      outcome = (error as { code?: string }).code ?? 'network'
-    }
-    const micros = Math.max(1, Math.round((performance.now() - due) * 1000))
-    overall.recordValue(micros)
-    byEndpoint[request.endpoint].recordValue(micros)
-    window.recordValue(micros)
-    if (outcome === 'ok') {
-      succeeded += 1
-      windowFigures.ok += 1
-    } else {
-      errors[`${request.endpoint} ${outcome}`] = (errors[`${request.endpoint} ${outcome}`] ?? 0) + 1
-      windowFigures.errors += 1
-    }
-  }
 
   // One timer per user; each fires at its due time and schedules the user's next request.
   const schedule = (user: VirtualUser, due: number) => {
     if (due >= end) return
     setTimeout(() => {
-      const task = send(user, due).finally(() => inFlight.delete(task))
+      const request = planned(options, user, random, true)
+      recorder.sent(request.endpoint)
+      const task = send(options, user, request, due)
+        .then(({ outcome, micros }) => recorder.answered(request.endpoint, outcome, due - started, micros))
+        .finally(() => inFlight.delete(task))
       inFlight.add(task)
       schedule(user, due + exponential(random, options.meanIntervalMs))
     }, Math.max(0, due - performance.now()))
   }
   for (const user of options.users) schedule(user, started + exponential(random, options.meanIntervalMs))
 
-  const ticker = setInterval(() => {
-    const figures = { second: Math.round((performance.now() - started) / 1000), ...windowFigures, p50: window.getValueAtPercentile(50) / 1000, p99: window.getValueAtPercentile(99) / 1000 }
-    timeline.push(figures)
-    options.onSecond?.(figures)
-    window = histogram()
-    windowFigures = { sent: 0, ok: 0, errors: 0 }
-  }, 1000)
+  const ticker = setInterval(() => options.onSecond?.(recorder.tick(Math.round((performance.now() - started) / 1000))), 1000)
   await new Promise((resolve) => setTimeout(resolve, options.durationMs))
   clearInterval(ticker)
   await Promise.allSettled([...inFlight])
-  await Promise.all(clients.map((client) => client.close()))
-  return { attempted, succeeded, errors, seconds: (performance.now() - started) / 1000, overall, byEndpoint, timeline }
+  return recorder.finish((performance.now() - started) / 1000, Math.ceil(options.durationMs / 1000))
+}
+
+export interface WarmUp {
+  ms: number
+  requests: number
+  errors: number
+  /** Users whose first request had not been answered when the warm-up ended. */
+  usersLeft: number
+  /** The warm-up stopped at its bound, not because every user had been answered. */
+  boundHit: boolean
+}
+
+/**
+ * Warms every user up: arrivals at the offered rate (Poisson, as in a run), each taken by the next user
+ * in a shuffled order, until every user has had an answer or `maxMs` is over. A run's own schedules
+ * would leave a user without a request for ln(users) intervals (17 s at 5,000 users every 2 s), and that
+ * user's first request in the measured run would pay cold caches. Logins are not part of it.
+ */
+export async function warmUp(options: Omit<LoadOptions, 'durationMs' | 'onSecond'> & { maxMs: number }): Promise<WarmUp> {
+  const random = seededRandom((options.seed ?? 1) + 1)
+  const order = [...options.users]
+  for (let index = order.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1))
+    ;[order[index], order[other]] = [order[other]!, order[index]!]
+  }
+  const started = performance.now()
+  const gapMs = options.meanIntervalMs / Math.max(1, order.length)
+  let left = order.length
+  let sent = 0
+  let errors = 0
+  let finished!: () => void
+  const done = new Promise<void>((resolve) => (finished = resolve))
+  if (left === 0) finished()
+  const bound = setTimeout(() => finished(), options.maxMs)
+  let due = started
+  for (const user of order) {
+    due += exponential(random, gapMs)
+    const wait = due - performance.now()
+    if (wait > 1) await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), done])
+    if (performance.now() - started >= options.maxMs) break
+    sent += 1
+    void send(options, user, planned(options, user, random, false), due).then(({ outcome }) => {
+      if (outcome !== 'ok') errors += 1
+      if (--left === 0) finished()
+    })
+  }
+  await done
+  clearTimeout(bound)
+  // At the bound, requests still in flight are not waited for: the next run's first seconds show them.
+  return { ms: performance.now() - started, requests: sent, errors, usersLeft: left, boundHit: left > 0 }
 }

@@ -1,20 +1,24 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { freePort, startServiceProcess } from '@seams/process-runner'
+import { freePort } from '@seams/process-runner'
 import { createServiceAuth, type ServiceAuth } from '@seams/service-kit'
 import { generateSecrets, serviceNames, startShop, type RunningShop, type ServiceName } from '@shop/launcher'
 import { groupCpuSeconds, machineCpuSeconds, pidsOf, processCpuSeconds } from '../support/cpu.ts'
 import { benchPostgres } from '../support/postgres.ts'
 import { machine, round, writeResults } from '../support/report.ts'
 import { jetstreamPublishes, singleRowInserts } from '../events/ceilings.ts'
-import { runOpenLoop, type LoadResult } from './open-loop.ts'
+import { measureHttpCeiling } from './ceiling.ts'
+import { createConnectionPool } from './connections.ts'
+import { loadShape, parseShare } from './load-shape.ts'
+import { createLoginRotation, loginAccountsFor } from './logins.ts'
+import { runOpenLoop, warmUp, type LoadResult } from './open-loop.ts'
 import { scrape, sumOf } from './prometheus.ts'
 import { propagationOf, type Propagation } from './propagation.ts'
-import { renderReport } from './report.ts'
+import { renderReport, type Run, type SweepRow } from './report.ts'
+import { summarizeRun } from './run-summary.ts'
 import { createSagaTracker } from './saga-tracker.ts'
-import { adminToken, benchProducts, benchUsers } from './setup.ts'
+import { adminToken, benchAccounts, benchCredentials, benchProducts, benchUsers } from './setup.ts'
 
 // npm run bench: the seed's NFRs (p99 < 300 ms, 5,000 concurrent users, 99.9 % availability) measured end to
 // end through the gateway, with this machine's ceilings measured in the same run.
@@ -27,9 +31,16 @@ const { values } = parseArgs({
     transport: { type: 'string', default: 'http-feed' },
     'nats-url': { type: 'string', default: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' },
     users: { type: 'string', default: '5000' },
-    interval: { type: 'string', default: '2000' },
+    // Mean ms between two requests of one user (2000 unless --rate is given); --rate sets it from the users.
+    interval: { type: 'string' },
+    rate: { type: 'string' },
     duration: { type: 'string', default: '60' },
-    warmup: { type: 'string', default: '10' },
+    // The longest warm-up: it ends as soon as every user has had an answer.
+    warmup: { type: 'string', default: '60' },
+    // Measured runs one after the other, on the same connections.
+    runs: { type: 'string', default: '1' },
+    // A share of requests that are logins, measured apart from the steady mix (0.05 or 5%).
+    'new-sessions': { type: 'string' },
     products: { type: 'string', default: '200' },
     seed: { type: 'string', default: '42' },
     sweep: { type: 'boolean', default: false },
@@ -39,8 +50,15 @@ const { values } = parseArgs({
   },
 })
 const users = Number(values.users)
-const intervalMs = Number(values.interval)
+const { intervalMs, offered } = loadShape({ users, intervalMs: values.interval === undefined ? undefined : Number(values.interval), ratePerSecond: values.rate === undefined ? undefined : Number(values.rate) })
 const durationMs = Number(values.duration) * 1000
+const warmupMaxMs = Number(values.warmup) * 1000
+const runCount = Number(values.runs)
+if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`--runs takes a whole number from 1 (got ${values.runs})`)
+const newSessionShare = parseShare(values['new-sessions'])
+// Users' throttle lets five logins of one account through at once, then backs off: taking accounts in turn,
+// enough of them that one account logs in at most once per three minutes at this rate, keeps clear of it.
+const loginRepeatSeconds = 180
 const transport = values.transport as 'http-feed' | 'jetstream'
 
 const pg = values.target === undefined || values['pg-url'] !== undefined ? await benchPostgres(values['pg-url'], 15441) : undefined
@@ -82,49 +100,60 @@ console.log(`Machine: ${machine()}. Preparing ${values.products} products and ${
 const admin = await adminToken(gateway, values['admin-email']!, adminPassword)
 const productIds = await benchProducts(gateway, admin, Number(values.products))
 const virtualUsers = await benchUsers(gateway, users, (done) => console.log(`  ${done} users logged in`))
+const loginAccounts = newSessionShare === 0 ? 0 : loginAccountsFor(offered * newSessionShare, loginRepeatSeconds, users)
+if (loginAccounts > users) {
+  console.log(`Registering ${loginAccounts - users} more accounts, so that each logs in at most once per ${loginRepeatSeconds} s at ${round(offered * newSessionShare, 1)} logins/s ...`)
+  await benchAccounts(gateway, users, loginAccounts)
+}
+const newSessions = newSessionShare === 0 ? undefined : { share: newSessionShare, logins: createLoginRotation(loginAccounts, benchCredentials) }
 
-// The HTTP ceiling: a bare Fastify route under the same generator, users and rate.
-const barePort = await freePort()
-const bare = await startServiceProcess({ name: 'bare-fastify', entry: fileURLToPath(new URL('./bare-fastify.ts', import.meta.url)), env: { PORT: String(barePort) }, readyUrl: `http://127.0.0.1:${barePort}/health/ready` })
-const ceilingRun = await runOpenLoop({ target: `http://127.0.0.1:${barePort}`, users: virtualUsers, productIds, meanIntervalMs: intervalMs, durationMs: Math.min(durationMs, 20_000), fixedPath: '/ceiling', ...seeded })
-await bare.stop()
+// The HTTP ceiling: a bare Fastify route under the same generator, users, kept connections, warm-up and rate.
+const httpCeiling = await measureHttpCeiling({ users: virtualUsers, intervalMs, durationMs: Math.min(durationMs, 20_000), warmupMaxMs, ...seeded })
 const ceilings = {
-  http: { p50: ceilingRun.overall.getValueAtPercentile(50) / 1000, p99: ceilingRun.overall.getValueAtPercentile(99) / 1000, rate: ceilingRun.attempted / ceilingRun.seconds },
+  http: httpCeiling,
   singleInsertsPerSecond: pg === undefined ? undefined : await singleRowInserts(await pg.database('ceiling'), 32, 5),
   jetstreamPublishesPerSecond: await jetstreamPublishes(values['nats-url']!, 5),
 }
 const perSecond = (rate: number | undefined, missing: string) => (rate === undefined ? missing : `${round(rate, 0)}/s`)
-console.log(`Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s; single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`)
+console.log(`Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s (${httpCeiling.connections.acceptedByServer} connections accepted, ${httpCeiling.connections.reopened} re-opened); single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`)
 
-console.log(`Warming up for ${values.warmup} s ...`)
-await runOpenLoop({ target: gateway, users: virtualUsers, productIds, meanIntervalMs: intervalMs, durationMs: Number(values.warmup) * 1000, ...seeded })
+// One connection per user for the whole benchmark: connected here, before any clock, closed at the very end.
+const connections = createConnectionPool(gateway, users, { pingPath: '/health/live' })
+console.log(`Connecting ${users} users ...`)
+const connected = await connections.connect()
+console.log(`  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); warming up until every user has had an answer (at most ${values.warmup} s) ...`)
+const warm = { ...(await warmUp({ connections, users: virtualUsers, productIds, meanIntervalMs: intervalMs, maxMs: warmupMaxMs, ...seeded })), maxMs: warmupMaxMs }
+console.log(`  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors${warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''}`)
 
-async function measured(rateIntervalMs: number, runMs: number, progress: boolean) {
+async function measured(rateIntervalMs: number, runMs: number, progress: boolean): Promise<Run> {
   const tracker = createSagaTracker(gateway!, 10)
   const servicePids = Object.fromEntries(serviceNames.flatMap((name) => (shop?.process(name) === undefined ? [] : [[name, shop.process(name)!.pid]])))
   const cpuBefore = { ...Object.fromEntries(Object.entries(servicePids).map(([name, pid]) => [name, processCpuSeconds(pid)])), postgres: groupCpuSeconds(pidsOf('postgres')), generator: processCpuSeconds(process.pid) }
   const machineBefore = machineCpuSeconds()
   const propagation = shop === undefined ? undefined : await propagationOf({ orders: shop.urls.orders, 'order-history': shop.urls['order-history'] })
+  const openedBefore = connections.stats().opened
   const result: LoadResult = await runOpenLoop({
-    target: gateway!,
+    connections,
     users: virtualUsers,
     productIds,
     meanIntervalMs: rateIntervalMs,
     durationMs: runMs,
     ...seeded,
+    newSessions,
     onOrderAccepted: tracker.accepted,
     onSecond: (second) => {
       propagation?.tick(second.second)
       if (progress && second.second % 5 === 0) console.log(`  ${second.second} s: ${second.sent} req/s, ${second.errors} errors, p99 ${round(second.p99)} ms`)
     },
   })
+  const connectionsOpened = connections.stats().opened - openedBefore
   const machineAfter = machineCpuSeconds()
   const cpuSeconds = Object.fromEntries(
     Object.entries(cpuBefore).map(([name, before]) => [name, round((name === 'postgres' ? groupCpuSeconds(pidsOf('postgres')) : processCpuSeconds(name === 'generator' ? process.pid : servicePids[name]!)) - before, 1)]),
   )
   const busy = machineAfter.busy - machineBefore.busy
   const machineBusyPercent = round((busy / (busy + machineAfter.idle - machineBefore.idle)) * 100)
-  return { result, saga: await tracker.result(), propagation: (await propagation?.finish()) as Propagation | undefined, cpuSeconds, machineBusyPercent }
+  return { result, saga: await tracker.result(), propagation: (await propagation?.finish()) as Propagation | undefined, cpuSeconds, machineBusyPercent, connectionsOpened }
 }
 
 // Waits until the shop has worked off what a run left behind (events not yet applied, sagas still
@@ -145,26 +174,45 @@ async function settle(): Promise<void> {
 
 // The sweep runs first: the main run may overload the shop, and what an overload leaves behind (bloated
 // tables, a backlog worked off for minutes) would make the sweep's first steps look worse than they are.
-const sweep: { offered: number; succeededPerSecond: number; p99: number; errorRate: number; passed: boolean }[] = []
+const sweep: SweepRow[] = []
 if (values.sweep) {
   // A ladder of 20 to 50 % steps from a rate any machine meets, so the answer is found within one step.
-  for (const offered of [100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000]) {
+  for (const step of [100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000]) {
     await settle()
-    const run = await measured((users * 1000) / offered, Number(values['sweep-seconds']) * 1000, false)
-    const errorRate = 1 - run.result.succeeded / run.result.attempted
-    const p99 = run.result.overall.getValueAtPercentile(99) / 1000
-    const passed = p99 < 300 && errorRate <= 0.001
-    sweep.push({ offered, succeededPerSecond: round(run.result.succeeded / run.result.seconds, 0), p99: round(p99), errorRate, passed })
-    console.log(`  sweep ${offered} req/s offered: p99 ${round(p99)} ms, errors ${round(errorRate * 100, 2)} % → ${passed ? 'meets the NFRs' : 'does not'}`)
+    const run = await measured((users * 1000) / step, Number(values['sweep-seconds']) * 1000, false)
+    const summary = summarizeRun(run.result)
+    const passed = summary.p99 < 300 && summary.errorRate <= 0.001
+    sweep.push({ offered: step, succeededPerSecond: round(run.result.succeeded / run.result.seconds, 0), p99: round(summary.p99), errorRate: summary.errorRate, passed, perSecondP99: summary.perSecondP99, firstSecondsDiffer: summary.firstSeconds?.differs, connectionsOpened: run.connectionsOpened })
+    console.log(`  sweep ${step} req/s offered: p99 ${round(summary.p99)} ms, errors ${round(summary.errorRate * 100, 2)} %${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${passed ? 'meets the NFRs' : 'does not'}`)
     if (!passed) break
   }
 }
 
-await settle()
-console.log(`Measuring for ${values.duration} s: ${users} users, one request every ${intervalMs} ms each (${round((users * 1000) / intervalMs, 0)} req/s offered) ...`)
-const main = await measured(intervalMs, durationMs, true)
+const runs: Run[] = []
+for (let index = 1; index <= runCount; index += 1) {
+  await settle()
+  console.log(`Measuring${runCount > 1 ? ` run ${index} of ${runCount}` : ''} for ${values.duration} s: ${users} users, one request every ${round(intervalMs, 1)} ms each (${round(offered, 0)} req/s offered${newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`}) ...`)
+  const run = await measured(intervalMs, durationMs, true)
+  const summary = summarizeRun(run.result)
+  console.log(`  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ${run.connectionsOpened} connections opened${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`)
+  runs.push(run)
+}
+const connectionStats = await connections.close()
 
-const report = renderReport({ machine: machine(), transport, users, intervalMs, durationMs, ceilings, main, sweep, targetGiven: values.target !== undefined })
+const report = renderReport({
+  machine: machine(),
+  transport,
+  users,
+  intervalMs,
+  durationMs,
+  newSessions: newSessions === undefined ? undefined : { share: newSessions.share, accounts: newSessions.logins.accounts, shortestRepeatSeconds: newSessions.logins.shortestRepeatSeconds() },
+  ceilings,
+  connections: { connect: connected, stats: connectionStats },
+  warmUp: warm,
+  runs,
+  sweep,
+  targetGiven: values.target !== undefined,
+})
 const folder = writeResults('bench', report.json, report.markdown)
 for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(folder, name), svg)
 console.log(`\n${report.markdown}\n\nWritten to ${folder}`)

@@ -53,20 +53,33 @@ export async function benchProducts(gateway: string, adminToken: string, count: 
   return ids.slice(0, count)
 }
 
+/** The email and password of bench account `index`: the same in every run, so a shop is set up once. */
+export function benchCredentials(index: number): { email: string; password: string } {
+  return { email: `bench-${index}@seams.bench`, password: 'bench-password-1' }
+}
+
+async function register(gateway: string, index: number): Promise<void> {
+  const { email, password } = benchCredentials(index)
+  const registered = await call(gateway, 'POST', '/api/users', { email, name: `Bench User ${index}`, password })
+  if (registered.status !== 201 && registered.status !== 409) throw new Error(`could not register ${email}: ${registered.status}`)
+}
+
 /** Registers (or finds) `count` customers and logs each in: each virtual user acts with its own JWT. */
 export async function benchUsers(gateway: string, count: number, onProgress: (done: number) => void): Promise<VirtualUser[]> {
   let done = 0
   return inBatches([...Array(count).keys()], 24, async (index) => {
-    const email = `bench-${index}@seams.bench`
-    const password = 'bench-password-1'
-    const registered = await call(gateway, 'POST', '/api/users', { email, name: `Bench User ${index}`, password })
-    if (registered.status !== 201 && registered.status !== 409) throw new Error(`could not register ${email}: ${registered.status}`)
-    const login = await call(gateway, 'POST', '/api/auth/login', { email, password })
-    if (login.status !== 200) throw new Error(`could not log ${email} in: ${login.status}`)
+    await register(gateway, index)
+    const login = await call(gateway, 'POST', '/api/auth/login', benchCredentials(index))
+    if (login.status !== 200) throw new Error(`could not log ${benchCredentials(index).email} in: ${login.status}`)
     done += 1
     if (done % 500 === 0) onProgress(done)
     return { index, id: login.body['user'].id as string, token: login.body['accessToken'] as string, orders: [] }
   })
+}
+
+/** Registers (or finds) bench accounts `from` to `to - 1` without logging them in: more accounts for `--new-sessions`. */
+export async function benchAccounts(gateway: string, from: number, to: number): Promise<void> {
+  await inBatches([...Array(Math.max(0, to - from)).keys()], 24, (offset) => register(gateway, from + offset))
 }
 
 export async function adminToken(gateway: string, email: string, password: string): Promise<string> {
