@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort } from '@seams/process-runner'
 import { createServiceAuth, type ServiceAuth } from '@seams/service-kit'
@@ -26,7 +26,6 @@ const { values } = parseArgs({
   options: {
     target: { type: 'string' },
     'admin-email': { type: 'string', default: 'admin@seams.local' },
-    'admin-password': { type: 'string' },
     'pg-url': { type: 'string' },
     transport: { type: 'string', default: 'http-feed' },
     'nats-url': { type: 'string', default: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222' },
@@ -64,7 +63,7 @@ const transport = values.transport as 'http-feed' | 'jetstream'
 const pg = values.target === undefined || values['pg-url'] !== undefined ? await benchPostgres(values['pg-url'], 15441) : undefined
 let shop: RunningShop | undefined
 let gateway = values.target
-let adminPassword = values['admin-password']
+let adminPassword = values.target === undefined ? undefined : runningShopAdminPassword()
 let operator: ServiceAuth | undefined
 if (gateway === undefined) {
   const secrets = generateSecrets()
@@ -93,7 +92,7 @@ if (gateway === undefined) {
   })
   gateway = shop.urls.gateway
 }
-if (adminPassword === undefined) throw new Error('--admin-password is needed with --target')
+if (adminPassword === undefined) throw new Error('the admin password of the shop at --target is needed: set SEAMS_ADMIN_PASSWORD, or run from the folder where npm start made .seams/secrets.json')
 
 const seeded = { seed: Number(values.seed) }
 console.log(`Machine: ${machine()}. Preparing ${values.products} products and ${users} users ...`)
@@ -219,3 +218,11 @@ console.log(`\n${report.markdown}\n\nWritten to ${folder}`)
 
 await shop?.stop()
 await pg?.close()
+
+// Never a command-line option: other users of the machine can read a process's arguments.
+function runningShopAdminPassword(): string | undefined {
+  const given = process.env['SEAMS_ADMIN_PASSWORD']
+  if (given !== undefined && given !== '') return given
+  const file = resolve(process.env['SEAMS_DATA_DIR'] ?? '.seams', 'secrets.json')
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { adminPassword?: string }).adminPassword : undefined
+}
