@@ -39,9 +39,10 @@ describe('login and sign-up through a users client of their own', () => {
 
     // On the client every users call shares, these 429s would have opened the circuit after five.
     for (let read = 0; read < 5; read += 1) expect((await client.send('GET', '/api/users/me', { token })).status).toBe(200)
-    const readiness = (await (await fetch(`${shop.gatewayUrl}/health/ready`)).json()) as { checks: Record<string, { detail: unknown }> }
+    const operator = { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` }
+    const readiness = (await (await fetch(`${shop.gatewayUrl}/health/ready`, { headers: operator })).json()) as { checks: Record<string, { detail: unknown }> }
     expect(readiness.checks['users']?.detail).toMatchObject({ circuit: 'closed' })
-    const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`)).text()
+    const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`, { headers: operator })).text()
     expect(metrics).toMatch(/http_client_calls_total\{[^}]*dependency="users-auth"/)
     expect(metrics).toMatch(/http_client_circuit_state\{[^}]*dependency="users-auth"[^}]*\} 0/)
   })
