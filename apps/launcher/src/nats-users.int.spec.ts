@@ -133,7 +133,7 @@ describe('each service\'s own NATS user', async () => {
       payments: ['orders'],
       orders: ['catalog', 'users'],
       'order-history': ['catalog', 'orders', 'payments', 'users'],
-      gateway: ['catalog'],
+      gateway: ['catalog', 'users'],
     })
     for (const service of serviceNames) for (const source of declaredSources(service)) expect(eventProducers).toContain(source)
   })
