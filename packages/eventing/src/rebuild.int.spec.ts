@@ -6,10 +6,9 @@ import { connect } from '@nats-io/transport-node'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
 import { on } from '@seams/inbox'
 import { defineProjection } from '@seams/projector'
-import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
-import { createTestDatabase, natsUrl, requireInfrastructure, type TestDatabase } from '@seams/testing'
+import { createDatabase, createLogger, createMetricsRegistry, createServiceApp, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
+import { createTestDatabase, createTestIdentities, natsUrl, requireInfrastructure, type TestDatabase } from '@seams/testing'
 import { streamNaming } from '@seams/transport-nats'
-import Fastify, { type FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventing, type Eventing, type TransportKind } from './index.ts'
@@ -38,7 +37,7 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
   let consumerSql: Sql
   let producer: Eventing
   let consumer: Eventing
-  let feedServer: FastifyInstance
+  let feedServer: ServiceApp
 
   beforeAll(async () => {
     if (!present) return
@@ -47,13 +46,15 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
     producerSql = createDatabase(producerDb.url, { applicationName: 'shelf' })
     consumerSql = createDatabase(consumerDb.url, { applicationName: 'shelf-reader' })
     const transport = { transport: kind, natsUrl: natsUrl(), natsNamespace: namespace }
-    producer = createEventing({ sql: producerSql, service: 'shelf', publishes: [BookShelved], ...transport, relay: { pollIntervalMs: 50 } })
+    // The feed as a service serves it: to its declared reader only, proven by that reader's own key.
+    const identities = await createTestIdentities(['shelf', 'shelf-reader'])
+    producer = createEventing({ sql: producerSql, service: 'shelf', publishes: [BookShelved], ...transport, relay: { pollIntervalMs: 50 }, feedReaders: ['shelf-reader'] })
     await runMigrations(producerSql, { sources: [...producer.migrations] })
-    feedServer = Fastify()
+    feedServer = await createServiceApp({ service: 'shelf', logger: createLogger({ service: 'shelf', level: 'silent' }), metrics: createMetricsRegistry('shelf'), auth: identities.authOf('shelf') })
     producer.registerRoutes(feedServer)
     await feedServer.listen({ port: 0, host: '127.0.0.1' })
     const feeds = { shelf: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }
-    consumer = createEventing({ sql: consumerSql, service: 'shelf-reader', publishes: [], ...transport, feeds })
+    consumer = createEventing({ sql: consumerSql, service: 'shelf-reader', publishes: [], ...transport, feeds, tokens: identities.authOf('shelf-reader') })
     consumer.project(shelvedBooks)
     await runMigrations(consumerSql, { sources: [...consumer.migrations] })
     await consumer.prepare()

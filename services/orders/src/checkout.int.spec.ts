@@ -87,7 +87,7 @@ describe('checkout across catalog, payments and orders', () => {
 
   it('rejects an order whose payment is declined and puts the stock back', async () => {
     const lamp = await product(3)
-    await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: { latencyMs: 5, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 } })
+    await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { latencyMs: 5, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 } })
     try {
       const orderId = await place([{ productId: lamp.id, quantity: 2 }])
       const order = await settled(orderId)
@@ -96,7 +96,7 @@ describe('checkout across catalog, payments and orders', () => {
       expect(await stockOf(lamp.id)).toBe(3)
       expect((await paymentOf(orderId)).status).toBe('failed')
     } finally {
-      await test.call('payments', 'PUT', '/simulator', { as: 'orders', body: { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 } })
+      await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 } })
     }
   })
 
