@@ -34,7 +34,6 @@ export const serviceConfigFields = {
   ...natsLoginFields,
 }
 
-
 function serviceIdentityFields() {
   return {
     SERVICE_PRIVATE_KEY: Type.String({ pattern: `^${keyPattern}$`, secret: true, description: 'This service\'s own Ed25519 private key (base64url PKCS #8): it signs the tokens of its calls' }),
