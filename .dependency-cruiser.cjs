@@ -8,14 +8,16 @@ module.exports = {
   forbidden: [
     {
       name: 'no-other-service-internals',
-      comment: 'A service reaches another only through its published contracts package (events, HTTP DTOs, typed client).',
+      comment:
+        'A service reaches another only through its published contracts package (events, HTTP DTOs, typed client).',
       severity: 'error',
       from: { path: '^services/([^/]+)/' },
       to: { path: '^services/', pathNot: ['^services/$1/', '^services/[^/]+/contracts/'] },
     },
     {
       name: 'contracts-hold-no-logic',
-      comment: 'A contracts package depends at runtime on the schema library only; @seams types may be imported as types.',
+      comment:
+        'A contracts package depends at runtime on the schema library only; @seams types may be imported as types.',
       severity: 'error',
       from: { path: '^services/[^/]+/contracts/' },
       to: { dependencyTypesNot: ['type-only', 'local'], pathNot: ['node_modules/typebox/'] },
@@ -69,7 +71,11 @@ module.exports = {
     exclude: { path: '(^|/)node_modules/|\\.seams/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.json'],
+    },
     skipAnalysisNotInRules: true,
   },
 }

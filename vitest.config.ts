@@ -8,13 +8,24 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/**/src/**/*.unit.spec.ts', 'services/**/*.unit.spec.ts', 'apps/**/*.unit.spec.ts', 'bench/**/*.unit.spec.ts'],
+          include: [
+            'packages/**/src/**/*.unit.spec.ts',
+            'services/**/*.unit.spec.ts',
+            'apps/**/*.unit.spec.ts',
+            'bench/**/*.unit.spec.ts',
+          ],
         },
       },
       {
         test: {
           name: 'int',
-          include: ['packages/**/src/**/*.int.spec.ts', 'services/**/*.int.spec.ts', 'apps/**/*.int.spec.ts', 'checks/**/*.int.spec.ts', 'e2e/**/*.e2e.spec.ts'],
+          include: [
+            'packages/**/src/**/*.int.spec.ts',
+            'services/**/*.int.spec.ts',
+            'apps/**/*.int.spec.ts',
+            'checks/**/*.int.spec.ts',
+            'e2e/**/*.e2e.spec.ts',
+          ],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,

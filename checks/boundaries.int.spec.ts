@@ -21,11 +21,12 @@ async function cruise(cwd: string, target: string): Promise<{ code: number; outp
 // The rules `npm test` runs over the repository (npm run lint:boundaries), proven here to catch a
 // service reaching into another's internals.
 describe('ownership boundaries', () => {
-  it('fail a service that imports another service\'s internals, and accept its contracts', async () => {
+  it("fail a service that imports another service's internals, and accept its contracts", async () => {
     const result = await cruise(fixture, 'services')
     expect(result.code).not.toBe(0)
-    expect(result.output).toContain('no-other-service-internals: services/shop-a/src/violation.ts → services/shop-b/src/internals.ts')
+    expect(result.output).toContain(
+      'no-other-service-internals: services/shop-a/src/violation.ts → services/shop-b/src/internals.ts',
+    )
     expect(result.output).not.toContain('allowed.ts')
   })
-
 })

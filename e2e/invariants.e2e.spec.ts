@@ -16,7 +16,8 @@ describe('consistency across services under concurrent load and faults (FR3)', (
     // The report above lists every violation; the assertion shows the first few.
     expect(report.violations.slice(0, 10), replay).toEqual([])
     // A run that never confirmed, rejected or cancelled anything would prove nothing.
-    for (const status of ['CONFIRMED', 'REJECTED', 'CANCELLED']) expect(report.ordersByStatus[status] ?? 0, `${status} orders, ${replay}`).toBeGreaterThan(0)
+    for (const status of ['CONFIRMED', 'REJECTED', 'CANCELLED'])
+      expect(report.ordersByStatus[status] ?? 0, `${status} orders, ${replay}`).toBeGreaterThan(0)
     expect(report.load.deactivatedCustomers, replay).toBeGreaterThan(0)
   }, 170_000)
 })

@@ -25,13 +25,30 @@ describe('trust boundaries', () => {
   beforeAll(async () => {
     test = await startTestShop(adminDatabaseUrl(), { overrides: { gateway: { REQUEST_TIMEOUT_MS: '1500' } } })
     api = gatewayClient(test.shop.urls.gateway)
-    alice = await api.register(`alice-${randomBytes(4).toString('hex')}@example.com`, secretName, 'correct-horse-battery')
+    alice = await api.register(
+      `alice-${randomBytes(4).toString('hex')}@example.com`,
+      secretName,
+      'correct-horse-battery',
+    )
     bob = await api.register(`bob-${randomBytes(4).toString('hex')}@example.com`, 'Bob', 'correct-horse-battery')
     adminToken = await api.login(test.shop.wiring.admin.email, test.secrets.adminPassword)
-    const product = await api.request('POST', '/api/products', { token: adminToken, body: { sku: `SEC-${randomBytes(3).toString('hex')}`, name: 'Safe', priceCents: 1200, currency: 'EUR', stockOnHand: 10 } })
+    const product = await api.request('POST', '/api/products', {
+      token: adminToken,
+      body: {
+        sku: `SEC-${randomBytes(3).toString('hex')}`,
+        name: 'Safe',
+        priceCents: 1200,
+        currency: 'EUR',
+        stockOnHand: 10,
+      },
+    })
     expect(product.status).toBe(201)
     productId = product.body.id
-    const placed = await api.request('POST', '/api/orders', { token: alice.token, headers: { 'idempotency-key': `sec-${randomBytes(4).toString('hex')}` }, body: { items: [{ productId, quantity: 1 }] } })
+    const placed = await api.request('POST', '/api/orders', {
+      token: alice.token,
+      headers: { 'idempotency-key': `sec-${randomBytes(4).toString('hex')}` },
+      body: { items: [{ productId, quantity: 1 }] },
+    })
     expect(placed.status).toBe(202)
     orderId = placed.body.orderId
     await eventually('the order is confirmed and in the history', async () => {
@@ -66,14 +83,16 @@ describe('trust boundaries', () => {
     }
   })
 
-  it('hides one customer\'s resources from another as if they did not exist', async () => {
+  it("hides one customer's resources from another as if they did not exist", async () => {
     for (const path of ownedReads()) {
       const answer = await api.request('GET', path, { token: bob.token })
       expect(answer.status, path).toBe(404)
       expect(JSON.stringify(answer.body), path).not.toContain(secretName)
     }
     expect((await api.request('GET', `/api/orders?customerId=${alice.id}`, { token: bob.token })).status).toBe(403)
-    expect((await api.request('GET', `/api/order-history?customerId=${alice.id}`, { token: bob.token })).status).toBe(403)
+    expect((await api.request('GET', `/api/order-history?customerId=${alice.id}`, { token: bob.token })).status).toBe(
+      403,
+    )
     expect((await api.request('GET', '/api/order-history', { token: bob.token })).body.items).toEqual([])
     // The owner and an admin do see them.
     for (const path of ownedReads()) {
@@ -84,54 +103,121 @@ describe('trust boundaries', () => {
 
   it('refuses anonymous and cross-customer writes, and changes nothing', async () => {
     const key = { 'idempotency-key': `sec-${randomBytes(4).toString('hex')}` }
-    expect((await api.request('POST', '/api/orders', { headers: key, body: { items: [{ productId, quantity: 1 }] } })).status).toBe(401)
+    expect(
+      (await api.request('POST', '/api/orders', { headers: key, body: { items: [{ productId, quantity: 1 }] } }))
+        .status,
+    ).toBe(401)
     expect((await api.request('POST', `/api/orders/${orderId}/cancel`)).status).toBe(401)
     expect((await api.request('POST', `/api/orders/${orderId}/cancel`, { token: bob.token })).status).toBe(404)
-    expect((await api.request('PATCH', `/api/users/${alice.id}`, { token: bob.token, body: { name: 'Mallory' } })).status).toBe(404)
+    expect(
+      (await api.request('PATCH', `/api/users/${alice.id}`, { token: bob.token, body: { name: 'Mallory' } })).status,
+    ).toBe(404)
     expect((await api.request('PATCH', `/api/users/${alice.id}`, { body: { name: 'Mallory' } })).status).toBe(401)
     expect((await api.request('POST', `/api/users/${alice.id}/deactivate`, { token: bob.token })).status).toBe(404)
     expect((await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })).body.status).toBe('CONFIRMED')
-    expect((await api.request('GET', '/api/users/me', { token: alice.token })).body).toMatchObject({ name: secretName, status: 'active' })
+    expect((await api.request('GET', '/api/users/me', { token: alice.token })).body).toMatchObject({
+      name: secretName,
+      status: 'active',
+    })
   })
 
   it('keeps admin operations from customers, and service operations out of the public API', async () => {
-    expect((await api.request('POST', '/api/products', { token: bob.token, body: { sku: 'NOPE-1', name: 'x', priceCents: 1, currency: 'EUR', stockOnHand: 1 } })).status).toBe(403)
-    expect((await api.request('PATCH', `/api/products/${productId}`, { token: bob.token, body: { priceCents: 1 } })).status).toBe(403)
-    expect((await api.request('POST', `/api/products/${productId}/stock-adjustments`, { token: bob.token, body: { delta: 100, reason: 'x' } })).status).toBe(403)
-    for (const path of ['/api/reservations', '/api/simulator', '/api/events', '/api/ops/events', '/api/payments/x/../../simulator']) {
-      const answer = await api.request(path.includes('reservations') ? 'POST' : 'GET', path, { token: adminToken, body: path.includes('reservations') ? { reservationId: orderId, items: [] } : undefined })
+    expect(
+      (
+        await api.request('POST', '/api/products', {
+          token: bob.token,
+          body: { sku: 'NOPE-1', name: 'x', priceCents: 1, currency: 'EUR', stockOnHand: 1 },
+        })
+      ).status,
+    ).toBe(403)
+    expect(
+      (await api.request('PATCH', `/api/products/${productId}`, { token: bob.token, body: { priceCents: 1 } })).status,
+    ).toBe(403)
+    expect(
+      (
+        await api.request('POST', `/api/products/${productId}/stock-adjustments`, {
+          token: bob.token,
+          body: { delta: 100, reason: 'x' },
+        })
+      ).status,
+    ).toBe(403)
+    for (const path of [
+      '/api/reservations',
+      '/api/simulator',
+      '/api/events',
+      '/api/ops/events',
+      '/api/payments/x/../../simulator',
+    ]) {
+      const answer = await api.request(path.includes('reservations') ? 'POST' : 'GET', path, {
+        token: adminToken,
+        body: path.includes('reservations') ? { reservationId: orderId, items: [] } : undefined,
+      })
       expect([400, 404], path).toContain(answer.status)
     }
     // Straight to a service's port with the customer's own access token: it is not a service token.
-    const direct = await fetch(`${test.shop.urls.payments}/payments/${paymentId}/refund`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` } })
+    const direct = await fetch(`${test.shop.urls.payments}/payments/${paymentId}/refund`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}` },
+    })
     expect(direct.status).toBe(401)
   })
 
   it('ignores or refuses server-set fields a client tries to assign', async () => {
     const email = `mallory-${randomBytes(4).toString('hex')}@example.com`
-    const asAdmin = await api.request('POST', '/api/users', { body: { email, name: 'Mallory', password: 'correct-horse-battery', role: 'admin' } })
+    const asAdmin = await api.request('POST', '/api/users', {
+      body: { email, name: 'Mallory', password: 'correct-horse-battery', role: 'admin' },
+    })
     expect(asAdmin.status).toBe(400)
     expect(asAdmin.body.detail).toContain('role')
-    expect((await api.request('PATCH', `/api/users/${bob.id}`, { token: bob.token, body: { name: 'Bob', role: 'admin' } })).status).toBe(400)
-    expect((await api.request('PATCH', `/api/users/${bob.id}`, { token: bob.token, body: { name: 'Bob', status: 'active', version: 99 } })).status).toBe(400)
+    expect(
+      (await api.request('PATCH', `/api/users/${bob.id}`, { token: bob.token, body: { name: 'Bob', role: 'admin' } }))
+        .status,
+    ).toBe(400)
+    expect(
+      (
+        await api.request('PATCH', `/api/users/${bob.id}`, {
+          token: bob.token,
+          body: { name: 'Bob', status: 'active', version: 99 },
+        })
+      ).status,
+    ).toBe(400)
     const free = await api.request('POST', '/api/orders', {
       token: bob.token,
       headers: { 'idempotency-key': `sec-${randomBytes(4).toString('hex')}` },
-      body: { items: [{ productId, quantity: 1, unitPriceCents: 0 }], totalCents: 0, status: 'CONFIRMED', customerId: alice.id },
+      body: {
+        items: [{ productId, quantity: 1, unitPriceCents: 0 }],
+        totalCents: 0,
+        status: 'CONFIRMED',
+        customerId: alice.id,
+      },
     })
     expect(free.status).toBe(400)
     expect((await api.request('GET', '/api/users/me', { token: bob.token })).body.role).toBe('customer')
   })
 
-  it('refuses forged access tokens: none algorithm, a stranger\'s key, HMAC with the public key, expired', async () => {
+  it("refuses forged access tokens: none algorithm, a stranger's key, HMAC with the public key, expired", async () => {
     const claims = { sub: bob.id, role: 'admin', email: 'bob@example.com' }
-    const none = new UnsecuredJWT(claims).setIssuer('seams-users').setAudience('seams-shop').setExpirationTime('10m').encode()
+    const none = new UnsecuredJWT(claims)
+      .setIssuer('seams-users')
+      .setAudience('seams-shop')
+      .setExpirationTime('10m')
+      .encode()
     const [header] = alice.token.split('.')
     const kid = JSON.parse(Buffer.from(header!, 'base64url').toString()).kid as string
     const stranger = await generateKeyPair('ES256')
-    const strangers = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid }).setIssuer('seams-users').setAudience('seams-shop').setExpirationTime('10m').sign(stranger.privateKey)
+    const strangers = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid })
+      .setIssuer('seams-users')
+      .setAudience('seams-shop')
+      .setExpirationTime('10m')
+      .sign(stranger.privateKey)
     const jwks = (await (await fetch(`${test.shop.urls.users}/.well-known/jwks.json`)).json()) as { keys: object[] }
-    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid }).setIssuer('seams-users').setAudience('seams-shop').setExpirationTime('10m').sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])))
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid })
+      .setIssuer('seams-users')
+      .setAudience('seams-shop')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])))
     const expired = await test.userToken({ id: bob.id, role: 'admin' }, { expiresInSeconds: -60 })
     const [, alicesClaims, alicesSignature] = alice.token.split('.')
     const promoted = { ...JSON.parse(Buffer.from(alicesClaims!, 'base64url').toString()), role: 'admin' }
@@ -141,14 +227,21 @@ describe('trust boundaries', () => {
       expect(answer.status).toBe(401)
       expect(answer.headers.get('www-authenticate')).toContain('invalid_token')
       // Straight to a service, as the user token beside a service token the attacker does not have.
-      const direct = await fetch(`${test.shop.urls.orders}/orders/${orderId}`, { headers: { authorization: `Bearer ${forged}` } })
+      const direct = await fetch(`${test.shop.urls.orders}/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${forged}` },
+      })
       expect(direct.status).toBe(401)
     }
   })
 
   it('lets each service do only what it declares, whoever signs the token', async () => {
-    const call = async (caller: string, service: 'catalog' | 'payments' | 'orders' | 'users', method: string, path: string, body?: unknown) =>
-      (await test.call(service, method, path, { as: caller, body })).status
+    const call = async (
+      caller: string,
+      service: 'catalog' | 'payments' | 'orders' | 'users',
+      method: string,
+      path: string,
+      body?: unknown,
+    ) => (await test.call(service, method, path, { as: caller, body })).status
     // Only orders reserves stock and takes payments.
     const reservation = { reservationId: newId(), items: [{ productId, quantity: 1 }] }
     expect(await call('gateway', 'catalog', 'POST', '/reservations', reservation)).toBe(403)
@@ -159,7 +252,15 @@ describe('trust boundaries', () => {
     expect(await call('catalog', 'payments', 'GET', `/payments/${paymentId}`)).toBe(401)
     expect(await call('order-history', 'payments', 'GET', `/payments/${paymentId}`)).toBe(403)
     // Only operators turn the simulator's knobs or read the ops routes.
-    expect(await call('orders', 'payments', 'PUT', '/simulator', { latencyMs: 0, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 })).toBe(403)
+    expect(
+      await call('orders', 'payments', 'PUT', '/simulator', {
+        latencyMs: 0,
+        jitterMs: 0,
+        declineRate: 1,
+        errorRate: 0,
+        hangRate: 0,
+      }),
+    ).toBe(403)
     expect(await call('gateway', 'orders', 'GET', '/ops/events')).toBe(403)
     expect(await call('operator', 'orders', 'GET', '/ops/events')).toBe(200)
     // A feed answers only its declared consumers.
@@ -173,16 +274,35 @@ describe('trust boundaries', () => {
     const forged = await test.identity('order-history').tokenFor('payments')
     const [header, payload, signature] = forged.split('.')
     const renamed = `${base64url.encode(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'orders' }))}.${payload}.${signature}`
-    expect((await fetch(`${test.shop.urls.payments}/payments/${paymentId}/refund`, { method: 'POST', headers: { authorization: `Bearer ${renamed}` } })).status).toBe(401)
+    expect(
+      (
+        await fetch(`${test.shop.urls.payments}/payments/${paymentId}/refund`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${renamed}` },
+        })
+      ).status,
+    ).toBe(401)
     expect((await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })).body.status).toBe('CONFIRMED')
   })
 
   it('shuts a deactivated account out at once, tokens issued before included, also across a gateway restart', async () => {
-    const carol = await api.register(`carol-${randomBytes(4).toString('hex')}@example.com`, 'Carol', 'correct-horse-battery')
-    const dave = await api.register(`dave-${randomBytes(4).toString('hex')}@example.com`, 'Dave', 'correct-horse-battery')
+    const carol = await api.register(
+      `carol-${randomBytes(4).toString('hex')}@example.com`,
+      'Carol',
+      'correct-horse-battery',
+    )
+    const dave = await api.register(
+      `dave-${randomBytes(4).toString('hex')}@example.com`,
+      'Dave',
+      'correct-horse-battery',
+    )
     expect((await api.request('GET', '/api/users/me', { token: carol.token })).status).toBe(200)
     expect((await api.request('POST', `/api/users/${carol.id}/deactivate`, { token: adminToken })).status).toBe(200)
-    await eventually('the gateway refuses the deactivated account\'s token', async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401, 60_000)
+    await eventually(
+      "the gateway refuses the deactivated account's token",
+      async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401,
+      60_000,
+    )
     // A gateway started afterwards never saw the event: it asks the users service about older tokens.
     await test.shop.stop('gateway')
     await test.shop.start('gateway')
@@ -194,7 +314,10 @@ describe('trust boundaries', () => {
     const email = `erin-${randomBytes(4).toString('hex')}@example.com`
     await api.register(email, 'Erin', 'correct-horse-battery')
     const answers: number[] = []
-    for (let attempt = 0; attempt < 40; attempt += 1) answers.push((await api.request('POST', '/api/auth/login', { body: { email, password: `wrong-${attempt}` } })).status)
+    for (let attempt = 0; attempt < 40; attempt += 1)
+      answers.push(
+        (await api.request('POST', '/api/auth/login', { body: { email, password: `wrong-${attempt}` } })).status,
+      )
     const firstRefusal = answers.indexOf(429)
     expect(firstRefusal).toBeGreaterThanOrEqual(0)
     expect(firstRefusal).toBeLessThan(19)
@@ -205,18 +328,27 @@ describe('trust boundaries', () => {
 
   it('keeps metrics and readiness detail for operators on the public port', async () => {
     expect((await fetch(`${test.shop.urls.gateway}/metrics`)).status).toBe(403)
-    expect((await fetch(`${test.shop.urls.gateway}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(403)
-    expect(await (await fetch(`${test.shop.urls.gateway}/health/ready`)).json()).toEqual({ status: 'ready', service: 'gateway' })
+    expect(
+      (await fetch(`${test.shop.urls.gateway}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status,
+    ).toBe(403)
+    expect(await (await fetch(`${test.shop.urls.gateway}/health/ready`)).json()).toEqual({
+      status: 'ready',
+      service: 'gateway',
+    })
   })
 
   it('refuses a 3 MB body with 413 and cuts off a client that trickles its body', async () => {
-    const huge = await api.request('POST', '/api/users', { body: { email: 'big@example.com', name: 'x'.repeat(3 * 1024 * 1024), password: 'correct-horse-battery' } })
+    const huge = await api.request('POST', '/api/users', {
+      body: { email: 'big@example.com', name: 'x'.repeat(3 * 1024 * 1024), password: 'correct-horse-battery' },
+    })
     expect(huge.status).toBe(413)
     const { hostname, port } = new URL(test.shop.urls.gateway)
     const closedAfterMs = await new Promise<number>((resolve, reject) => {
       const started = Date.now()
       const socket = connect({ host: hostname, port: Number(port) }, () => {
-        socket.write(`POST /api/users HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`)
+        socket.write(
+          `POST /api/users HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`,
+        )
       })
       const trickle = setInterval(() => socket.write(' '), 200)
       socket.on('close', () => {

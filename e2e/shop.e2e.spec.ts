@@ -13,7 +13,11 @@ describe('the shop, end to end', () => {
   beforeAll(async () => {
     test = await startTestShop(adminDatabaseUrl())
     api = gatewayClient(test.shop.urls.gateway)
-    await loadDemoData(test.shop.urls.gateway, { adminEmail: test.shop.wiring.admin.email, adminPassword: test.secrets.adminPassword, demoPassword: test.secrets.demoPassword })
+    await loadDemoData(test.shop.urls.gateway, {
+      adminEmail: test.shop.wiring.admin.email,
+      adminPassword: test.secrets.adminPassword,
+      demoPassword: test.secrets.demoPassword,
+    })
   })
 
   afterAll(async () => {
@@ -28,8 +32,15 @@ describe('the shop, end to end', () => {
   })
 
   it('registers, logs in, lists products, places an order and shows it in the order history', async () => {
-    const customer = await api.register(`e2e-${randomBytes(4).toString('hex')}@example.com`, 'Erin Tweed', 'correct-horse-battery')
-    expect((await api.request('GET', '/api/users/me', { token: customer.token })).body).toMatchObject({ id: customer.id, role: 'customer' })
+    const customer = await api.register(
+      `e2e-${randomBytes(4).toString('hex')}@example.com`,
+      'Erin Tweed',
+      'correct-horse-battery',
+    )
+    expect((await api.request('GET', '/api/users/me', { token: customer.token })).body).toMatchObject({
+      id: customer.id,
+      role: 'customer',
+    })
     const page = await api.request('GET', '/api/products?limit=50')
     expect(page.body.items.length).toBe(demoProducts.length)
     const product = page.body.items[0]
@@ -40,10 +51,20 @@ describe('the shop, end to end', () => {
     })
     expect(placed.status).toBe(202)
     const orderId = placed.body.orderId as string
-    await eventually('the order is confirmed', async () => (await api.request('GET', `/api/orders/${orderId}`, { token: customer.token })).body.status === 'CONFIRMED')
+    await eventually(
+      'the order is confirmed',
+      async () =>
+        (await api.request('GET', `/api/orders/${orderId}`, { token: customer.token })).body.status === 'CONFIRMED',
+    )
     await eventually('order history shows it with names and payment', async () => {
       const entry = await api.request('GET', `/api/order-history/${orderId}`, { token: customer.token })
-      return entry.status === 200 && entry.body.status === 'CONFIRMED' && entry.body.customerName === 'Erin Tweed' && entry.body.paymentStatus === 'authorized' && entry.body.items[0].productName === product.name
+      return (
+        entry.status === 200 &&
+        entry.body.status === 'CONFIRMED' &&
+        entry.body.customerName === 'Erin Tweed' &&
+        entry.body.paymentStatus === 'authorized' &&
+        entry.body.items[0].productName === product.name
+      )
     })
   })
 
@@ -53,7 +74,10 @@ describe('the shop, end to end', () => {
         const url = new URL(test.shop.databaseUrls[intruder])
         url.pathname = new URL(test.shop.databaseUrls[owner]).pathname
         const sql = postgres(url.toString(), { max: 1, connect_timeout: 5, onnotice: () => {} })
-        const error = await sql`select 1`.then(() => undefined, (failure: { code?: string }) => failure)
+        const error = await sql`select 1`.then(
+          () => undefined,
+          (failure: { code?: string }) => failure,
+        )
         await sql.end()
         expect(error?.code, `${intruder} reaching ${owner}'s database`).toBe('42501')
       }
@@ -61,7 +85,11 @@ describe('the shop, end to end', () => {
   })
 
   it('keeps serving the other routes when one service is killed, and recovers when it is back', async () => {
-    const customer = await api.register(`e2e-${randomBytes(4).toString('hex')}@example.com`, 'Kay Ill', 'correct-horse-battery')
+    const customer = await api.register(
+      `e2e-${randomBytes(4).toString('hex')}@example.com`,
+      'Kay Ill',
+      'correct-horse-battery',
+    )
     await test.shop.kill('catalog')
     const started = performance.now()
     const products = await api.request('GET', `/api/products?limit=3&after=${randomBytes(2).toString('hex')}`)
@@ -71,8 +99,15 @@ describe('the shop, end to end', () => {
     expect((await api.request('GET', '/api/users/me', { token: customer.token })).status).toBe(200)
     expect((await api.request('GET', '/api/order-history', { token: customer.token })).status).toBe(200)
     // Readiness is checked at most once a second, so the gateway may say so a moment later.
-    await eventually('readiness reports the shop not ready', async () => (await api.request('GET', '/health/ready')).status === 503, 5000)
+    await eventually(
+      'readiness reports the shop not ready',
+      async () => (await api.request('GET', '/health/ready')).status === 503,
+      5000,
+    )
     await test.shop.start('catalog')
-    await eventually('products answer again', async () => (await api.request('GET', '/api/products?limit=1')).status === 200)
+    await eventually(
+      'products answer again',
+      async () => (await api.request('GET', '/api/products?limit=1')).status === 200,
+    )
   })
 })

@@ -29,7 +29,8 @@ const { values } = parseArgs({
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const value = Number(text)
-  if (!Number.isInteger(value) || value < 0) throw new TypeError(`--${name} must be a non-negative integer, not ${text}`)
+  if (!Number.isInteger(value) || value < 0)
+    throw new TypeError(`--${name} must be a non-negative integer, not ${text}`)
   return value
 }
 
@@ -45,11 +46,19 @@ let postgres: RunningPostgres | undefined
 let exitCode = 2
 try {
   const transports = transportsOf(values.transport)
-  if (values.seed !== undefined && values.seeds !== undefined) throw new TypeError('--seed replays one seed, --seeds draws several: give one of them')
+  if (values.seed !== undefined && values.seeds !== undefined)
+    throw new TypeError('--seed replays one seed, --seeds draws several: give one of them')
   const runs = integer('seeds', values.seeds) ?? 1
   if (runs < 1) throw new TypeError('--seeds must be at least 1')
-  const adminPgUrl = process.env['SEAMS_PG_URL'] || (postgres = await startEmbeddedPostgres({ dataDir: resolve('.seams/faults-pg'), port: await freePort() })).adminUrl
-  const size = { customers: integer('customers', values.customers)!, orders: integer('orders', values.orders)!, products: integer('products', values.products)!, loadMs: integer('load-ms', values['load-ms'])! }
+  const adminPgUrl =
+    process.env['SEAMS_PG_URL'] ||
+    (postgres = await startEmbeddedPostgres({ dataDir: resolve('.seams/faults-pg'), port: await freePort() })).adminUrl
+  const size = {
+    customers: integer('customers', values.customers)!,
+    orders: integer('orders', values.orders)!,
+    products: integer('products', values.products)!,
+    loadMs: integer('load-ms', values['load-ms'])!,
+  }
   const outcomes: { transport: Transport; seed: number; violations: number }[] = []
   for (const transport of transports) {
     for (let run = 0; run < runs; run += 1) {
@@ -59,7 +68,15 @@ try {
       let nats: PrivateNatsServer | undefined
       try {
         if (transport === 'jetstream') nats = await startPrivateNatsServer(await freePort())
-        const report = await runInvariantScenario({ adminPgUrl, seed, size, settleTimeoutMs: integer('settle-ms', values['settle-ms']), transport, natsUrl: nats?.url, keepFailedDatabases: values.keep })
+        const report = await runInvariantScenario({
+          adminPgUrl,
+          seed,
+          size,
+          settleTimeoutMs: integer('settle-ms', values['settle-ms']),
+          transport,
+          natsUrl: nats?.url,
+          keepFailedDatabases: values.keep,
+        })
         console.log(formatReport(report))
         console.log(`  whole run: ${Math.round((Date.now() - started) / 1000)} s`)
         outcomes.push({ transport, seed, violations: report.violations.length })
@@ -70,7 +87,10 @@ try {
   }
   if (outcomes.length > 1) {
     console.log('\nSeeds run:')
-    for (const outcome of outcomes) console.log(`  ${outcome.transport.padEnd(9)} seed ${String(outcome.seed).padStart(10)}  ${outcome.violations === 0 ? 'ok' : `FAIL, ${outcome.violations} violations (replay: npm run faults -- --transport ${outcome.transport} --seed ${outcome.seed})`}`)
+    for (const outcome of outcomes)
+      console.log(
+        `  ${outcome.transport.padEnd(9)} seed ${String(outcome.seed).padStart(10)}  ${outcome.violations === 0 ? 'ok' : `FAIL, ${outcome.violations} violations (replay: npm run faults -- --transport ${outcome.transport} --seed ${outcome.seed})`}`,
+      )
   }
   const failed = outcomes.filter((outcome) => outcome.violations > 0).length
   console.log(`${outcomes.length - failed} passed, ${failed} failed`)

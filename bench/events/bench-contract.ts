@@ -6,5 +6,10 @@ export const AmountRecordedV1 = {
   source: 'bench',
   type: 'bench.AmountRecorded',
   version: 1,
-  schema: Type.Object({ entryId: Type.String(), account: Type.String(), amountCents: Type.Integer(), memo: Type.String() }),
+  schema: Type.Object({
+    entryId: Type.String(),
+    account: Type.String(),
+    amountCents: Type.Integer(),
+    memo: Type.String(),
+  }),
 } as const satisfies EventContract

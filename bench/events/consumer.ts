@@ -58,7 +58,12 @@ app.get('/health/ready', async () => ({ status: 'ready' }))
 app.get('/control/stats', async () => ({
   applied,
   lastAppliedAt,
-  lagMs: { p50: lag.getValueAtPercentile(50) / 1000, p99: lag.getValueAtPercentile(99) / 1000, max: lag.maxValue / 1000, count: lag.totalCount },
+  lagMs: {
+    p50: lag.getValueAtPercentile(50) / 1000,
+    p99: lag.getValueAtPercentile(99) / 1000,
+    max: lag.maxValue / 1000,
+    count: lag.totalCount,
+  },
 }))
 app.post('/control/reset', async () => {
   lag.reset()

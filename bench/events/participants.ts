@@ -9,7 +9,10 @@ export interface Participant {
 }
 
 /** Starts `producer.ts` or `consumer.ts` of this folder as its own process. */
-export async function startParticipant(role: 'producer' | 'consumer', env: Record<string, string>): Promise<Participant> {
+export async function startParticipant(
+  role: 'producer' | 'consumer',
+  env: Record<string, string>,
+): Promise<Participant> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const process = await startServiceProcess({

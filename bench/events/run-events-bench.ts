@@ -28,7 +28,10 @@ const rounds = Number(values.rounds)
 const transports = values.transports!.split(',') as ('http-feed' | 'jetstream')[]
 // A popular TypeScript outbox/inbox library (pg-transactional-outbox 0.5.7, polling relay) measured end to end
 // on a 2-core machine of this kind with the same PostgreSQL: the bar a hand-rolled pipeline should clear.
-const libraryReference = { name: 'pg-transactional-outbox 0.5.7, measured on this kind of machine', eventsPerSecond: 744 }
+const libraryReference = {
+  name: 'pg-transactional-outbox 0.5.7, measured on this kind of machine',
+  eventsPerSecond: 744,
+}
 
 interface WriteResult {
   committed: number
@@ -43,7 +46,9 @@ interface ConsumerStats {
 }
 
 const pg = await benchPostgres(values['pg-url'], 15440)
-console.log(`Machine: ${machine()}. PostgreSQL: ${values['pg-url'] === undefined ? 'embedded' : 'external'}. ${seconds} s per phase, ${writers} writers.`)
+console.log(
+  `Machine: ${machine()}. PostgreSQL: ${values['pg-url'] === undefined ? 'embedded' : 'external'}. ${seconds} s per phase, ${writers} writers.`,
+)
 
 async function drained(consumer: Participant, expected: number, timeoutMs = 120_000): Promise<ConsumerStats> {
   const deadline = Date.now() + timeoutMs
@@ -64,8 +69,21 @@ async function startPipeline(transport: 'http-feed' | 'jetstream'): Promise<Pipe
   const namespace = `bench${randomBytes(3).toString('hex')}`
   const natsUrl = values['nats-url']!
   const name = transport.replace('-', '')
-  const producer = await startParticipant('producer', { DATABASE_URL: await pg.database(`${name}_producer`), RELAY: 'on', TRANSPORT: transport, NATS_URL: natsUrl, NATS_NAMESPACE: namespace, POOL: String(writers) })
-  const consumer = await startParticipant('consumer', { DATABASE_URL: await pg.database(`${name}_consumer`), TRANSPORT: transport, FEED_URL: producer.url, NATS_URL: natsUrl, NATS_NAMESPACE: namespace })
+  const producer = await startParticipant('producer', {
+    DATABASE_URL: await pg.database(`${name}_producer`),
+    RELAY: 'on',
+    TRANSPORT: transport,
+    NATS_URL: natsUrl,
+    NATS_NAMESPACE: namespace,
+    POOL: String(writers),
+  })
+  const consumer = await startParticipant('consumer', {
+    DATABASE_URL: await pg.database(`${name}_consumer`),
+    TRANSPORT: transport,
+    FEED_URL: producer.url,
+    NATS_URL: natsUrl,
+    NATS_NAMESPACE: namespace,
+  })
   return { transport, producer, consumer }
 }
 
@@ -79,7 +97,13 @@ async function saturate(pipeline: Pipeline) {
     return { written, stats: await drained(pipeline.consumer, written.committed) }
   })
   const { written, stats } = measured.result
-  return { written, endToEnd: stats.applied / ((stats.lastAppliedAt - startedAt) / 1000), lagMs: stats.lagMs, cpuSeconds: measured.cpuSeconds, machineBusyPercent: measured.machineBusyPercent }
+  return {
+    written,
+    endToEnd: stats.applied / ((stats.lastAppliedAt - startedAt) / 1000),
+    lagMs: stats.lagMs,
+    cpuSeconds: measured.cpuSeconds,
+    machineBusyPercent: measured.machineBusyPercent,
+  }
 }
 
 async function paced(pipeline: Pipeline) {
@@ -94,10 +118,17 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 try {
   const singleInsert = await singleRowInserts(await pg.database('ceiling'), writers, seconds)
   console.log(`Ceiling: single-row INSERT transactions: ${round(singleInsert, 0)}/s`)
-  const natsPublish = transports.includes('jetstream') ? await jetstreamPublishes(values['nats-url']!, seconds) : undefined
+  const natsPublish = transports.includes('jetstream')
+    ? await jetstreamPublishes(values['nats-url']!, seconds)
+    : undefined
   if (natsPublish !== undefined) console.log(`Ceiling: acknowledged JetStream publishes: ${round(natsPublish, 0)}/s`)
 
-  const alone = await startParticipant('producer', { DATABASE_URL: await pg.database('alone'), RELAY: 'off', TRANSPORT: 'none', POOL: String(writers) })
+  const alone = await startParticipant('producer', {
+    DATABASE_URL: await pg.database('alone'),
+    RELAY: 'off',
+    TRANSPORT: 'none',
+    POOL: String(writers),
+  })
   const pipelines: Pipeline[] = []
   for (const transport of transports) {
     if (transport === 'jetstream' && natsPublish === undefined) console.log('JetStream skipped: NATS is unreachable')
@@ -105,21 +136,29 @@ try {
   }
   // Rounds alternate the baseline and each pipeline, so that a slow minute of the disk hits all of them.
   const baselines: { commitsPerSecond: number; cpuSeconds: Record<string, number> }[] = []
-  const saturated = new Map<string, Awaited<ReturnType<typeof saturate>>[]>(pipelines.map((pipeline) => [pipeline.transport, []]))
+  const saturated = new Map<string, Awaited<ReturnType<typeof saturate>>[]>(
+    pipelines.map((pipeline) => [pipeline.transport, []]),
+  )
   for (let round_ = 1; round_ <= rounds; round_ += 1) {
-    const baseline = await measureCpu({ producer: alone.process.pid }, () => alone.post<WriteResult>('/control/write', { writers, seconds }))
+    const baseline = await measureCpu({ producer: alone.process.pid }, () =>
+      alone.post<WriteResult>('/control/write', { writers, seconds }),
+    )
     baselines.push({ commitsPerSecond: baseline.result.commitsPerSecond, cpuSeconds: baseline.cpuSeconds })
     const line = [`round ${round_}: baseline ${round(baseline.result.commitsPerSecond, 0)}/s`]
     for (const pipeline of pipelines) {
       const run = await saturate(pipeline)
       saturated.get(pipeline.transport)!.push(run)
-      line.push(`${pipeline.transport} ${round(run.endToEnd, 0)}/s (${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %)`)
+      line.push(
+        `${pipeline.transport} ${round(run.endToEnd, 0)}/s (${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %)`,
+      )
     }
     console.log(line.join(', '))
   }
   await alone.process.stop()
   const baselineRate = median(baselines.map((baseline) => baseline.commitsPerSecond))
-  console.log(`Ceiling: business row + outbox row transactions, nothing else running: ${round(baselineRate, 0)}/s (median of ${rounds})`)
+  console.log(
+    `Ceiling: business row + outbox row transactions, nothing else running: ${round(baselineRate, 0)}/s (median of ${rounds})`,
+  )
 
   const runs = []
   for (const pipeline of pipelines) {
@@ -161,19 +200,54 @@ try {
     `Machine: ${machine()}. ${seconds} s per phase, ${writers} concurrent writers, ${rounds} rounds alternating the baseline and each pipeline (medians reported); PostgreSQL ${values['pg-url'] === undefined ? 'embedded (npm package)' : 'external'}, synchronous_commit on for producers and relays.`,
     ``,
     `## Ceilings, measured in the same run`,
-    table(['what', 'per second'], [
-      ['single-row INSERT transactions', round(singleInsert, 0)],
-      ['business row + outbox row transactions, nothing else running (median)', round(baseline.result.commitsPerSecond, 0)],
-      ['acknowledged JetStream publishes (256 in flight, 300 B)', natsPublish === undefined ? 'n/a' : round(natsPublish, 0)],
-      [libraryReference.name, libraryReference.eventsPerSecond],
-    ]),
+    table(
+      ['what', 'per second'],
+      [
+        ['single-row INSERT transactions', round(singleInsert, 0)],
+        [
+          'business row + outbox row transactions, nothing else running (median)',
+          round(baseline.result.commitsPerSecond, 0),
+        ],
+        [
+          'acknowledged JetStream publishes (256 in flight, 300 B)',
+          natsPublish === undefined ? 'n/a' : round(natsPublish, 0),
+        ],
+        [libraryReference.name, libraryReference.eventsPerSecond],
+      ],
+    ),
     ``,
     `## Pipeline: outbox → relay → transport → inbox → read model`,
-    table(['transport', 'producer commits/s', 'end to end events/s', 'of commit ceiling', 'vs library', 'lag p50/p99 ms (saturated)', `paced events/s`, `lag p50/p99 ms at ${fixedRate}/s`, 'machine CPU'], rows),
+    table(
+      [
+        'transport',
+        'producer commits/s',
+        'end to end events/s',
+        'of commit ceiling',
+        'vs library',
+        'lag p50/p99 ms (saturated)',
+        `paced events/s`,
+        `lag p50/p99 ms at ${fixedRate}/s`,
+        'machine CPU',
+      ],
+      rows,
+    ),
     ``,
     `End to end = events applied by the consumer ÷ time from the first write to the last apply (the drain after the writers stop counts). "Of commit ceiling" = median over rounds of end to end ÷ that round's baseline. Lag = consumer commit time − event creation time at the producer.`,
   ].join('\n')
-  const folder = writeResults('events', { machine: machine(), seconds, writers, fixedRate, rounds, ceilings: { singleInsert, natsPublish, businessPlusOutbox: baseline.result, baselines, libraryReference }, baselineCpu: baseline.cpuSeconds, runs }, markdown)
+  const folder = writeResults(
+    'events',
+    {
+      machine: machine(),
+      seconds,
+      writers,
+      fixedRate,
+      rounds,
+      ceilings: { singleInsert, natsPublish, businessPlusOutbox: baseline.result, baselines, libraryReference },
+      baselineCpu: baseline.cpuSeconds,
+      runs,
+    },
+    markdown,
+  )
   console.log(`\n${markdown}\n\nWritten to ${folder}`)
 } finally {
   await pg.close()

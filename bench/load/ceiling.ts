@@ -33,15 +33,33 @@ async function acceptedConnections(url: string): Promise<number> {
  * The HTTP ceiling under exactly the shop's conditions: a bare Fastify route, the same users each on one
  * kept connection connected before the clock, the same warm-up, rate and seed.
  */
-export async function measureHttpCeiling(input: { users: readonly VirtualUser[]; intervalMs: number; durationMs: number; warmupMaxMs: number; seed: number }): Promise<HttpCeiling> {
+export async function measureHttpCeiling(input: {
+  users: readonly VirtualUser[]
+  intervalMs: number
+  durationMs: number
+  warmupMaxMs: number
+  seed: number
+}): Promise<HttpCeiling> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const bare = await startServiceProcess({ name: 'bare-fastify', entry: fileURLToPath(new URL('./bare-fastify.ts', import.meta.url)), env: { PORT: String(port) }, readyUrl: `${url}/health/ready` })
+  const bare = await startServiceProcess({
+    name: 'bare-fastify',
+    entry: fileURLToPath(new URL('./bare-fastify.ts', import.meta.url)),
+    env: { PORT: String(port) },
+    readyUrl: `${url}/health/ready`,
+  })
   try {
     const before = await acceptedConnections(url)
     const connections = createConnectionPool(url, input.users.length, { pingPath: '/health/ready' })
     const connect = await connections.connect()
-    const shape = { connections, users: input.users, productIds: [], meanIntervalMs: input.intervalMs, fixedPath: '/ceiling', seed: input.seed }
+    const shape = {
+      connections,
+      users: input.users,
+      productIds: [],
+      meanIntervalMs: input.intervalMs,
+      fixedPath: '/ceiling',
+      seed: input.seed,
+    }
     const warm = await warmUp({ ...shape, maxMs: input.warmupMaxMs })
     const run = await runOpenLoop({ ...shape, durationMs: input.durationMs })
     const stats = await connections.close()

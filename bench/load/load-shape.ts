@@ -11,7 +11,8 @@ export const defaultIntervalMs = 2000
 
 /** Users × 1000 / interval = offered rate, so `--rate` sets the interval from the number of users. */
 export function intervalForRate(users: number, ratePerSecond: number): number {
-  if (!(users > 0) || !(ratePerSecond > 0)) throw new Error(`users and rate must be positive (got ${users} users, ${ratePerSecond} req/s)`)
+  if (!(users > 0) || !(ratePerSecond > 0))
+    throw new Error(`users and rate must be positive (got ${users} users, ${ratePerSecond} req/s)`)
   return (users * 1000) / ratePerSecond
 }
 
@@ -19,8 +20,12 @@ export const offeredRate = (users: number, intervalMs: number) => (users * 1000)
 
 /** The mean interval per user; `--rate` and `--interval` say the same thing twice, so only one may be given. */
 export function loadShape(input: LoadShapeInput): { intervalMs: number; offered: number } {
-  if (input.intervalMs !== undefined && input.ratePerSecond !== undefined) throw new Error('give --rate or --interval, not both')
-  const intervalMs = input.ratePerSecond === undefined ? (input.intervalMs ?? defaultIntervalMs) : intervalForRate(input.users, input.ratePerSecond)
+  if (input.intervalMs !== undefined && input.ratePerSecond !== undefined)
+    throw new Error('give --rate or --interval, not both')
+  const intervalMs =
+    input.ratePerSecond === undefined
+      ? (input.intervalMs ?? defaultIntervalMs)
+      : intervalForRate(input.users, input.ratePerSecond)
   if (!(intervalMs > 0)) throw new Error(`the interval must be positive (got ${intervalMs})`)
   return { intervalMs, offered: offeredRate(input.users, intervalMs) }
 }
@@ -29,6 +34,7 @@ export function loadShape(input: LoadShapeInput): { intervalMs: number; offered:
 export function parseShare(text: string | undefined): number {
   if (text === undefined) return 0
   const share = text.trim().endsWith('%') ? Number(text.trim().slice(0, -1)) / 100 : Number(text)
-  if (!Number.isFinite(share) || share < 0 || share >= 1) throw new Error(`--new-sessions takes a share from 0 to below 1, like 0.05 or 5% (got ${text})`)
+  if (!Number.isFinite(share) || share < 0 || share >= 1)
+    throw new Error(`--new-sessions takes a share from 0 to below 1, like 0.05 or 5% (got ${text})`)
   return share
 }

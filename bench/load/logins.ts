@@ -23,7 +23,10 @@ export function loginAccountsFor(loginsPerSecond: number, repeatSeconds: number,
   return Math.max(atLeast, Math.ceil(loginsPerSecond * repeatSeconds))
 }
 
-export function createLoginRotation(accounts: number, credentials: (index: number) => { email: string; password: string }): LoginRotation {
+export function createLoginRotation(
+  accounts: number,
+  credentials: (index: number) => { email: string; password: string },
+): LoginRotation {
   if (!(accounts > 0)) throw new Error('a login rotation needs at least one account')
   const lastAt = new Float64Array(accounts).fill(Number.NaN)
   let count = 0
@@ -35,7 +38,13 @@ export function createLoginRotation(accounts: number, credentials: (index: numbe
       count += 1
       if (!Number.isNaN(lastAt[index]!)) shortestMs = Math.min(shortestMs, nowMs - lastAt[index]!)
       lastAt[index] = nowMs
-      return { endpoint: 'login', method: 'POST', path: '/api/auth/login', body: JSON.stringify(credentials(index)), headers: { 'content-type': 'application/json' } }
+      return {
+        endpoint: 'login',
+        method: 'POST',
+        path: '/api/auth/login',
+        body: JSON.stringify(credentials(index)),
+        headers: { 'content-type': 'application/json' },
+      }
     },
     shortestRepeatSeconds: () => (Number.isFinite(shortestMs) ? shortestMs / 1000 : undefined),
     planned: () => count,

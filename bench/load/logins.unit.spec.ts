@@ -6,8 +6,16 @@ const credentials = (index: number) => ({ email: `bench-${index}@seams.bench`, p
 describe('login rotation', () => {
   it('takes accounts in turn and says how soon one came round again', () => {
     const rotation = createLoginRotation(3, credentials)
-    const emails = [0, 1000, 2000, 3000, 4000].map((at) => (JSON.parse(rotation.next(at).body!) as { email: string }).email)
-    expect(emails).toEqual(['bench-0@seams.bench', 'bench-1@seams.bench', 'bench-2@seams.bench', 'bench-0@seams.bench', 'bench-1@seams.bench'])
+    const emails = [0, 1000, 2000, 3000, 4000].map(
+      (at) => (JSON.parse(rotation.next(at).body!) as { email: string }).email,
+    )
+    expect(emails).toEqual([
+      'bench-0@seams.bench',
+      'bench-1@seams.bench',
+      'bench-2@seams.bench',
+      'bench-0@seams.bench',
+      'bench-1@seams.bench',
+    ])
     expect(rotation.shortestRepeatSeconds()).toBe(3)
     expect(rotation.planned()).toBe(5)
   })

@@ -28,19 +28,34 @@ export interface LoadOptions {
 }
 
 type Sent = PlannedRequest | LoginRequest
-type SendOptions = Pick<LoadOptions, 'connections' | 'productIds' | 'mix' | 'fixedPath' | 'newSessions' | 'onOrderAccepted'>
+type SendOptions = Pick<
+  LoadOptions,
+  'connections' | 'productIds' | 'mix' | 'fixedPath' | 'newSessions' | 'onOrderAccepted'
+>
 
 function planned(options: SendOptions, user: VirtualUser, random: () => number, withLogins: boolean): Sent {
-  if (options.fixedPath !== undefined) return { endpoint: 'browse', method: 'GET', path: options.fixedPath, headers: {} }
-  if (withLogins && options.newSessions !== undefined && random() < options.newSessions.share) return options.newSessions.logins.next(Date.now())
+  if (options.fixedPath !== undefined)
+    return { endpoint: 'browse', method: 'GET', path: options.fixedPath, headers: {} }
+  if (withLogins && options.newSessions !== undefined && random() < options.newSessions.share)
+    return options.newSessions.logins.next(Date.now())
   return planRequest(pickEndpoint(options.mix ?? defaultMix, random()), user, options.productIds, random)
 }
 
 /** Sends one request on the user's connection; the outcome (`ok`, a status or an error code) and µs since `due`. */
-async function send(options: SendOptions, user: VirtualUser, request: Sent, due: number): Promise<{ outcome: string; micros: number }> {
+async function send(
+  options: SendOptions,
+  user: VirtualUser,
+  request: Sent,
+  due: number,
+): Promise<{ outcome: string; micros: number }> {
   let outcome: string
   try {
-    const response = await options.connections.request(user.index, { method: request.method, path: request.path, headers: request.headers, body: request.body })
+    const response = await options.connections.request(user.index, {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+    })
     const body = await response.body.text()
     outcome = response.statusCode < 400 ? 'ok' : String(response.statusCode)
     if (request.endpoint === 'placeOrder' && response.statusCode === 202) {
@@ -62,7 +77,11 @@ async function send(options: SendOptions, user: VirtualUser, request: Sent, due:
  */
 export async function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
   const random = seededRandom(options.seed ?? 1)
-  const recorder = createRecorder(options.fixedPath === undefined ? [...Object.keys(options.mix ?? defaultMix), ...(options.newSessions === undefined ? [] : ['login'])] : ['browse'])
+  const recorder = createRecorder(
+    options.fixedPath === undefined
+      ? [...Object.keys(options.mix ?? defaultMix), ...(options.newSessions === undefined ? [] : ['login'])]
+      : ['browse'],
+  )
   const started = performance.now()
   const end = started + options.durationMs
   const inFlight = new Set<Promise<void>>()
@@ -70,19 +89,25 @@ export async function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
   // One timer per user; each fires at its due time and schedules the user's next request.
   const schedule = (user: VirtualUser, due: number) => {
     if (due >= end) return
-    setTimeout(() => {
-      const request = planned(options, user, random, true)
-      recorder.sent(request.endpoint)
-      const task = send(options, user, request, due)
-        .then(({ outcome, micros }) => recorder.answered(request.endpoint, outcome, due - started, micros))
-        .finally(() => inFlight.delete(task))
-      inFlight.add(task)
-      schedule(user, due + exponential(random, options.meanIntervalMs))
-    }, Math.max(0, due - performance.now()))
+    setTimeout(
+      () => {
+        const request = planned(options, user, random, true)
+        recorder.sent(request.endpoint)
+        const task = send(options, user, request, due)
+          .then(({ outcome, micros }) => recorder.answered(request.endpoint, outcome, due - started, micros))
+          .finally(() => inFlight.delete(task))
+        inFlight.add(task)
+        schedule(user, due + exponential(random, options.meanIntervalMs))
+      },
+      Math.max(0, due - performance.now()),
+    )
   }
   for (const user of options.users) schedule(user, started + exponential(random, options.meanIntervalMs))
 
-  const ticker = setInterval(() => options.onSecond?.(recorder.tick(Math.round((performance.now() - started) / 1000))), 1000)
+  const ticker = setInterval(
+    () => options.onSecond?.(recorder.tick(Math.round((performance.now() - started) / 1000))),
+    1000,
+  )
   await new Promise((resolve) => setTimeout(resolve, options.durationMs))
   clearInterval(ticker)
   await Promise.allSettled([...inFlight])
@@ -105,7 +130,9 @@ export interface WarmUp {
  * would leave a user without a request for ln(users) intervals (17 s at 5,000 users every 2 s), and that
  * user's first request in the measured run would pay cold caches. Logins are not part of it.
  */
-export async function warmUp(options: Omit<LoadOptions, 'durationMs' | 'onSecond'> & { maxMs: number }): Promise<WarmUp> {
+export async function warmUp(
+  options: Omit<LoadOptions, 'durationMs' | 'onSecond'> & { maxMs: number },
+): Promise<WarmUp> {
   const random = seededRandom((options.seed ?? 1) + 1)
   const order = [...options.users]
   for (let index = order.length - 1; index > 0; index -= 1) {

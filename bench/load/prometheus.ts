@@ -41,7 +41,10 @@ export function percentileMs(buckets: Buckets, percentile: number): number | und
 
 /** A service's /metrics; `authorization` for a port that serves them to operators only (the gateway's). */
 export async function scrape(url: string, authorization?: string): Promise<string> {
-  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000), headers: authorization === undefined ? {} : { authorization } })
+  const response = await fetch(`${url}/metrics`, {
+    signal: AbortSignal.timeout(5000),
+    headers: authorization === undefined ? {} : { authorization },
+  })
   return response.text()
 }
 
@@ -50,7 +53,8 @@ export function sumOf(texts: readonly string[], name: string): number {
   let sum = 0
   for (const text of texts) {
     for (const line of text.split('\n')) {
-      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) sum += Number(line.slice(line.lastIndexOf(' ') + 1))
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+        sum += Number(line.slice(line.lastIndexOf(' ') + 1))
     }
   }
   return sum

@@ -10,7 +10,11 @@ export interface Propagation {
 const metric = 'consumer_propagation_seconds'
 
 function consumersOf(text: string): string[] {
-  return [...new Set([...text.matchAll(/consumer_propagation_seconds_bucket\{[^}]*consumer="([^"]+)"/g)].map((match) => match[1]!))]
+  return [
+    ...new Set(
+      [...text.matchAll(/consumer_propagation_seconds_bucket\{[^}]*consumer="([^"]+)"/g)].map((match) => match[1]!),
+    ),
+  ]
 }
 
 /**
@@ -21,7 +25,9 @@ export async function propagationOf(services: Record<string, string>) {
   const read = async () => {
     const texts = await Promise.all(Object.values(services).map((url) => scrape(url).catch(() => '')))
     const snapshot = new Map<string, Buckets>()
-    for (const text of texts) for (const consumer of consumersOf(text)) snapshot.set(consumer, histogramBuckets(text, metric, `consumer="${consumer}"`))
+    for (const text of texts)
+      for (const consumer of consumersOf(text))
+        snapshot.set(consumer, histogramBuckets(text, metric, `consumer="${consumer}"`))
     return snapshot
   }
   const first = await read()
@@ -43,7 +49,11 @@ export async function propagationOf(services: Record<string, string>) {
       const byConsumer: Propagation['byConsumer'] = {}
       for (const [consumer, buckets] of last) {
         const delta = subtract(buckets, first.get(consumer) ?? new Map())
-        byConsumer[consumer] = { events: delta.get(Number.POSITIVE_INFINITY) ?? 0, p50: percentileMs(delta, 50), p99: percentileMs(delta, 99) }
+        byConsumer[consumer] = {
+          events: delta.get(Number.POSITIVE_INFINITY) ?? 0,
+          p50: percentileMs(delta, 50),
+          p99: percentileMs(delta, 99),
+        }
       }
       return { byConsumer, timeline }
     },

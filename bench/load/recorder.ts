@@ -28,7 +28,8 @@ export interface LoadResult {
   logins: { attempted: number; succeeded: number } | undefined
 }
 
-export const histogram = () => build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 })
+export const histogram = () =>
+  build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 })
 
 const firstSecondsCount = 3
 
@@ -77,7 +78,12 @@ export function createRecorder(endpoints: readonly string[]) {
       if (index < firstSecondsCount) head.recordValue(micros)
     },
     tick(second: number): SecondFigures {
-      const figures = { second, ...liveFigures, p50: live.getValueAtPercentile(50) / 1000, p99: live.getValueAtPercentile(99) / 1000 }
+      const figures = {
+        second,
+        ...liveFigures,
+        p50: live.getValueAtPercentile(50) / 1000,
+        p99: live.getValueAtPercentile(99) / 1000,
+      }
       live = histogram()
       liveFigures = { sent: 0, ok: 0, errors: 0 }
       return figures
@@ -89,7 +95,14 @@ export function createRecorder(endpoints: readonly string[]) {
         const second = seconds[index]
         const p99 = second === undefined ? undefined : second.histogram.getValueAtPercentile(99) / 1000
         perSecondP99.push(p99)
-        timeline.push({ second: index + 1, sent: second?.sent ?? 0, ok: second?.ok ?? 0, errors: second?.errors ?? 0, p50: second === undefined ? 0 : second.histogram.getValueAtPercentile(50) / 1000, p99: p99 ?? 0 })
+        timeline.push({
+          second: index + 1,
+          sent: second?.sent ?? 0,
+          ok: second?.ok ?? 0,
+          errors: second?.errors ?? 0,
+          p50: second === undefined ? 0 : second.histogram.getValueAtPercentile(50) / 1000,
+          p99: p99 ?? 0,
+        })
       }
       return {
         attempted,
@@ -100,7 +113,9 @@ export function createRecorder(endpoints: readonly string[]) {
         byEndpoint,
         timeline,
         perSecondP99: spreadOf(perSecondP99.filter((p99): p99 is number => p99 !== undefined)),
-        firstSeconds: firstSecondsOf(perSecondP99, head.getValueAtPercentile(99) / 1000, { firstSeconds: firstSecondsCount }),
+        firstSeconds: firstSecondsOf(perSecondP99, head.getValueAtPercentile(99) / 1000, {
+          firstSeconds: firstSecondsCount,
+        }),
         logins: logins.attempted === 0 ? undefined : logins,
       }
     },

@@ -49,18 +49,26 @@ const { values } = parseArgs({
   },
 })
 const users = Number(values.users)
-const { intervalMs, offered } = loadShape({ users, intervalMs: values.interval === undefined ? undefined : Number(values.interval), ratePerSecond: values.rate === undefined ? undefined : Number(values.rate) })
+const { intervalMs, offered } = loadShape({
+  users,
+  intervalMs: values.interval === undefined ? undefined : Number(values.interval),
+  ratePerSecond: values.rate === undefined ? undefined : Number(values.rate),
+})
 const durationMs = Number(values.duration) * 1000
 const warmupMaxMs = Number(values.warmup) * 1000
 const runCount = Number(values.runs)
-if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`--runs takes a whole number from 1 (got ${values.runs})`)
+if (!Number.isInteger(runCount) || runCount < 1)
+  throw new Error(`--runs takes a whole number from 1 (got ${values.runs})`)
 const newSessionShare = parseShare(values['new-sessions'])
 // Users' throttle lets five logins of one account through at once, then backs off: taking accounts in turn,
 // enough of them that one account logs in at most once per three minutes at this rate, keeps clear of it.
 const loginRepeatSeconds = 180
 const transport = values.transport as 'http-feed' | 'jetstream'
 
-const pg = values.target === undefined || values['pg-url'] !== undefined ? await benchPostgres(values['pg-url'], 15441) : undefined
+const pg =
+  values.target === undefined || values['pg-url'] !== undefined
+    ? await benchPostgres(values['pg-url'], 15441)
+    : undefined
 let shop: RunningShop | undefined
 let gateway = values.target
 let adminPassword = values.target === undefined ? undefined : runningShopAdminPassword()
@@ -68,8 +76,14 @@ let operator: ServiceAuth | undefined
 if (gateway === undefined) {
   const secrets = generateSecrets()
   adminPassword = secrets.adminPassword
-  operator = createServiceAuth({ service: 'operator', privateKey: secrets.serviceKeys['operator']!.privateKey, peers: {} })
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>
+  operator = createServiceAuth({
+    service: 'operator',
+    privateKey: secrets.serviceKeys['operator']!.privateKey,
+    peers: {},
+  })
+  const ports = Object.fromEntries(
+    await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>
   const quiet = Object.fromEntries(serviceNames.map((name) => [name, { LOG_LEVEL: 'warn' }]))
   console.log(`Starting the shop (${transport}) ...`)
   shop = await startShop({
@@ -80,7 +94,12 @@ if (gateway === undefined) {
     natsUrl: values['nats-url'],
     natsNamespace: `bench${Date.now().toString(36)}`,
     databasePrefix: `bench_${Date.now().toString(36)}_`,
-    nodeArgs: Object.fromEntries((values.profile?.split(',') ?? []).map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${join('bench', 'results', 'profiles')}`]])),
+    nodeArgs: Object.fromEntries(
+      (values.profile?.split(',') ?? []).map((name) => [
+        name,
+        ['--cpu-prof', `--cpu-prof-dir=${join('bench', 'results', 'profiles')}`],
+      ]),
+    ),
     overrides: {
       ...quiet,
       // The load comes from one address and 5,000 accounts; the limits are the benchmark's, not an attacker's.
@@ -92,7 +111,10 @@ if (gateway === undefined) {
   })
   gateway = shop.urls.gateway
 }
-if (adminPassword === undefined) throw new Error('the admin password of the shop at --target is needed: set SEAMS_ADMIN_PASSWORD, or run from the folder where npm start made .seams/secrets.json')
+if (adminPassword === undefined)
+  throw new Error(
+    'the admin password of the shop at --target is needed: set SEAMS_ADMIN_PASSWORD, or run from the folder where npm start made .seams/secrets.json',
+  )
 
 const seeded = { seed: Number(values.seed) }
 console.log(`Machine: ${machine()}. Preparing ${values.products} products and ${users} users ...`)
@@ -101,35 +123,71 @@ const productIds = await benchProducts(gateway, admin, Number(values.products))
 const virtualUsers = await benchUsers(gateway, users, (done) => console.log(`  ${done} users logged in`))
 const loginAccounts = newSessionShare === 0 ? 0 : loginAccountsFor(offered * newSessionShare, loginRepeatSeconds, users)
 if (loginAccounts > users) {
-  console.log(`Registering ${loginAccounts - users} more accounts, so that each logs in at most once per ${loginRepeatSeconds} s at ${round(offered * newSessionShare, 1)} logins/s ...`)
+  console.log(
+    `Registering ${loginAccounts - users} more accounts, so that each logs in at most once per ${loginRepeatSeconds} s at ${round(offered * newSessionShare, 1)} logins/s ...`,
+  )
   await benchAccounts(gateway, users, loginAccounts)
 }
-const newSessions = newSessionShare === 0 ? undefined : { share: newSessionShare, logins: createLoginRotation(loginAccounts, benchCredentials) }
+const newSessions =
+  newSessionShare === 0
+    ? undefined
+    : { share: newSessionShare, logins: createLoginRotation(loginAccounts, benchCredentials) }
 
 // The HTTP ceiling: a bare Fastify route under the same generator, users, kept connections, warm-up and rate.
-const httpCeiling = await measureHttpCeiling({ users: virtualUsers, intervalMs, durationMs: Math.min(durationMs, 20_000), warmupMaxMs, ...seeded })
+const httpCeiling = await measureHttpCeiling({
+  users: virtualUsers,
+  intervalMs,
+  durationMs: Math.min(durationMs, 20_000),
+  warmupMaxMs,
+  ...seeded,
+})
 const ceilings = {
   http: httpCeiling,
   singleInsertsPerSecond: pg === undefined ? undefined : await singleRowInserts(await pg.database('ceiling'), 32, 5),
   jetstreamPublishesPerSecond: await jetstreamPublishes(values['nats-url']!, 5),
 }
 const perSecond = (rate: number | undefined, missing: string) => (rate === undefined ? missing : `${round(rate, 0)}/s`)
-console.log(`Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s (${httpCeiling.connections.acceptedByServer} connections accepted, ${httpCeiling.connections.reopened} re-opened); single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`)
+console.log(
+  `Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s (${httpCeiling.connections.acceptedByServer} connections accepted, ${httpCeiling.connections.reopened} re-opened); single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`,
+)
 
 // One connection per user for the whole benchmark: connected here, before any clock, closed at the very end.
 const connections = createConnectionPool(gateway, users, { pingPath: '/health/live' })
 console.log(`Connecting ${users} users ...`)
 const connected = await connections.connect()
-console.log(`  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); warming up until every user has had an answer (at most ${values.warmup} s) ...`)
-const warm = { ...(await warmUp({ connections, users: virtualUsers, productIds, meanIntervalMs: intervalMs, maxMs: warmupMaxMs, ...seeded })), maxMs: warmupMaxMs }
-console.log(`  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors${warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''}`)
+console.log(
+  `  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); warming up until every user has had an answer (at most ${values.warmup} s) ...`,
+)
+const warm = {
+  ...(await warmUp({
+    connections,
+    users: virtualUsers,
+    productIds,
+    meanIntervalMs: intervalMs,
+    maxMs: warmupMaxMs,
+    ...seeded,
+  })),
+  maxMs: warmupMaxMs,
+}
+console.log(
+  `  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors${warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''}`,
+)
 
 async function measured(rateIntervalMs: number, runMs: number, progress: boolean): Promise<Run> {
   const tracker = createSagaTracker(gateway!, 10)
-  const servicePids = Object.fromEntries(serviceNames.flatMap((name) => (shop?.process(name) === undefined ? [] : [[name, shop.process(name)!.pid]])))
-  const cpuBefore = { ...Object.fromEntries(Object.entries(servicePids).map(([name, pid]) => [name, processCpuSeconds(pid)])), postgres: groupCpuSeconds(pidsOf('postgres')), generator: processCpuSeconds(process.pid) }
+  const servicePids = Object.fromEntries(
+    serviceNames.flatMap((name) => (shop?.process(name) === undefined ? [] : [[name, shop.process(name)!.pid]])),
+  )
+  const cpuBefore = {
+    ...Object.fromEntries(Object.entries(servicePids).map(([name, pid]) => [name, processCpuSeconds(pid)])),
+    postgres: groupCpuSeconds(pidsOf('postgres')),
+    generator: processCpuSeconds(process.pid),
+  }
   const machineBefore = machineCpuSeconds()
-  const propagation = shop === undefined ? undefined : await propagationOf({ orders: shop.urls.orders, 'order-history': shop.urls['order-history'] })
+  const propagation =
+    shop === undefined
+      ? undefined
+      : await propagationOf({ orders: shop.urls.orders, 'order-history': shop.urls['order-history'] })
   const openedBefore = connections.stats().opened
   const result: LoadResult = await runOpenLoop({
     connections,
@@ -142,17 +200,33 @@ async function measured(rateIntervalMs: number, runMs: number, progress: boolean
     onOrderAccepted: tracker.accepted,
     onSecond: (second) => {
       propagation?.tick(second.second)
-      if (progress && second.second % 5 === 0) console.log(`  ${second.second} s: ${second.sent} req/s, ${second.errors} errors, p99 ${round(second.p99)} ms`)
+      if (progress && second.second % 5 === 0)
+        console.log(`  ${second.second} s: ${second.sent} req/s, ${second.errors} errors, p99 ${round(second.p99)} ms`)
     },
   })
   const connectionsOpened = connections.stats().opened - openedBefore
   const machineAfter = machineCpuSeconds()
   const cpuSeconds = Object.fromEntries(
-    Object.entries(cpuBefore).map(([name, before]) => [name, round((name === 'postgres' ? groupCpuSeconds(pidsOf('postgres')) : processCpuSeconds(name === 'generator' ? process.pid : servicePids[name]!)) - before, 1)]),
+    Object.entries(cpuBefore).map(([name, before]) => [
+      name,
+      round(
+        (name === 'postgres'
+          ? groupCpuSeconds(pidsOf('postgres'))
+          : processCpuSeconds(name === 'generator' ? process.pid : servicePids[name]!)) - before,
+        1,
+      ),
+    ]),
   )
   const busy = machineAfter.busy - machineBefore.busy
   const machineBusyPercent = round((busy / (busy + machineAfter.idle - machineBefore.idle)) * 100)
-  return { result, saga: await tracker.result(), propagation: (await propagation?.finish()) as Propagation | undefined, cpuSeconds, machineBusyPercent, connectionsOpened }
+  return {
+    result,
+    saga: await tracker.result(),
+    propagation: (await propagation?.finish()) as Propagation | undefined,
+    cpuSeconds,
+    machineBusyPercent,
+    connectionsOpened,
+  }
 }
 
 // Waits until the shop has worked off what a run left behind (events not yet applied, sagas still
@@ -161,12 +235,15 @@ async function settle(): Promise<void> {
   if (shop === undefined) return
   const backlog = async () => {
     const asOperator = `Bearer ${await operator!.tokenFor('gateway')}`
-    const texts = await Promise.all(serviceNames.map((name) => scrape(shop!.urls[name], name === 'gateway' ? asOperator : undefined).catch(() => '')))
+    const texts = await Promise.all(
+      serviceNames.map((name) => scrape(shop!.urls[name], name === 'gateway' ? asOperator : undefined).catch(() => '')),
+    )
     return sumOf(texts, 'consumer_lag_events') + sumOf(texts, 'saga_active')
   }
   const deadline = Date.now() + 180_000
   for (let left = await backlog(); left > 0; left = await backlog()) {
-    if (Date.now() > deadline) return console.log(`  the shop still had ${left} events and sagas in hand after three minutes; measuring anyway`)
+    if (Date.now() > deadline)
+      return console.log(`  the shop still had ${left} events and sagas in hand after three minutes; measuring anyway`)
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
 }
@@ -176,13 +253,26 @@ async function settle(): Promise<void> {
 const sweep: SweepRow[] = []
 if (values.sweep) {
   // A ladder of 20 to 50 % steps from a rate any machine meets, so the answer is found within one step.
-  for (const step of [100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000]) {
+  for (const step of [
+    100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 8000,
+  ]) {
     await settle()
     const run = await measured((users * 1000) / step, Number(values['sweep-seconds']) * 1000, false)
     const summary = summarizeRun(run.result)
     const passed = summary.p99 < 300 && summary.errorRate <= 0.001
-    sweep.push({ offered: step, succeededPerSecond: round(run.result.succeeded / run.result.seconds, 0), p99: round(summary.p99), errorRate: summary.errorRate, passed, perSecondP99: summary.perSecondP99, firstSecondsDiffer: summary.firstSeconds?.differs, connectionsOpened: run.connectionsOpened })
-    console.log(`  sweep ${step} req/s offered: p99 ${round(summary.p99)} ms, errors ${round(summary.errorRate * 100, 2)} %${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${passed ? 'meets the NFRs' : 'does not'}`)
+    sweep.push({
+      offered: step,
+      succeededPerSecond: round(run.result.succeeded / run.result.seconds, 0),
+      p99: round(summary.p99),
+      errorRate: summary.errorRate,
+      passed,
+      perSecondP99: summary.perSecondP99,
+      firstSecondsDiffer: summary.firstSeconds?.differs,
+      connectionsOpened: run.connectionsOpened,
+    })
+    console.log(
+      `  sweep ${step} req/s offered: p99 ${round(summary.p99)} ms, errors ${round(summary.errorRate * 100, 2)} %${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${passed ? 'meets the NFRs' : 'does not'}`,
+    )
     if (!passed) break
   }
 }
@@ -190,10 +280,14 @@ if (values.sweep) {
 const runs: Run[] = []
 for (let index = 1; index <= runCount; index += 1) {
   await settle()
-  console.log(`Measuring${runCount > 1 ? ` run ${index} of ${runCount}` : ''} for ${values.duration} s: ${users} users, one request every ${round(intervalMs, 1)} ms each (${round(offered, 0)} req/s offered${newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`}) ...`)
+  console.log(
+    `Measuring${runCount > 1 ? ` run ${index} of ${runCount}` : ''} for ${values.duration} s: ${users} users, one request every ${round(intervalMs, 1)} ms each (${round(offered, 0)} req/s offered${newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`}) ...`,
+  )
   const run = await measured(intervalMs, durationMs, true)
   const summary = summarizeRun(run.result)
-  console.log(`  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ${run.connectionsOpened} connections opened${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`)
+  console.log(
+    `  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ${run.connectionsOpened} connections opened${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`,
+  )
   runs.push(run)
 }
 const connectionStats = await connections.close()
@@ -204,7 +298,14 @@ const report = renderReport({
   users,
   intervalMs,
   durationMs,
-  newSessions: newSessions === undefined ? undefined : { share: newSessions.share, accounts: newSessions.logins.accounts, shortestRepeatSeconds: newSessions.logins.shortestRepeatSeconds() },
+  newSessions:
+    newSessions === undefined
+      ? undefined
+      : {
+          share: newSessions.share,
+          accounts: newSessions.logins.accounts,
+          shortestRepeatSeconds: newSessions.logins.shortestRepeatSeconds(),
+        },
   ceilings,
   connections: { connect: connected, stats: connectionStats },
   warmUp: warm,
@@ -224,5 +325,7 @@ function runningShopAdminPassword(): string | undefined {
   const given = process.env['SEAMS_ADMIN_PASSWORD']
   if (given !== undefined && given !== '') return given
   const file = resolve(process.env['SEAMS_DATA_DIR'] ?? '.seams', 'secrets.json')
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { adminPassword?: string }).adminPassword : undefined
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { adminPassword?: string }).adminPassword
+    : undefined
 }

@@ -15,7 +15,9 @@ export interface RunSummary {
 }
 
 /** A run in the figures the runs table and the sweep show; `p99` is the steady mix's, in ms. */
-export function summarizeRun(result: Pick<LoadResult, 'overall' | 'errors' | 'attempted' | 'perSecondP99' | 'firstSeconds' | 'logins'>): RunSummary {
+export function summarizeRun(
+  result: Pick<LoadResult, 'overall' | 'errors' | 'attempted' | 'perSecondP99' | 'firstSeconds' | 'logins'>,
+): RunSummary {
   const p99 = result.overall.getValueAtPercentile(99) / 1000
   const errors = Object.values(result.errors).reduce((sum, count) => sum + count, 0)
   const attempted = result.attempted + (result.logins?.attempted ?? 0)

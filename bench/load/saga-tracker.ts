@@ -9,7 +9,11 @@ import type { VirtualUser } from './workload.ts'
  */
 export function createSagaTracker(gateway: string, sampleEvery: number) {
   const agent = new Agent({ connections: 64 })
-  const completion = build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 })
+  const completion = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  })
   const outcomes: Record<string, number> = {}
   const following = new Set<Promise<void>>()
   let seen = 0
@@ -19,8 +23,14 @@ export function createSagaTracker(gateway: string, sampleEvery: number) {
     const deadline = acceptedAt + 60_000
     while (Date.now() < deadline) {
       polls += 1
-      const response = await request(`${gateway}/api/order-history/${orderId}`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } }).catch(() => undefined)
-      const body = response === undefined ? undefined : ((await response.body.json().catch(() => undefined)) as { status?: string } | undefined)
+      const response = await request(`${gateway}/api/order-history/${orderId}`, {
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${token}` },
+      }).catch(() => undefined)
+      const body =
+        response === undefined
+          ? undefined
+          : ((await response.body.json().catch(() => undefined)) as { status?: string } | undefined)
       if (body?.status === 'CONFIRMED' || body?.status === 'REJECTED') {
         completion.recordValue(Math.max(1, (Date.now() - acceptedAt) * 1000))
         outcomes[body.status] = (outcomes[body.status] ?? 0) + 1
@@ -41,7 +51,16 @@ export function createSagaTracker(gateway: string, sampleEvery: number) {
     async result() {
       await Promise.allSettled([...following])
       await agent.close()
-      return { followed: completion.totalCount, polls, outcomes, ms: { p50: completion.getValueAtPercentile(50) / 1000, p99: completion.getValueAtPercentile(99) / 1000, max: completion.maxValue / 1000 } }
+      return {
+        followed: completion.totalCount,
+        polls,
+        outcomes,
+        ms: {
+          p50: completion.getValueAtPercentile(50) / 1000,
+          p99: completion.getValueAtPercentile(99) / 1000,
+          max: completion.maxValue / 1000,
+        },
+      }
     },
   }
 }

@@ -5,11 +5,20 @@ interface Json {
   [key: string]: any
 }
 
-async function call(base: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Json }> {
   for (let attempt = 0; ; attempt += 1) {
     const response = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()
@@ -40,14 +49,25 @@ async function inBatches<T, R>(items: readonly T[], concurrency: number, work: (
 export async function benchProducts(gateway: string, adminToken: string, count: number): Promise<string[]> {
   await inBatches([...Array(count).keys()], 16, async (index) => {
     const sku = `BENCH-${String(index).padStart(4, '0')}`
-    const created = await call(gateway, 'POST', '/api/products', { sku, name: `Bench product ${index}`, priceCents: 500 + index, currency: 'EUR', stockOnHand: 10_000_000 }, adminToken)
-    if (created.status !== 201 && created.status !== 409) throw new Error(`could not create ${sku}: ${created.status} ${JSON.stringify(created.body)}`)
+    const created = await call(
+      gateway,
+      'POST',
+      '/api/products',
+      { sku, name: `Bench product ${index}`, priceCents: 500 + index, currency: 'EUR', stockOnHand: 10_000_000 },
+      adminToken,
+    )
+    if (created.status !== 201 && created.status !== 409)
+      throw new Error(`could not create ${sku}: ${created.status} ${JSON.stringify(created.body)}`)
   })
   const ids: string[] = []
   let cursor: string | null = Buffer.from('BENCH-').toString('base64url')
   while (cursor !== null && ids.length < count) {
     const page = await call(gateway, 'GET', `/api/products?limit=100&after=${cursor}`)
-    ids.push(...(page.body['items'] as { id: string; sku: string }[]).filter((item) => item.sku.startsWith('BENCH-')).map((item) => item.id))
+    ids.push(
+      ...(page.body['items'] as { id: string; sku: string }[])
+        .filter((item) => item.sku.startsWith('BENCH-'))
+        .map((item) => item.id),
+    )
     cursor = page.body['nextCursor'] as string | null
   }
   return ids.slice(0, count)
@@ -61,11 +81,16 @@ export function benchCredentials(index: number): { email: string; password: stri
 async function register(gateway: string, index: number): Promise<void> {
   const { email, password } = benchCredentials(index)
   const registered = await call(gateway, 'POST', '/api/users', { email, name: `Bench User ${index}`, password })
-  if (registered.status !== 201 && registered.status !== 409) throw new Error(`could not register ${email}: ${registered.status}`)
+  if (registered.status !== 201 && registered.status !== 409)
+    throw new Error(`could not register ${email}: ${registered.status}`)
 }
 
 /** Registers (or finds) `count` customers and logs each in: each virtual user acts with its own JWT. */
-export async function benchUsers(gateway: string, count: number, onProgress: (done: number) => void): Promise<VirtualUser[]> {
+export async function benchUsers(
+  gateway: string,
+  count: number,
+  onProgress: (done: number) => void,
+): Promise<VirtualUser[]> {
   let done = 0
   return inBatches([...Array(count).keys()], 24, async (index) => {
     await register(gateway, index)

@@ -40,7 +40,11 @@ export function spreadOf(values: readonly number[]): Spread | undefined {
  * `firstSecondsP99` the p99 of all requests due in the first `firstSeconds` seconds together. There is
  * nothing to compare with when no later second had requests.
  */
-export function firstSecondsOf(perSecondP99: readonly (number | undefined)[], firstSecondsP99: number, options: SteadinessOptions = {}): FirstSeconds | undefined {
+export function firstSecondsOf(
+  perSecondP99: readonly (number | undefined)[],
+  firstSecondsP99: number,
+  options: SteadinessOptions = {},
+): FirstSeconds | undefined {
   const seconds = options.firstSeconds ?? 3
   const factor = options.factor ?? 2
   const rest = perSecondP99.slice(seconds).filter((p99): p99 is number => p99 !== undefined)

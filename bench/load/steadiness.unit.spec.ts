@@ -14,7 +14,12 @@ describe('first seconds against the rest of a run', () => {
   })
 
   it('leaves out seconds without requests and has no verdict when nothing follows the first seconds', () => {
-    expect(firstSecondsOf([20, undefined, 20, undefined, 4, 6], 20)).toEqual({ seconds: 3, p99: 20, restMedianP99: 5, differs: true })
+    expect(firstSecondsOf([20, undefined, 20, undefined, 4, 6], 20)).toEqual({
+      seconds: 3,
+      p99: 20,
+      restMedianP99: 5,
+      differs: true,
+    })
     expect(firstSecondsOf([300, 200, 100], 300)).toBeUndefined()
     expect(firstSecondsOf([undefined, undefined, undefined, 5], 0)).toBeUndefined()
   })

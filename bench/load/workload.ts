@@ -10,7 +10,14 @@ export interface Mix {
   profileUpdate: number
 }
 
-export const defaultMix: Mix = { browse: 55, productDetail: 10, orderDetails: 8, orderHistory: 10, placeOrder: 12, profileUpdate: 5 }
+export const defaultMix: Mix = {
+  browse: 55,
+  productDetail: 10,
+  orderDetails: 8,
+  orderHistory: 10,
+  placeOrder: 12,
+  profileUpdate: 5,
+}
 
 export type Endpoint = keyof Mix
 
@@ -39,12 +46,22 @@ export function pickEndpoint(mix: Mix, roll: number): Endpoint {
 }
 
 /** The request a user makes for an endpoint; a user with no order yet browses instead of asking for details. */
-export function planRequest(endpoint: Endpoint, user: VirtualUser, productIds: readonly string[], random: () => number): PlannedRequest {
+export function planRequest(
+  endpoint: Endpoint,
+  user: VirtualUser,
+  productIds: readonly string[],
+  random: () => number,
+): PlannedRequest {
   const headers: Record<string, string> = { authorization: `Bearer ${user.token}` }
   const product = () => productIds[Math.floor(random() * productIds.length)]!
   switch (endpoint) {
     case 'browse':
-      return { endpoint, method: 'GET', path: `/api/products?limit=20${random() < 0.5 ? '' : `&after=${Buffer.from(`BENCH-${String(Math.floor(random() * 180)).padStart(4, '0')}`).toString('base64url')}`}`, headers }
+      return {
+        endpoint,
+        method: 'GET',
+        path: `/api/products?limit=20${random() < 0.5 ? '' : `&after=${Buffer.from(`BENCH-${String(Math.floor(random() * 180)).padStart(4, '0')}`).toString('base64url')}`}`,
+        headers,
+      }
     case 'productDetail':
       return { endpoint, method: 'GET', path: `/api/products/${product()}`, headers }
     case 'orderDetails': {
@@ -57,9 +74,21 @@ export function planRequest(endpoint: Endpoint, user: VirtualUser, productIds: r
     case 'placeOrder': {
       const items = random() < 0.7 ? [product()] : [product(), product()]
       const body = JSON.stringify({ items: [...new Set(items)].map((productId) => ({ productId, quantity: 1 })) })
-      return { endpoint, method: 'POST', path: '/api/orders', body, headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': randomUUID() } }
+      return {
+        endpoint,
+        method: 'POST',
+        path: '/api/orders',
+        body,
+        headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      }
     }
     case 'profileUpdate':
-      return { endpoint, method: 'PATCH', path: `/api/users/${user.id}`, body: JSON.stringify({ name: `Bench User ${user.index} ${Math.floor(random() * 1000)}` }), headers: { ...headers, 'content-type': 'application/json' } }
+      return {
+        endpoint,
+        method: 'PATCH',
+        path: `/api/users/${user.id}`,
+        body: JSON.stringify({ name: `Bench User ${user.index} ${Math.floor(random() * 1000)}` }),
+        headers: { ...headers, 'content-type': 'application/json' },
+      }
   }
 }

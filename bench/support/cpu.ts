@@ -22,7 +22,10 @@ export function machineCpuSeconds(): { busy: number; idle: number } {
 }
 
 /** Measures how much CPU the machine and some processes used while `work` ran. */
-export async function measureCpu<T>(pids: Record<string, number>, work: () => Promise<T>): Promise<{ result: T; machineBusyPercent: number; cpuSeconds: Record<string, number> }> {
+export async function measureCpu<T>(
+  pids: Record<string, number>,
+  work: () => Promise<T>,
+): Promise<{ result: T; machineBusyPercent: number; cpuSeconds: Record<string, number> }> {
   const before = machineCpuSeconds()
   const processesBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)]))
   const result = await work()
@@ -32,7 +35,12 @@ export async function measureCpu<T>(pids: Record<string, number>, work: () => Pr
   return {
     result,
     machineBusyPercent: Math.round((busy / (busy + idle)) * 1000) / 10,
-    cpuSeconds: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, Math.round((processCpuSeconds(pid) - processesBefore[name]!) * 100) / 100])),
+    cpuSeconds: Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [
+        name,
+        Math.round((processCpuSeconds(pid) - processesBefore[name]!) * 100) / 100,
+      ]),
+    ),
   }
 }
 

@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
-import { dropServiceDatabase, provisionServiceDatabase, startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning'
+import {
+  dropServiceDatabase,
+  provisionServiceDatabase,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from '@seams/provisioning'
 
 export interface BenchPostgres {
   adminUrl: string

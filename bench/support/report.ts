@@ -17,7 +17,12 @@ export function machine(): string {
 }
 
 /** Writes `<name>.json` and `<name>.md` under bench/results/<timestamp>/ and returns the folder. */
-export function writeResults(name: string, json: unknown, markdown: string, folder = join('bench', 'results', new Date().toISOString().replace(/[:.]/g, '-'))): string {
+export function writeResults(
+  name: string,
+  json: unknown,
+  markdown: string,
+  folder = join('bench', 'results', new Date().toISOString().replace(/[:.]/g, '-')),
+): string {
   mkdirSync(folder, { recursive: true })
   writeFileSync(join(folder, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`)
   writeFileSync(join(folder, `${name}.md`), `${markdown}\n`)

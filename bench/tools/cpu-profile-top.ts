@@ -11,7 +11,11 @@ interface ProfileNode {
   hitCount: number
   children?: number[]
 }
-const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+const profile = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as {
+  nodes: ProfileNode[]
+  samples: number[]
+  timeDeltas: number[]
+}
 const lastIndex = process.argv.indexOf('--last')
 if (lastIndex > 0) {
   // Hit counts are recounted from the samples inside the window.
@@ -29,9 +33,13 @@ const root = process.cwd() + '/'
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
 const whereOf = (node: ProfileNode) => {
   const url = node.callFrame.url.replace(/^file:\/\//, '')
-  return /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith(root) ? url.slice(root.length).split('/').slice(0, 2).join('/') : url || '(native)')
+  return (
+    /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+    (url.startsWith(root) ? url.slice(root.length).split('/').slice(0, 2).join('/') : url || '(native)')
+  )
 }
-const nameOf = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${whereOf(node)}:${node.callFrame.lineNumber}`
+const nameOf = (node: ProfileNode) =>
+  `${node.callFrame.functionName || '(anonymous)'} ${whereOf(node)}:${node.callFrame.lineNumber}`
 const busy = (node: ProfileNode) => node.callFrame.functionName !== '(idle)'
 const total = profile.nodes.filter(busy).reduce((sum, node) => sum + node.hitCount, 0)
 
@@ -56,8 +64,14 @@ function walk(node: ProfileNode, stack: Set<string>): number {
 walk(profile.nodes[0]!, new Set())
 
 const top = (map: Map<string, number>, count: number) =>
-  [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`).join('\n')
-console.log(`${total} busy samples\n\nBy package:\n${top(byPackage, 20)}\n\nBy function (self):\n${top(self, 35)}\n\nBy function (inclusive):\n${top(inclusive, 60)}`)
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
+    .join('\n')
+console.log(
+  `${total} busy samples\n\nBy package:\n${top(byPackage, 20)}\n\nBy function (self):\n${top(self, 35)}\n\nBy function (inclusive):\n${top(inclusive, 60)}`,
+)
 
 const callersIndex = process.argv.indexOf('--callers')
 if (callersIndex > 0) {
@@ -66,12 +80,18 @@ if (callersIndex > 0) {
   const depth = depthIndex > 0 ? Number(process.argv[depthIndex + 1]) : 8
   const parents = new Map<number, ProfileNode>()
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node)
-  const subtree = (node: ProfileNode): number => node.hitCount + (node.children ?? []).reduce((sum, child) => sum + subtree(nodes.get(child)!), 0)
+  const subtree = (node: ProfileNode): number =>
+    node.hitCount + (node.children ?? []).reduce((sum, child) => sum + subtree(nodes.get(child)!), 0)
   const stacks = new Map<string, number>()
   for (const node of profile.nodes) {
     if (node.callFrame.functionName !== wanted) continue
     const chain: string[] = []
-    for (let parent = parents.get(node.id); parent !== undefined && chain.length < depth; parent = parents.get(parent.id)) chain.push(nameOf(parent))
+    for (
+      let parent = parents.get(node.id);
+      parent !== undefined && chain.length < depth;
+      parent = parents.get(parent.id)
+    )
+      chain.push(nameOf(parent))
     add(stacks, chain.join(' < '), subtree(node))
   }
   console.log(`\nCallers of ${wanted}:\n${top(stacks, 15)}`)

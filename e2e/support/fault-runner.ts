@@ -14,14 +14,17 @@ export interface FaultLog {
 
 /** Sum of one counter over its labels, from a Prometheus text page; 0 when the service does not answer. */
 export async function scrapeCounter(baseUrl: string, name: string): Promise<number> {
-  const page = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then((response) => response.text()).catch(() => '')
+  const page = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) })
+    .then((response) => response.text())
+    .catch(() => '')
   return page
     .split('\n')
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0)
 }
 
-const compensationFailures = (test: TestShop) => scrapeCounter(test.shop.urls.orders, 'saga_compensation_failures_total')
+const compensationFailures = (test: TestShop) =>
+  scrapeCounter(test.shop.urls.orders, 'saga_compensation_failures_total')
 
 /** Runs the plan's faults, each at its offset from `startedAt`; they may overlap. */
 export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: number): Promise<FaultLog> {
@@ -38,7 +41,8 @@ export async function runFaults(test: TestShop, plan: ScenarioPlan, startedAt: n
     knobs = next
     if (paymentsDown) return // set when it is started again
     const result = await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: next })
-    if (result.status !== 200) throw new Error(`PUT /simulator answered ${result.status}: ${JSON.stringify(result.body)}`)
+    if (result.status !== 200)
+      throw new Error(`PUT /simulator answered ${result.status}: ${JSON.stringify(result.body)}`)
   }
 
   async function apply(fault: Fault): Promise<void> {

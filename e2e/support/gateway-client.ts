@@ -8,7 +8,11 @@ export interface ApiResult<T = any> {
 
 /** A client of the shop's public API, as a browser or a mobile app would use it. */
 export function gatewayClient(baseUrl: string) {
-  async function request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+  async function request<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiResult<T>> {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -25,7 +29,8 @@ export function gatewayClient(baseUrl: string) {
     request,
     async login(email: string, password: string): Promise<string> {
       const result = await request('POST', '/api/auth/login', { body: { email, password } })
-      if (result.status !== 200) throw new Error(`login of ${email} failed: ${result.status} ${JSON.stringify(result.body)}`)
+      if (result.status !== 200)
+        throw new Error(`login of ${email} failed: ${result.status} ${JSON.stringify(result.body)}`)
       return result.body.accessToken as string
     },
     async register(email: string, name: string, password: string): Promise<{ id: string; token: string }> {

@@ -44,7 +44,9 @@ const services: readonly ServiceName[] = ['users', 'catalog', 'payments', 'order
 // Each relay and consumer holds a pooled connection for its leader lock (orders: four), and the load
 // needs room beyond them: pools sized per service rather than the test shop's small default.
 const poolSizes = { users: 4, catalog: 6, payments: 6, orders: 10, 'order-history': 8 }
-const overrides = Object.fromEntries(Object.entries(poolSizes).map(([service, size]) => [service, { DATABASE_POOL_SIZE: String(size) }]))
+const overrides = Object.fromEntries(
+  Object.entries(poolSizes).map(([service, size]) => [service, { DATABASE_POOL_SIZE: String(size) }]),
+)
 
 /**
  * FR3's proof: a seeded run of the whole shop (real processes, one database each) where many customers
@@ -65,10 +67,15 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   let keep = false
   try {
     const fixture = await setUpShop(test, dbs, plan)
-    log(`set up ${fixture.productIds.length} products (stock ${plan.products.map((product) => product.stock).join(', ')}) and ${fixture.customers.length} customers; load starts`)
+    log(
+      `set up ${fixture.productIds.length} products (stock ${plan.products.map((product) => product.stock).join(', ')}) and ${fixture.customers.length} customers; load starts`,
+    )
     const startedAt = Date.now()
     const [load, faults] = await Promise.all([
-      runLoad(test, plan, fixture.customers, fixture.productIds).then((record) => ({ record, ms: Date.now() - startedAt })),
+      runLoad(test, plan, fixture.customers, fixture.productIds).then((record) => ({
+        record,
+        ms: Date.now() - startedAt,
+      })),
       runFaults(test, plan, startedAt),
     ])
     await restoreHealth(test, faults, startedAt)
@@ -98,13 +105,20 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       violations,
     }
   } catch (error) {
-    throw new Error(`invariant scenario with seed ${seed} failed to run (replay with SEAMS_INVARIANT_SEED=${seed}): ${(error as Error).message}`, { cause: error })
+    throw new Error(
+      `invariant scenario with seed ${seed} failed to run (replay with SEAMS_INVARIANT_SEED=${seed}): ${(error as Error).message}`,
+      { cause: error },
+    )
   } finally {
     await dbs.close()
     if (!keep) await test.close()
     else {
       await test.shop.stop()
-      log(`kept the databases: ${Object.entries(test.shop.databaseUrls).map(([owner, url]) => `${owner} ${url}`).join(', ')}`)
+      log(
+        `kept the databases: ${Object.entries(test.shop.databaseUrls)
+          .map(([owner, url]) => `${owner} ${url}`)
+          .join(', ')}`,
+      )
     }
   }
 }

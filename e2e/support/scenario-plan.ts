@@ -65,10 +65,15 @@ export const healthyKnobs: SimulatorKnobs = { latencyMs: 5, jitterMs: 0, decline
 export function planScenario(seed: number, size: ScenarioSize): ScenarioPlan {
   const random = seededRandom(seed)
   const products = planProducts(random.fork('products'), size)
-  const perCustomer = (index: number) => Math.floor(size.orders / size.customers) + (index < size.orders % size.customers ? 1 : 0)
-  const customers = Array.from({ length: size.customers }, (_, index) => planCustomer(random.fork(`customer-${index}`), index, perCustomer(index), size))
+  const perCustomer = (index: number) =>
+    Math.floor(size.orders / size.customers) + (index < size.orders % size.customers ? 1 : 0)
+  const customers = Array.from({ length: size.customers }, (_, index) =>
+    planCustomer(random.fork(`customer-${index}`), index, perCustomer(index), size),
+  )
   // At least one deactivation, about one customer in ten, among customers with orders left to try.
-  const candidates = random.fork('deactivations').shuffle(customers.map((_, index) => index).filter((index) => customers[index]!.orders.length >= 2))
+  const candidates = random
+    .fork('deactivations')
+    .shuffle(customers.map((_, index) => index).filter((index) => customers[index]!.orders.length >= 2))
   for (const index of candidates.slice(0, Math.max(1, Math.round(size.customers / 10)))) {
     const customer = customers[index]!
     const draw = random.fork(`deactivate-${index}`)
@@ -90,14 +95,18 @@ function planProducts(random: SeededRandom, size: ScenarioSize): ProductPlan[] {
 function planCustomer(random: SeededRandom, index: number, count: number, size: ScenarioSize): CustomerPlan {
   const meanThink = size.loadMs / Math.max(1, count)
   const orders = Array.from({ length: count }, (_, n): OrderPlan => {
-    const productIndexes = random.shuffle(Array.from({ length: size.products }, (_, p) => p)).slice(0, random.int(1, Math.min(2, size.products)))
+    const productIndexes = random
+      .shuffle(Array.from({ length: size.products }, (_, p) => p))
+      .slice(0, random.int(1, Math.min(2, size.products)))
     const roll = random.next()
     return {
       key: `key-c${index}-o${n}`,
       lines: productIndexes.map((product) => ({ product, quantity: random.int(1, 2) })),
       repeat: roll < 0.1 ? 'concurrent' : roll < 0.2 ? 'later' : 'none',
       thinkMs: Math.round(meanThink * (0.2 + random.next() * 0.8)),
-      cancel: random.chance(0.25) ? { order: random.int(Math.max(0, n - 2), n), afterMs: random.pick([0, 50, 300, 1000, 2000]) } : undefined,
+      cancel: random.chance(0.25)
+        ? { order: random.int(Math.max(0, n - 2), n), afterMs: random.pick([0, 50, 300, 1000, 2000]) }
+        : undefined,
     }
   })
   return { orders }
@@ -125,5 +134,8 @@ function planFaults(random: SeededRandom, loadMs: number): { atMs: number; fault
   ]
   if (random.chance(0.5)) faults.push({ kind: 'kill-order-history', downMs: random.int(500, 3000) })
   const timed = faults.map((fault) => ({ atMs: Math.round(loadMs * (0.05 + random.next() * 0.75)), fault }))
-  return [{ atMs: 0, fault: { kind: 'knobs', knobs: randomKnobs(random) } as Fault }, ...timed.sort((a, b) => a.atMs - b.atMs)]
+  return [
+    { atMs: 0, fault: { kind: 'knobs', knobs: randomKnobs(random) } as Fault },
+    ...timed.sort((a, b) => a.atMs - b.atMs),
+  ]
 }

@@ -22,12 +22,20 @@ export interface ScenarioReport {
 }
 
 /** Counts read from orders' database once the run is over. */
-export async function summarize(dbs: ShopDatabases): Promise<Pick<ScenarioReport, 'ordersByStatus' | 'reasons' | 'sagas'> & { recordedCompensationFailures: number }> {
-  const statuses = await dbs.db.orders<{ status: string; n: number }[]>`select status, count(*)::int as n from orders group by 1 order by 1`
+export async function summarize(
+  dbs: ShopDatabases,
+): Promise<Pick<ScenarioReport, 'ordersByStatus' | 'reasons' | 'sagas'> & { recordedCompensationFailures: number }> {
+  const statuses = await dbs.db.orders<
+    { status: string; n: number }[]
+  >`select status, count(*)::int as n from orders group by 1 order by 1`
   const reasons = await dbs.db.orders<{ reason: string; n: number }[]>`
     select status || ' ' || split_part(reason, ':', 1) as reason, count(*)::int as n from orders where reason is not null group by 1 order by 2 desc`
-  const sagas = await dbs.db.orders<{ what: string; n: number }[]>`select type || ' ' || status as what, count(*)::int as n from seams_sagas group by 1 order by 1`
-  const [failed] = await dbs.db.orders<{ n: number }[]>`select count(*)::int as n from seams_saga_steps where direction = 'compensate' and outcome = 'failed'`
+  const sagas = await dbs.db.orders<
+    { what: string; n: number }[]
+  >`select type || ' ' || status as what, count(*)::int as n from seams_sagas group by 1 order by 1`
+  const [failed] = await dbs.db.orders<
+    { n: number }[]
+  >`select count(*)::int as n from seams_saga_steps where direction = 'compensate' and outcome = 'failed'`
   return {
     ordersByStatus: Object.fromEntries(statuses.map((row) => [row.status, row.n])),
     reasons: Object.fromEntries(reasons.map((row) => [row.reason, row.n])),
@@ -36,7 +44,10 @@ export async function summarize(dbs: ShopDatabases): Promise<Pick<ScenarioReport
   }
 }
 
-const table = (record: Record<string, number>) => Object.entries(record).map(([name, count]) => `${name} ${count}`).join(', ') || 'none'
+const table = (record: Record<string, number>) =>
+  Object.entries(record)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ') || 'none'
 
 /** The report as the fault suite prints it. */
 export function formatReport(report: ScenarioReport): string {

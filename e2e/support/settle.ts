@@ -20,7 +20,10 @@ interface Snapshot {
 
 /** Every sample of a gauge or counter on a Prometheus page, by its label text; undefined when down. */
 async function scrapeSeries(baseUrl: string, name: string): Promise<Map<string, number> | undefined> {
-  const page = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then((response) => (response.ok ? response.text() : undefined), () => undefined)
+  const page = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then(
+    (response) => (response.ok ? response.text() : undefined),
+    () => undefined,
+  )
   if (page === undefined) return undefined
   const series = new Map<string, number>()
   for (const line of page.split('\n')) {
@@ -44,10 +47,15 @@ async function look(test: TestShop, dbs: ShopDatabases): Promise<Snapshot> {
   }
   const cursors: string[] = []
   for (const owner of await dbs.having('seams_consumer_cursors')) {
-    const rows = await dbs.db[owner]<{ consumer: string; position: string }[]>`select consumer, position::text from seams_consumer_cursors order by consumer`
+    const rows = await dbs.db[owner]<
+      { consumer: string; position: string }[]
+    >`select consumer, position::text from seams_consumer_cursors order by consumer`
     cursors.push(...rows.map((row) => `${row.consumer}@${row.position}`))
     // Lag as each consumer last saw its producer's head; a stale zero is caught by the second look.
-    for (const [gauge, what] of [['consumer_lag_events', 'events behind'], ['consumer_source_read_failures', 'failed reads']] as const) {
+    for (const [gauge, what] of [
+      ['consumer_lag_events', 'events behind'],
+      ['consumer_source_read_failures', 'failed reads'],
+    ] as const) {
       const series = await scrapeSeries(test.shop.urls[owner], gauge)
       if (series === undefined) problems.push(`${owner} does not answer /metrics`)
       else for (const [labels, value] of series) if (value > 0) problems.push(`${owner} ${labels}: ${value} ${what}`)
@@ -61,13 +69,23 @@ async function look(test: TestShop, dbs: ShopDatabases): Promise<Snapshot> {
  * every outbox row relayed, every consumer at its producer's head without read failures, and all of
  * it unchanged over a second (one quiet look could catch a consumer between a long poll and its batch).
  */
-export async function waitUntilSettled(test: TestShop, dbs: ShopDatabases, timeoutMs: number, log: (line: string) => void = () => {}): Promise<SettleResult> {
+export async function waitUntilSettled(
+  test: TestShop,
+  dbs: ShopDatabases,
+  timeoutMs: number,
+  log: (line: string) => void = () => {},
+): Promise<SettleResult> {
   const started = Date.now()
   let reported = started
   let quietSince: Snapshot | undefined
   let last: Snapshot | undefined
   while (Date.now() - started < timeoutMs) {
-    last = await look(test, dbs).catch((error: unknown) => ({ quiet: false, fingerprint: '', problems: [`look failed: ${(error as Error).message}`], at: Date.now() }))
+    last = await look(test, dbs).catch((error: unknown) => ({
+      quiet: false,
+      fingerprint: '',
+      problems: [`look failed: ${(error as Error).message}`],
+      at: Date.now(),
+    }))
     if (!last.quiet && last.at - reported >= 5000) {
       reported = last.at
       log(`still settling after ${last.at - started} ms: ${last.problems.join('; ')}`)

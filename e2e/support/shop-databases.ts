@@ -16,11 +16,17 @@ export interface ShopDatabases {
 
 export function openShopDatabases(shop: RunningShop): ShopDatabases {
   const owners = Object.keys(shop.databaseUrls) as DatabaseOwner[]
-  const db = Object.fromEntries(owners.map((owner) => [owner, postgres(shop.databaseUrls[owner], { max: 2, onnotice: () => {} })])) as Record<DatabaseOwner, Sql>
+  const db = Object.fromEntries(
+    owners.map((owner) => [owner, postgres(shop.databaseUrls[owner], { max: 2, onnotice: () => {} })]),
+  ) as Record<DatabaseOwner, Sql>
   return {
     db,
     async having(table) {
-      const found = await Promise.all(owners.map(async (owner) => ((await db[owner]`select to_regclass(${table}) is not null as present`)[0]!['present'] ? owner : undefined)))
+      const found = await Promise.all(
+        owners.map(async (owner) =>
+          (await db[owner]`select to_regclass(${table}) is not null as present`)[0]!['present'] ? owner : undefined,
+        ),
+      )
       return found.filter((owner): owner is DatabaseOwner => owner !== undefined)
     },
     async close() {

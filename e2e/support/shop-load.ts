@@ -22,7 +22,14 @@ export interface LoadRecord {
  * Calls a service the way a client with an Idempotency-Key may: a refused connection or a 5xx (the
  * service is restarting) is tried again with the same request until `patienceMs` is used up.
  */
-async function persistently(test: TestShop, service: ServiceName, method: string, path: string, options: CallOptions, patienceMs = 30_000): Promise<CallResult | undefined> {
+async function persistently(
+  test: TestShop,
+  service: ServiceName,
+  method: string,
+  path: string,
+  options: CallOptions,
+  patienceMs = 30_000,
+): Promise<CallResult | undefined> {
   const deadline = Date.now() + patienceMs
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -37,26 +44,45 @@ async function persistently(test: TestShop, service: ServiceName, method: string
 }
 
 /** Runs every customer's script of the plan concurrently against orders (as the gateway would call it). */
-export async function runLoad(test: TestShop, plan: ScenarioPlan, customers: readonly Customer[], productIds: readonly string[]): Promise<LoadRecord> {
+export async function runLoad(
+  test: TestShop,
+  plan: ScenarioPlan,
+  customers: readonly Customer[],
+  productIds: readonly string[],
+): Promise<LoadRecord> {
   const record: LoadRecord = {
     answers: new Map(),
     deactivated: [],
     counts: { requests: 0, accepted: 0, refusedDeactivated: 0, unanswered: 0, cancels: 0, cancelRefused: 0 },
     unexpected: [],
   }
-  await Promise.all(plan.customers.map((script, index) => runCustomer(test, record, script, customers[index]!, productIds)))
+  await Promise.all(
+    plan.customers.map((script, index) => runCustomer(test, record, script, customers[index]!, productIds)),
+  )
   return record
 }
 
-async function runCustomer(test: TestShop, record: LoadRecord, script: CustomerPlan, customer: Customer, productIds: readonly string[]): Promise<void> {
+async function runCustomer(
+  test: TestShop,
+  record: LoadRecord,
+  script: CustomerPlan,
+  customer: Customer,
+  productIds: readonly string[],
+): Promise<void> {
   const user = { id: customer.id, role: 'customer' }
   const placed: (string | undefined)[] = []
   const later: OrderPlan[] = []
 
   async function place(order: OrderPlan): Promise<string | undefined> {
     record.counts.requests += 1
-    const body = { items: order.lines.map((line) => ({ productId: productIds[line.product]!, quantity: line.quantity })) }
-    const result = await persistently(test, 'orders', 'POST', '/orders', { user, body, headers: { 'idempotency-key': order.key } })
+    const body = {
+      items: order.lines.map((line) => ({ productId: productIds[line.product]!, quantity: line.quantity })),
+    }
+    const result = await persistently(test, 'orders', 'POST', '/orders', {
+      user,
+      body,
+      headers: { 'idempotency-key': order.key },
+    })
     if (result === undefined) {
       record.counts.unanswered += 1
       return undefined
@@ -69,7 +95,10 @@ async function runCustomer(test: TestShop, record: LoadRecord, script: CustomerP
     }
     // Refused only once the account is gone; orders' replica may lag it by moments.
     if (result.status === 403 && record.deactivated.includes(customer.id)) record.counts.refusedDeactivated += 1
-    else record.unexpected.push(`POST /orders (${customer.email}, key ${order.key}) answered ${result.status}: ${JSON.stringify(result.body)}`)
+    else
+      record.unexpected.push(
+        `POST /orders (${customer.email}, key ${order.key}) answered ${result.status}: ${JSON.stringify(result.body)}`,
+      )
     return undefined
   }
 
@@ -77,18 +106,22 @@ async function runCustomer(test: TestShop, record: LoadRecord, script: CustomerP
     record.counts.cancels += 1
     const result = await persistently(test, 'orders', 'POST', `/orders/${orderId}/cancel`, { user })
     if (result === undefined) record.counts.unanswered += 1
-    else if (result.status === 409) record.counts.cancelRefused += 1 // it was rejected first: nothing to give back
-    else if (result.status !== 202) record.unexpected.push(`POST /orders/${orderId}/cancel answered ${result.status}: ${JSON.stringify(result.body)}`)
+    else if (result.status === 409)
+      record.counts.cancelRefused += 1 // it was rejected first: nothing to give back
+    else if (result.status !== 202)
+      record.unexpected.push(`POST /orders/${orderId}/cancel answered ${result.status}: ${JSON.stringify(result.body)}`)
   }
 
   async function deactivate(): Promise<void> {
     record.deactivated.push(customer.id) // from now on a 403 is a right answer
     const result = await persistently(test, 'users', 'POST', `/users/${customer.id}/deactivate`, { user })
-    if (result?.status !== 200) record.unexpected.push(`deactivating ${customer.email} answered ${result?.status ?? 'nothing'}`)
+    if (result?.status !== 200)
+      record.unexpected.push(`deactivating ${customer.email} answered ${result?.status ?? 'nothing'}`)
   }
 
   async function step(n: number, order: OrderPlan): Promise<void> {
-    const answers = order.repeat === 'concurrent' ? await Promise.all([place(order), place(order)]) : [await place(order)]
+    const answers =
+      order.repeat === 'concurrent' ? await Promise.all([place(order), place(order)]) : [await place(order)]
     placed[n] = answers.find((answer) => answer !== undefined)
     if (order.repeat === 'later') later.push(order)
     if (order.cancel === undefined) return
@@ -104,7 +137,10 @@ async function runCustomer(test: TestShop, record: LoadRecord, script: CustomerP
     if (deactivation?.after !== n) continue
     // The account closes while the rest of the customer's orders race it, a few milliseconds apart.
     const rest = script.orders.slice(n + 1)
-    await Promise.all([deactivate(), ...rest.map((next, i) => sleep(i * deactivation.gapMs).then(() => step(n + 1 + i, next)))])
+    await Promise.all([
+      deactivate(),
+      ...rest.map((next, i) => sleep(i * deactivation.gapMs).then(() => step(n + 1 + i, next))),
+    ])
     break
   }
   // A client that lost its answers retries long after: the key must still name the same order.

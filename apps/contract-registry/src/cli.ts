@@ -9,7 +9,8 @@ function list(): void {
   const rows = buildRegistry(producers, consumers())
   const width = Math.max(...rows.map((row) => row.schemaId.length))
   console.log(`${'SCHEMA'.padEnd(width)}  PRODUCER  CONSUMERS`)
-  for (const row of rows) console.log(`${row.schemaId.padEnd(width)}  ${row.producer.padEnd(8)}  ${row.consumers.join(', ') || '-'}`)
+  for (const row of rows)
+    console.log(`${row.schemaId.padEnd(width)}  ${row.producer.padEnd(8)}  ${row.consumers.join(', ') || '-'}`)
 }
 
 function check(): number {
@@ -17,7 +18,10 @@ function check(): number {
   for (const producer of producers) {
     const result = checkContracts(producer, (id) => readBaseline(producer.producer, id))
     for (const problem of result.problems) console.error(`BREAKING  ${problem}`)
-    for (const contract of result.unrecorded) console.error(`UNRECORDED  ${contract.type}.v${contract.version}: run \`npm run contracts -- record\` to publish it`)
+    for (const contract of result.unrecorded)
+      console.error(
+        `UNRECORDED  ${contract.type}.v${contract.version}: run \`npm run contracts -- record\` to publish it`,
+      )
     failed += result.problems.length + result.unrecorded.length
   }
   for (const problem of findUnknownSubscriptions(producers, consumers())) console.error(`UNKNOWN  ${problem}`)

@@ -25,7 +25,10 @@ export const demoProducts = materials.flatMap((material, row) =>
 async function post(url: string, body: unknown, token?: string): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify(body),
   })
 }
@@ -36,14 +39,26 @@ async function expectCreatedOrExisting(response: Response, what: string): Promis
 }
 
 /** Loads demo data through the gateway, like any client would; running it again changes nothing. */
-export async function loadDemoData(gatewayUrl: string, credentials: { adminEmail: string; adminPassword: string; demoPassword: string }): Promise<void> {
-  const login = await post(`${gatewayUrl}/api/auth/login`, { email: credentials.adminEmail, password: credentials.adminPassword })
+export async function loadDemoData(
+  gatewayUrl: string,
+  credentials: { adminEmail: string; adminPassword: string; demoPassword: string },
+): Promise<void> {
+  const login = await post(`${gatewayUrl}/api/auth/login`, {
+    email: credentials.adminEmail,
+    password: credentials.adminPassword,
+  })
   if (login.status !== 200) throw new Error(`demo data: admin login failed with ${login.status}: ${await login.text()}`)
   const { accessToken } = (await login.json()) as { accessToken: string }
   for (const customer of demoCustomers) {
-    await expectCreatedOrExisting(await post(`${gatewayUrl}/api/users`, { ...customer, password: credentials.demoPassword }), `customer ${customer.email}`)
+    await expectCreatedOrExisting(
+      await post(`${gatewayUrl}/api/users`, { ...customer, password: credentials.demoPassword }),
+      `customer ${customer.email}`,
+    )
   }
   for (const product of demoProducts) {
-    await expectCreatedOrExisting(await post(`${gatewayUrl}/api/products`, product, accessToken), `product ${product.sku}`)
+    await expectCreatedOrExisting(
+      await post(`${gatewayUrl}/api/products`, product, accessToken),
+      `product ${product.sku}`,
+    )
   }
 }

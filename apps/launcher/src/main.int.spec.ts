@@ -75,7 +75,15 @@ async function launch(env: Record<string, string> = {}): Promise<Launched> {
   const prefix = `l${randomBytes(4).toString('hex')}_`
   const port = await freePortRun()
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], SEAMS_PG_URL: adminDatabaseUrl(), SEAMS_DATA_DIR: dataDir, SEAMS_DATABASE_PREFIX: prefix, SEAMS_GATEWAY_PORT: String(port), ...env },
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      SEAMS_PG_URL: adminDatabaseUrl(),
+      SEAMS_DATA_DIR: dataDir,
+      SEAMS_DATABASE_PREFIX: prefix,
+      SEAMS_GATEWAY_PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -86,7 +94,11 @@ async function launch(env: Record<string, string> = {}): Promise<Launched> {
       child.kill('SIGKILL')
       await once(child, 'exit')
     }
-    for (const service of databaseOwners) await dropServiceDatabase(adminDatabaseUrl(), { database: `${prefix}${service.replace(/-/g, '_')}`, role: `${prefix}${service.replace(/-/g, '_')}` })
+    for (const service of databaseOwners)
+      await dropServiceDatabase(adminDatabaseUrl(), {
+        database: `${prefix}${service.replace(/-/g, '_')}`,
+        role: `${prefix}${service.replace(/-/g, '_')}`,
+      })
     await rm(dataDir, { recursive: true, force: true })
   })
   return {
@@ -132,7 +144,9 @@ describe('npm start', () => {
     expect(ready.status).toBe(200)
     // The public port says ready or not; which service is which is for operators (see the gateway's spec).
     expect(await ready.json()).toEqual({ status: 'ready', service: 'gateway' })
-    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as { items: unknown[] }
+    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as {
+      items: unknown[]
+    }
     expect(products.items.length).toBeGreaterThanOrEqual(36)
     await interruptAndExpectEverythingGone(launched)
   })
@@ -148,53 +162,89 @@ describe('npm start', () => {
 })
 
 describe('npm start with EVENT_TRANSPORT=jetstream and no NATS_URL', async () => {
-  const present = (await natsServerAvailable()) || (await requireInfrastructure('nats-server binary (NATS_SERVER_BIN)', 'nats://127.0.0.1:1'))
+  const present =
+    (await natsServerAvailable()) ||
+    (await requireInfrastructure('nats-server binary (NATS_SERVER_BIN)', 'nats://127.0.0.1:1'))
 
-  it.skipIf(!present)('runs a nats-server of its own, each service under its own user, events flowing, all stopped by Ctrl-C', async () => {
-    const natsPort = await freePort()
-    const launched = await launch({ EVENT_TRANSPORT: 'jetstream', SEAMS_NATS_PORT: String(natsPort), NATS_SERVER_BIN: process.env['NATS_SERVER_BIN'] ?? 'nats-server' })
-    await launched.waitFor('Seams shop is running.')
-    expect(launched.output()).toContain(`own server at nats://127.0.0.1:${natsPort}`)
-
-    // The passwords are in two files only the owner reads, and on no command line.
-    const config = join(launched.dataDir, 'nats', 'nats-server.json')
-    expect(statSync(config).mode & 0o777).toBe(0o600)
-    expect(statSync(join(launched.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600)
-    const passwords = Object.values((JSON.parse(readFileSync(join(launched.dataDir, 'secrets.json'), 'utf8')) as { natsPasswords: Record<string, string> }).natsPasswords)
-    expect(passwords).toHaveLength(6)
-    for (const password of passwords) expect(readFileSync(config, 'utf8')).toContain(password)
-    const commands = childrenOf(launched.process.pid!).map(commandOf)
-    expect(commands.some((command) => command.includes('nats-server'))).toBe(true)
-    for (const password of passwords) expect(commands.join('\n')).not.toContain(password)
-
-    // An order needs users' and catalog's events in orders; its history needs orders' and payments' too.
-    const api = async (method: string, path: string, body?: unknown, token?: string) => {
-      const response = await fetch(`${launched.gatewayUrl}${path}`, {
-        method,
-        headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'idempotency-key': randomBytes(8).toString('hex') },
-        body: body === undefined ? undefined : JSON.stringify(body),
+  it.skipIf(!present)(
+    'runs a nats-server of its own, each service under its own user, events flowing, all stopped by Ctrl-C',
+    async () => {
+      const natsPort = await freePort()
+      const launched = await launch({
+        EVENT_TRANSPORT: 'jetstream',
+        SEAMS_NATS_PORT: String(natsPort),
+        NATS_SERVER_BIN: process.env['NATS_SERVER_BIN'] ?? 'nats-server',
       })
-      return { status: response.status, body: (await response.json()) as any }
-    }
-    const login = await api('POST', '/api/auth/login', { email: 'alice@example.com', password: 'demo-password-1' })
-    expect(login.status).toBe(200)
-    const product = (await api('GET', '/api/products?limit=1')).body.items[0]
-    const placed = await api('POST', '/api/orders', { items: [{ productId: product.id, quantity: 1 }] }, login.body.accessToken)
-    expect(placed.status, JSON.stringify(placed.body)).toBe(202)
-    const deadline = Date.now() + 30_000
-    let entry: any
-    while (Date.now() < deadline) {
-      const history = await api('GET', '/api/order-history', undefined, login.body.accessToken)
-      entry = history.body.items?.find((item: { orderId: string }) => item.orderId === placed.body.orderId)
-      if (entry?.status === 'CONFIRMED' && entry.paymentStatus !== null && entry.customerName !== null && entry.items[0].productName !== null) break
-      await sleep(200)
-    }
-    expect(entry).toMatchObject({ status: 'CONFIRMED', customerName: expect.any(String), paymentStatus: expect.any(String), items: [{ productName: expect.any(String) }] })
-    // Nothing any service did was refused: each stays within its own permissions.
-    expect(readFileSync(join(launched.dataDir, 'logs', 'nats.log'), 'utf8')).not.toMatch(/Violation/)
+      await launched.waitFor('Seams shop is running.')
+      expect(launched.output()).toContain(`own server at nats://127.0.0.1:${natsPort}`)
 
-    await interruptAndExpectEverythingGone(launched)
-  }, 180_000)
+      // The passwords are in two files only the owner reads, and on no command line.
+      const config = join(launched.dataDir, 'nats', 'nats-server.json')
+      expect(statSync(config).mode & 0o777).toBe(0o600)
+      expect(statSync(join(launched.dataDir, 'secrets.json')).mode & 0o777).toBe(0o600)
+      const passwords = Object.values(
+        (
+          JSON.parse(readFileSync(join(launched.dataDir, 'secrets.json'), 'utf8')) as {
+            natsPasswords: Record<string, string>
+          }
+        ).natsPasswords,
+      )
+      expect(passwords).toHaveLength(6)
+      for (const password of passwords) expect(readFileSync(config, 'utf8')).toContain(password)
+      const commands = childrenOf(launched.process.pid!).map(commandOf)
+      expect(commands.some((command) => command.includes('nats-server'))).toBe(true)
+      for (const password of passwords) expect(commands.join('\n')).not.toContain(password)
+
+      // An order needs users' and catalog's events in orders; its history needs orders' and payments' too.
+      const api = async (method: string, path: string, body?: unknown, token?: string) => {
+        const response = await fetch(`${launched.gatewayUrl}${path}`, {
+          method,
+          headers: {
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            'idempotency-key': randomBytes(8).toString('hex'),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        })
+        return { status: response.status, body: (await response.json()) as any }
+      }
+      const login = await api('POST', '/api/auth/login', { email: 'alice@example.com', password: 'demo-password-1' })
+      expect(login.status).toBe(200)
+      const product = (await api('GET', '/api/products?limit=1')).body.items[0]
+      const placed = await api(
+        'POST',
+        '/api/orders',
+        { items: [{ productId: product.id, quantity: 1 }] },
+        login.body.accessToken,
+      )
+      expect(placed.status, JSON.stringify(placed.body)).toBe(202)
+      const deadline = Date.now() + 30_000
+      let entry: any
+      while (Date.now() < deadline) {
+        const history = await api('GET', '/api/order-history', undefined, login.body.accessToken)
+        entry = history.body.items?.find((item: { orderId: string }) => item.orderId === placed.body.orderId)
+        if (
+          entry?.status === 'CONFIRMED' &&
+          entry.paymentStatus !== null &&
+          entry.customerName !== null &&
+          entry.items[0].productName !== null
+        )
+          break
+        await sleep(200)
+      }
+      expect(entry).toMatchObject({
+        status: 'CONFIRMED',
+        customerName: expect.any(String),
+        paymentStatus: expect.any(String),
+        items: [{ productName: expect.any(String) }],
+      })
+      // Nothing any service did was refused: each stays within its own permissions.
+      expect(readFileSync(join(launched.dataDir, 'logs', 'nats.log'), 'utf8')).not.toMatch(/Violation/)
+
+      await interruptAndExpectEverythingGone(launched)
+    },
+    180_000,
+  )
 })
 
 /** The test server's administrator URL with a password in it: production mode asks for one, a trusting server ignores it. */
@@ -205,10 +255,14 @@ function adminUrlWithPassword(): string {
 }
 
 const logIn = (gatewayUrl: string, email: string, password: string) =>
-  fetch(`${gatewayUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
+  fetch(`${gatewayUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
 
 describe('npm start in production mode (SEAMS_PRODUCTION=true)', () => {
-  it('loads no demo data and keeps the admin\'s password in the secrets file only', async () => {
+  it("loads no demo data and keeps the admin's password in the secrets file only", async () => {
     const pgUrl = adminUrlWithPassword()
     const launched = await launch({ SEAMS_PRODUCTION: 'true', SEAMS_PG_URL: pgUrl })
     await launched.waitFor('Seams shop is running.')
@@ -220,7 +274,9 @@ describe('npm start in production mode (SEAMS_PRODUCTION=true)', () => {
 
     expect((await logIn(launched.gatewayUrl, 'alice@example.com', 'demo-password-1')).status).toBe(401)
     expect((await logIn(launched.gatewayUrl, 'admin@seams.local', secrets.adminPassword)).status).toBe(200)
-    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as { items: unknown[] }
+    const products = (await (await fetch(`${launched.gatewayUrl}/api/products?limit=100`)).json()) as {
+      items: unknown[]
+    }
     expect(products.items).toEqual([])
 
     const output = launched.output()
@@ -231,10 +287,14 @@ describe('npm start in production mode (SEAMS_PRODUCTION=true)', () => {
     await interruptAndExpectEverythingGone(launched)
   })
 
-  it('refuses to start, naming what is missing, when a server\'s password is not given', async () => {
+  it("refuses to start, naming what is missing, when a server's password is not given", async () => {
     const withoutPassword = new URL(adminDatabaseUrl())
     withoutPassword.password = ''
-    const launched = await launch({ SEAMS_PRODUCTION: 'true', SEAMS_PG_URL: withoutPassword.toString(), REDIS_URL: 'redis://127.0.0.1:6379' })
+    const launched = await launch({
+      SEAMS_PRODUCTION: 'true',
+      SEAMS_PG_URL: withoutPassword.toString(),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    })
     const [code] = await once(launched.process, 'exit')
     expect(code).toBe(1)
     expect(launched.output()).toMatch(/SEAMS_PG_URL has no password/)

@@ -14,17 +14,39 @@ import { startShop, type RunningShop } from './shop.ts'
 import { defaultPorts, serviceNames, type ServiceName } from './topology.ts'
 
 const LauncherConfig = Type.Object({
-  SEAMS_PG_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'Administrator URL of an existing PostgreSQL; embedded when unset' })),
+  SEAMS_PG_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description: 'Administrator URL of an existing PostgreSQL; embedded when unset',
+    }),
+  ),
   SEAMS_DATA_DIR: Type.String({ default: '.seams' }),
-  SEAMS_DATABASE_PREFIX: Type.String({ pattern: '^([a-z][a-z0-9_]*_)?$', default: '', description: 'Prefix of every database and role, so that several shops can share one PostgreSQL' }),
+  SEAMS_DATABASE_PREFIX: Type.String({
+    pattern: '^([a-z][a-z0-9_]*_)?$',
+    default: '',
+    description: 'Prefix of every database and role, so that several shops can share one PostgreSQL',
+  }),
   SEAMS_GATEWAY_PORT: Type.Integer({ minimum: 1, maximum: 65530, default: 8080 }),
   SEAMS_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 15432 }),
-  SEAMS_PRODUCTION: Type.Optional(Type.Boolean({ description: 'Production mode: no demo data, every secret generated or required (see production-mode.ts)' })),
-  SEAMS_DEMO_DATA: Type.Optional(Type.Boolean({ description: 'Load demo data at start; on by default outside production mode' })),
+  SEAMS_PRODUCTION: Type.Optional(
+    Type.Boolean({
+      description: 'Production mode: no demo data, every secret generated or required (see production-mode.ts)',
+    }),
+  ),
+  SEAMS_DEMO_DATA: Type.Optional(
+    Type.Boolean({ description: 'Load demo data at start; on by default outside production mode' }),
+  ),
   NODE_ENV: Type.Optional(Type.String()),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
-  NATS_URL: Type.Optional(Type.String({ description: 'NATS servers for jetstream; without it the launcher runs a nats-server of its own' })),
-  SEAMS_NATS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 14222, description: 'Port of the launcher\'s own nats-server' }),
+  NATS_URL: Type.Optional(
+    Type.String({ description: 'NATS servers for jetstream; without it the launcher runs a nats-server of its own' }),
+  ),
+  SEAMS_NATS_PORT: Type.Integer({
+    minimum: 1,
+    maximum: 65535,
+    default: 14222,
+    description: "Port of the launcher's own nats-server",
+  }),
   // With NATS_URL, handed as they are to every service (one login for the shop; production gives each its own).
   NATS_USER: Type.Optional(Type.String({ minLength: 1 })),
   NATS_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
@@ -45,17 +67,21 @@ const shuttingDown = /terminating connection due to administrator command|the da
 // Full JSON logs go to one file per service; warnings and errors are also shown here.
 function onLine(line: string, service: string): void {
   let stream = logs.get(service)
-  if (stream === undefined) logs.set(service, (stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' })))
+  if (stream === undefined)
+    logs.set(service, (stream = createWriteStream(join(logDir, `${service}.log`), { flags: 'a' })))
   stream.write(`${line}\n`)
   const level = /"level":(\d+)/.exec(line)?.[1]
   // PostgreSQL's ERROR lines are statements that failed, most on purpose (a unique violation is how a repeated
   // demo-data load or a taken email gets its 409): the service that sent one reports what matters.
   const serious =
-    level !== undefined ? Number(level) >= 40
-    : service === 'postgres' ? /\b(FATAL|PANIC)\b/.test(line) && !shuttingDown.test(line)
-    // nats-server's own levels; [ERR] includes a permission a service was refused.
-    : service === 'nats' ? /\[(ERR|FTL)\]/.test(line)
-    : /\b(ERROR|FATAL|PANIC)\b/.test(line)
+    level !== undefined
+      ? Number(level) >= 40
+      : service === 'postgres'
+        ? /\b(FATAL|PANIC)\b/.test(line) && !shuttingDown.test(line)
+        : // nats-server's own levels; [ERR] includes a permission a service was refused.
+          service === 'nats'
+          ? /\[(ERR|FTL)\]/.test(line)
+          : /\b(ERROR|FATAL|PANIC)\b/.test(line)
   // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
@@ -95,8 +121,15 @@ async function startUp(): Promise<void> {
   const secrets = await loadOrCreateSecrets(secretsFileOf(dataDir), { production: mode.production })
   let adminPgUrl = config.SEAMS_PG_URL
   if (adminPgUrl === undefined) {
-    console.log(`Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`)
-    postgres = startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: config.SEAMS_EMBEDDED_PG_PORT, password: secrets.postgresPassword, log: (line) => onLine(line, 'postgres') })
+    console.log(
+      `Starting embedded PostgreSQL on 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT} (data in ${join(dataDir, 'pg')}) ...`,
+    )
+    postgres = startEmbeddedPostgres({
+      dataDir: join(dataDir, 'pg'),
+      port: config.SEAMS_EMBEDDED_PG_PORT,
+      password: secrets.postgresPassword,
+      log: (line) => onLine(line, 'postgres'),
+    })
     adminPgUrl = (await postgres).adminUrl
   }
   if (stopping) return
@@ -107,9 +140,17 @@ async function startUp(): Promise<void> {
   let own: PrivateNats | undefined
   if (config.EVENT_TRANSPORT === 'jetstream' && natsUrl === undefined) {
     console.log(`Starting nats-server on 127.0.0.1:${config.SEAMS_NATS_PORT} (data in ${join(dataDir, 'nats')}) ...`)
-    nats = startPrivateNats({ dataDir: join(dataDir, 'nats'), port: config.SEAMS_NATS_PORT, namespace: secrets.natsNamespace ?? '', passwords: secrets.natsPasswords!, log: (line) => onLine(line, 'nats') })
+    nats = startPrivateNats({
+      dataDir: join(dataDir, 'nats'),
+      port: config.SEAMS_NATS_PORT,
+      namespace: secrets.natsNamespace ?? '',
+      passwords: secrets.natsPasswords!,
+      log: (line) => onLine(line, 'nats'),
+    })
     own = await nats.catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}\nInstall nats-server (https://docs.nats.io), or give NATS_URL of a running one.`)
+      throw new Error(
+        `${(error as Error).message}\nInstall nats-server (https://docs.nats.io), or give NATS_URL of a running one.`,
+      )
     })
     natsUrl = own.server.url
   }
@@ -132,25 +173,61 @@ async function startUp(): Promise<void> {
   if (stopping) return
   const demoPassword = mode.demoData ? secrets.demoPassword : undefined
   if (demoPassword !== undefined) {
-    await loadDemoData(running.urls.gateway, { adminEmail: running.wiring.admin.email, adminPassword: secrets.adminPassword, demoPassword })
+    await loadDemoData(running.urls.gateway, {
+      adminEmail: running.wiring.admin.email,
+      adminPassword: secrets.adminPassword,
+      demoPassword,
+    })
   }
 
   const rows: [string, string][] = [
     ['Gateway (API)', `${running.urls.gateway}/api`],
-    ...serviceNames.filter((service) => service !== 'gateway').map((service): [string, string] => [`  ${service}`, running.urls[service]]),
-    ['PostgreSQL', postgres === undefined ? `external, ${redactCredentials(adminPgUrl)}` : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`],
-    ['Events', config.EVENT_TRANSPORT === 'http-feed' ? 'HTTP feeds (GET /events on each producer)' : own === undefined ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}` : `NATS JetStream, own server at ${natsUrl}, a user per service`],
+    ...serviceNames
+      .filter((service) => service !== 'gateway')
+      .map((service): [string, string] => [`  ${service}`, running.urls[service]]),
+    [
+      'PostgreSQL',
+      postgres === undefined
+        ? `external, ${redactCredentials(adminPgUrl)}`
+        : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`,
+    ],
+    [
+      'Events',
+      config.EVENT_TRANSPORT === 'http-feed'
+        ? 'HTTP feeds (GET /events on each producer)'
+        : own === undefined
+          ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
+          : `NATS JetStream, own server at ${natsUrl}, a user per service`,
+    ],
     // In production mode the password stays in the secrets file (mode 600): terminals and their logs are read more widely.
-    ['Admin login', `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`],
-    ...(demoPassword === undefined ? [] : [['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${demoPassword}`] as [string, string]]),
+    [
+      'Admin login',
+      `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,
+    ],
+    ...(demoPassword === undefined
+      ? []
+      : [
+          ['Demo customers', `${demoCustomers.map((customer) => customer.email).join(', ')} / ${demoPassword}`] as [
+            string,
+            string,
+          ],
+        ]),
     ['Logs', logDir],
   ]
   if (stopping) return
-  console.log(`\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`)
+  console.log(
+    `\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
+  )
 }
 
 function externalNatsLogin(): Partial<Record<ServiceName, Record<string, string>>> | undefined {
-  const login = Object.fromEntries(Object.entries({ NATS_USER: config.NATS_USER, NATS_PASSWORD: config.NATS_PASSWORD, NATS_CREDS: config.NATS_CREDS }).filter(([, value]) => value !== undefined)) as Record<string, string>
+  const login = Object.fromEntries(
+    Object.entries({
+      NATS_USER: config.NATS_USER,
+      NATS_PASSWORD: config.NATS_PASSWORD,
+      NATS_CREDS: config.NATS_CREDS,
+    }).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>
   if (config.NATS_URL === undefined || Object.keys(login).length === 0) return undefined
   return Object.fromEntries(serviceNames.map((service) => [service, login]))
 }

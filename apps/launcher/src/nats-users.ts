@@ -12,12 +12,17 @@ export const eventProducers: readonly ServiceName[] = ['users', 'catalog', 'orde
  */
 export function declaredSources(service: ServiceName): string[] {
   const manifest = new URL(`../../../services/${service}/package.json`, import.meta.url)
-  const consumes = (JSON.parse(readFileSync(manifest, 'utf8')) as { seams?: { consumes?: string[] } }).seams?.consumes ?? []
+  const consumes =
+    (JSON.parse(readFileSync(manifest, 'utf8')) as { seams?: { consumes?: string[] } }).seams?.consumes ?? []
   return [...new Set(consumes.map((type) => type.slice(0, type.indexOf('.'))))].sort()
 }
 
 export function natsRoleOf(service: ServiceName): NatsRole {
-  return { user: service, produces: eventProducers.includes(service) ? service : undefined, consumes: declaredSources(service) }
+  return {
+    user: service,
+    produces: eventProducers.includes(service) ? service : undefined,
+    consumes: declaredSources(service),
+  }
 }
 
 /** One NATS user per service, with its password and the permissions of its role, for the server's configuration. */

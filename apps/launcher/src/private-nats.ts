@@ -27,7 +27,16 @@ export interface PrivateNats {
  */
 export async function startPrivateNats(options: PrivateNatsOptions): Promise<PrivateNats> {
   const users = natsUsersOf(options.namespace, options.passwords)
-  const server = await startNatsServer({ dataDir: options.dataDir, port: options.port, users, binary: options.binary, log: options.log })
-  const logins = Object.fromEntries(users.map(({ user, password }) => [user, { user, password }])) as Record<ServiceName, NatsLogin>
+  const server = await startNatsServer({
+    dataDir: options.dataDir,
+    port: options.port,
+    users,
+    binary: options.binary,
+    log: options.log,
+  })
+  const logins = Object.fromEntries(users.map(({ user, password }) => [user, { user, password }])) as Record<
+    ServiceName,
+    NatsLogin
+  >
   return { server, logins }
 }

@@ -49,21 +49,32 @@ export function launchModeOf(settings: LaunchSettings, folder: DataFolder): Laun
 
 function productionProblems(settings: LaunchSettings, folder: DataFolder): string[] {
   const problems: string[] = []
-  if (settings.SEAMS_DEMO_DATA === true) problems.push('SEAMS_DEMO_DATA=true: the demo customers\' password is published; production mode loads no demo data')
+  if (settings.SEAMS_DEMO_DATA === true)
+    problems.push("SEAMS_DEMO_DATA=true: the demo customers' password is published; production mode loads no demo data")
   if (settings.SEAMS_PG_URL !== undefined && !hasPassword(settings.SEAMS_PG_URL)) {
-    problems.push('SEAMS_PG_URL has no password: production mode needs the administrator\'s credentials in it (postgres://user:password@host:5432/postgres), not a server that trusts whoever connects')
+    problems.push(
+      "SEAMS_PG_URL has no password: production mode needs the administrator's credentials in it (postgres://user:password@host:5432/postgres), not a server that trusts whoever connects",
+    )
   }
   if (settings.REDIS_URL !== undefined && !hasPassword(settings.REDIS_URL)) {
-    problems.push('REDIS_URL has no password: production mode needs one in it (redis://:password@host:6379, or rediss://user:password@host:6380)')
+    problems.push(
+      'REDIS_URL has no password: production mode needs one in it (redis://:password@host:6379, or rediss://user:password@host:6380)',
+    )
   }
   const secretsFile = secretsFileOf(folder.path)
   if (folder.secrets !== undefined && folder.secrets.contents.production !== true) {
-    problems.push(`${folder.path} holds a shop made outside production mode (demo logins, a known PostgreSQL password): give production mode a new SEAMS_DATA_DIR`)
+    problems.push(
+      `${folder.path} holds a shop made outside production mode (demo logins, a known PostgreSQL password): give production mode a new SEAMS_DATA_DIR`,
+    )
   } else if (folder.secrets !== undefined && (folder.secrets.mode & 0o077) !== 0) {
-    problems.push(`${secretsFile} can be read by other users (mode ${(folder.secrets.mode & 0o777).toString(8)}): chmod 600 it`)
+    problems.push(
+      `${secretsFile} can be read by other users (mode ${(folder.secrets.mode & 0o777).toString(8)}): chmod 600 it`,
+    )
   }
   if (settings.SEAMS_PG_URL === undefined && folder.hasCluster && folder.secrets === undefined) {
-    problems.push(`${join(folder.path, 'pg')} holds a PostgreSQL cluster, but ${secretsFile}, which has its superuser's password, is missing`)
+    problems.push(
+      `${join(folder.path, 'pg')} holds a PostgreSQL cluster, but ${secretsFile}, which has its superuser's password, is missing`,
+    )
   }
   return problems
 }
@@ -71,7 +82,11 @@ function productionProblems(settings: LaunchSettings, folder: DataFolder): strin
 function demoProblems(settings: LaunchSettings, folder: DataFolder): string[] {
   const problems: string[] = []
   // Someone who set NODE_ENV=production expects a production start; the demo shop is the opposite.
-  if (settings.NODE_ENV === 'production' && settings.SEAMS_PRODUCTION === undefined) problems.push('NODE_ENV=production: set SEAMS_PRODUCTION=true for production mode, or SEAMS_PRODUCTION=false for the demo shop')
-  if (folder.secrets?.contents.production === true) problems.push(`${folder.path} holds a shop made in production mode: start it with SEAMS_PRODUCTION=true`)
+  if (settings.NODE_ENV === 'production' && settings.SEAMS_PRODUCTION === undefined)
+    problems.push(
+      'NODE_ENV=production: set SEAMS_PRODUCTION=true for production mode, or SEAMS_PRODUCTION=false for the demo shop',
+    )
+  if (folder.secrets?.contents.production === true)
+    problems.push(`${folder.path} holds a shop made in production mode: start it with SEAMS_PRODUCTION=true`)
   return problems
 }

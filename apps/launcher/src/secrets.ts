@@ -79,14 +79,24 @@ export async function readSecrets(path: string): Promise<ShopSecrets | undefined
 export async function loadOrCreateSecrets(path: string, options: { production?: boolean } = {}): Promise<ShopSecrets> {
   const existing = (await readSecrets(path)) as (ShopSecrets & { serviceSecret?: string }) | undefined
   if (existing !== undefined) {
-    const complete = existing.natsPasswords !== undefined && existing.serviceKeys !== undefined && identities.every((identity) => existing.serviceKeys[identity] !== undefined)
+    const complete =
+      existing.natsPasswords !== undefined &&
+      existing.serviceKeys !== undefined &&
+      identities.every((identity) => existing.serviceKeys[identity] !== undefined)
     if (complete) return existing
     const { serviceSecret: _dropped, ...rest } = existing
-    const upgraded = { ...rest, serviceKeys: { ...generateServiceKeys(), ...existing.serviceKeys }, natsPasswords: existing.natsPasswords ?? natsPasswords() }
+    const upgraded = {
+      ...rest,
+      serviceKeys: { ...generateServiceKeys(), ...existing.serviceKeys },
+      natsPasswords: existing.natsPasswords ?? natsPasswords(),
+    }
     await writeFile(path, `${JSON.stringify(upgraded, null, 2)}\n`, { mode: 0o600 })
     return upgraded
   }
-  const secrets = { ...(options.production === true ? generateProductionSecrets() : generateSecrets()), natsNamespace: `shop-${randomBytes(4).toString('hex')}` }
+  const secrets = {
+    ...(options.production === true ? generateProductionSecrets() : generateSecrets()),
+    natsNamespace: `shop-${randomBytes(4).toString('hex')}`,
+  }
   await mkdir(dirname(path), { recursive: true })
   await writeFile(path, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets

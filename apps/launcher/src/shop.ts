@@ -47,7 +47,11 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
   const databaseUrls = {} as Record<Exclude<ServiceName, 'gateway'>, string>
   for (const service of databaseOwners) {
     const name = databaseNameOf(prefix, service)
-    databaseUrls[service] = await provisionServiceDatabase(options.adminPgUrl, { database: name, role: name, password: options.secrets.databasePasswords[service]! })
+    databaseUrls[service] = await provisionServiceDatabase(options.adminPgUrl, {
+      database: name,
+      role: name,
+      password: options.secrets.databasePasswords[service]!,
+    })
   }
   const wiring: ShopWiring = {
     ports: options.ports,
@@ -61,7 +65,9 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     admin: { email: options.adminEmail ?? 'admin@seams.local', password: options.secrets.adminPassword },
     overrides: options.overrides,
   }
-  const urls = Object.fromEntries(serviceNames.map((service) => [service, `http://127.0.0.1:${options.ports[service]}`])) as Record<ServiceName, string>
+  const urls = Object.fromEntries(
+    serviceNames.map((service) => [service, `http://127.0.0.1:${options.ports[service]}`]),
+  ) as Record<ServiceName, string>
   const processes = new Map<ServiceName, ServiceProcess>()
   const selected = options.services ?? serviceNames
 

@@ -57,9 +57,20 @@ async function deleteStreams(natsUrl: string, namespace: string): Promise<void> 
 }
 
 /** Like `npm start` without NATS_URL: a nats-server of the shop's own, each service logging in as its own user. */
-async function startOwnNats(namespace: string, secrets: ShopSecrets, onLine?: (line: string, service: string) => void): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
+async function startOwnNats(
+  namespace: string,
+  secrets: ShopSecrets,
+  onLine?: (line: string, service: string) => void,
+): Promise<{ nats: PrivateNats; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seams-shop-nats-'))
-  const nats = await startPrivateNats({ dataDir, port: await freePort(), namespace, passwords: secrets.natsPasswords!, binary: process.env['NATS_SERVER_BIN'], log: (line) => onLine?.(line, 'nats') }).catch(async (error: unknown) => {
+  const nats = await startPrivateNats({
+    dataDir,
+    port: await freePort(),
+    namespace,
+    passwords: secrets.natsPasswords!,
+    binary: process.env['NATS_SERVER_BIN'],
+    log: (line) => onLine?.(line, 'nats'),
+  }).catch(async (error: unknown) => {
     await rm(dataDir, { recursive: true, force: true })
     throw error
   })
@@ -77,19 +88,32 @@ async function startOwnNats(namespace: string, secrets: ShopSecrets, onLine?: (l
  * random prefix on the PostgreSQL under test, dropped afterwards. For JetStream without a `natsUrl`, a
  * nats-server of its own with a user per service, stopped afterwards.
  */
-export async function startTestShop(adminPgUrl: string, options: Pick<ShopOptions, 'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine'> = {}): Promise<TestShop> {
+export async function startTestShop(
+  adminPgUrl: string,
+  options: Pick<ShopOptions, 'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine'> = {},
+): Promise<TestShop> {
   const secrets = generateSecrets()
   const prefix = `t${randomBytes(3).toString('hex')}_`
-  const ports = Object.fromEntries(await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>
+  const ports = Object.fromEntries(
+    await Promise.all(serviceNames.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<ServiceName, number>
   // Small pools: a machine's PostgreSQL (100 connections by default) may carry several shops at once.
   // (Leader locks hold connections of a pool of their own, so a small request pool cannot starve.)
   // And a cheaper password hash: suites sign up and log in dozens of users on a shared machine, and a
   // hash at the production cost takes half a second. A spec about hashing itself sets SCRYPT_COST.
-  const testDefaults = (service: string) => ({ DATABASE_POOL_SIZE: '4', ...(service === 'users' ? { SCRYPT_COST: '16384' } : {}) })
-  const pools = Object.fromEntries(databaseOwners.map((service) => [service, { ...testDefaults(service), ...options.overrides?.[service] }]))
+  const testDefaults = (service: string) => ({
+    DATABASE_POOL_SIZE: '4',
+    ...(service === 'users' ? { SCRYPT_COST: '16384' } : {}),
+  })
+  const pools = Object.fromEntries(
+    databaseOwners.map((service) => [service, { ...testDefaults(service), ...options.overrides?.[service] }]),
+  )
   // Streams too are the run's own: the machine's NATS server is shared by every run.
   const natsNamespace = prefix.replace(/_$/, '')
-  const own = options.transport === 'jetstream' && options.natsUrl === undefined ? await startOwnNats(natsNamespace, secrets, options.onLine) : undefined
+  const own =
+    options.transport === 'jetstream' && options.natsUrl === undefined
+      ? await startOwnNats(natsNamespace, secrets, options.onLine)
+      : undefined
   const shop = await startShop({
     adminPgUrl,
     ports,
@@ -108,7 +132,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     let auth = callers.get(name)
     const keys = secrets.serviceKeys[name]
     if (keys === undefined) throw new TypeError(`${name} is not an identity of this shop`)
-    if (auth === undefined) callers.set(name, (auth = createServiceAuth({ service: name, privateKey: keys.privateKey, peers: {} })))
+    if (auth === undefined)
+      callers.set(name, (auth = createServiceAuth({ service: name, privateKey: keys.privateKey, peers: {} })))
     return auth
   }
   const userToken = userTokenIssuer(shop)
@@ -124,7 +149,11 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
       if (callOptions.user !== undefined) headers[USER_TOKEN_HEADER] = await userToken(callOptions.user)
       const response = await fetch(`${shop.urls[service]}${path}`, {
         method,
-        headers: { ...headers, ...(callOptions.body === undefined ? {} : { 'content-type': 'application/json' }), ...callOptions.headers },
+        headers: {
+          ...headers,
+          ...(callOptions.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...callOptions.headers,
+        },
         body: callOptions.body === undefined ? undefined : JSON.stringify(callOptions.body),
       })
       const text = await response.text()
@@ -133,7 +162,8 @@ export async function startTestShop(adminPgUrl: string, options: Pick<ShopOption
     async close() {
       await shop.stop()
       if (own !== undefined) await own.close()
-      else if (shop.wiring.transport === 'jetstream') await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
+      else if (shop.wiring.transport === 'jetstream')
+        await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
       for (const service of databaseOwners) {
         const name = databaseNameOf(prefix, service)
         await dropServiceDatabase(adminPgUrl, { database: name, role: name })
@@ -152,8 +182,11 @@ function userTokenIssuer(shop: RunningShop): TestShop['userToken'] {
   const loadSigner = async () => {
     const sql = createDatabase(shop.databaseUrls.users, { applicationName: 'test-shop-issuer', max: 1 })
     try {
-      const [row] = await sql<{ kid: string; privateJwk: JWK }[]>`select kid, private_jwk as "privateJwk" from signing_keys order by generation desc limit 1`
-      if (row === undefined) throw new Error('the users service has no signing key yet: start it before acting as a user')
+      const [row] = await sql<
+        { kid: string; privateJwk: JWK }[]
+      >`select kid, private_jwk as "privateJwk" from signing_keys order by generation desc limit 1`
+      if (row === undefined)
+        throw new Error('the users service has no signing key yet: start it before acting as a user')
       return { kid: row.kid, key: await importJWK(row.privateJwk, 'ES256') }
     } finally {
       await sql.end()

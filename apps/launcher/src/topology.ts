@@ -5,12 +5,26 @@ import type { ServiceKeyPair } from '@seams/service-kit'
 export type ServiceName = 'users' | 'catalog' | 'payments' | 'orders' | 'order-history' | 'gateway'
 
 /** Services in start order: a service starts after those it calls synchronously. */
-export const serviceNames: readonly ServiceName[] = ['users', 'catalog', 'payments', 'orders', 'order-history', 'gateway']
+export const serviceNames: readonly ServiceName[] = [
+  'users',
+  'catalog',
+  'payments',
+  'orders',
+  'order-history',
+  'gateway',
+]
 
 /** Services that own a database (the gateway holds no business data). */
-export const databaseOwners: readonly Exclude<ServiceName, 'gateway'>[] = ['users', 'catalog', 'payments', 'orders', 'order-history']
+export const databaseOwners: readonly Exclude<ServiceName, 'gateway'>[] = [
+  'users',
+  'catalog',
+  'payments',
+  'orders',
+  'order-history',
+]
 
-export const entryOf = (service: ServiceName): string => fileURLToPath(new URL(`../../../services/${service}/src/main.ts`, import.meta.url))
+export const entryOf = (service: ServiceName): string =>
+  fileURLToPath(new URL(`../../../services/${service}/src/main.ts`, import.meta.url))
 
 /** Every identity of a shop, each with its own key: the services, and the operator behind `npm run seams`. */
 export const identities: readonly string[] = [...serviceNames, 'operator']
@@ -21,14 +35,18 @@ const synchronousCallers: Partial<Record<ServiceName, ServiceName[]>> = { catalo
 // What each service declares it consumes (package.json `seams.consumes`), the same list the contract registry reads.
 const consumedBy = new Map<ServiceName, string[]>(
   serviceNames.map((service) => {
-    const manifest = JSON.parse(readFileSync(fileURLToPath(new URL(`../../../services/${service}/package.json`, import.meta.url)), 'utf8')) as { seams?: { consumes?: string[] } }
+    const manifest = JSON.parse(
+      readFileSync(fileURLToPath(new URL(`../../../services/${service}/package.json`, import.meta.url)), 'utf8'),
+    ) as { seams?: { consumes?: string[] } }
     return [service, manifest.seams?.consumes ?? []]
   }),
 )
 
 /** The services that read `producer`'s events: exactly those that declare they consume some of them. */
 export function feedReadersOf(producer: ServiceName): ServiceName[] {
-  return serviceNames.filter((service) => service !== producer && consumedBy.get(service)!.some((type) => type.startsWith(`${producer}.`)))
+  return serviceNames.filter(
+    (service) => service !== producer && consumedBy.get(service)!.some((type) => type.startsWith(`${producer}.`)),
+  )
 }
 
 /** The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers. */
@@ -39,7 +57,14 @@ export function callersOf(service: ServiceName): string[] {
 
 /** Default ports: the gateway's, then one up per service in serviceNames order. */
 export function defaultPorts(gatewayPort: number): Record<ServiceName, number> {
-  return { gateway: gatewayPort, users: gatewayPort + 1, catalog: gatewayPort + 2, orders: gatewayPort + 3, payments: gatewayPort + 4, 'order-history': gatewayPort + 5 }
+  return {
+    gateway: gatewayPort,
+    users: gatewayPort + 1,
+    catalog: gatewayPort + 2,
+    orders: gatewayPort + 3,
+    payments: gatewayPort + 4,
+    'order-history': gatewayPort + 5,
+  }
 }
 
 /** A service's login on NATS, handed over in its environment (NATS_USER, NATS_PASSWORD), never on a command line. */
@@ -74,7 +99,9 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
   const common: Record<string, string> = {
     PORT: String(wiring.ports[service]),
     SERVICE_PRIVATE_KEY: wiring.serviceKeys[service]!.privateKey,
-    SERVICE_PUBLIC_KEYS: callersOf(service).map((caller) => `${caller}=${wiring.serviceKeys[caller]!.publicKey}`).join(','),
+    SERVICE_PUBLIC_KEYS: callersOf(service)
+      .map((caller) => `${caller}=${wiring.serviceKeys[caller]!.publicKey}`)
+      .join(','),
     EVENT_READERS: feedReadersOf(service).join(','),
     ACCESS_TOKEN_JWKS_URL: `${url('users')}/.well-known/jwks.json`,
     EVENT_TRANSPORT: wiring.transport,
@@ -89,7 +116,12 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     catalog: { ORDERS_URL: url('orders') },
     payments: { ORDERS_URL: url('orders') },
     orders: { USERS_URL: url('users'), CATALOG_URL: url('catalog'), PAYMENTS_URL: url('payments') },
-    'order-history': { USERS_URL: url('users'), CATALOG_URL: url('catalog'), ORDERS_URL: url('orders'), PAYMENTS_URL: url('payments') },
+    'order-history': {
+      USERS_URL: url('users'),
+      CATALOG_URL: url('catalog'),
+      ORDERS_URL: url('orders'),
+      PAYMENTS_URL: url('payments'),
+    },
     gateway: {
       USERS_URL: url('users'),
       CATALOG_URL: url('catalog'),
@@ -102,4 +134,5 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
   return { ...common, ...own[service], ...wiring.overrides?.[service] }
 }
 
-const natsLoginEnvironment = (login: NatsLogin | undefined): Record<string, string> => (login === undefined ? {} : { NATS_USER: login.user, NATS_PASSWORD: login.password })
+const natsLoginEnvironment = (login: NatsLogin | undefined): Record<string, string> =>
+  login === undefined ? {} : { NATS_USER: login.user, NATS_PASSWORD: login.password }

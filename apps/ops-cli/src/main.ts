@@ -20,7 +20,12 @@ The operator's private key comes from SEAMS_OPERATOR_KEY, or else the local shop
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { url: { type: 'string' }, consumer: { type: 'string' }, all: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  options: {
+    url: { type: 'string' },
+    consumer: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
 })
 const [command, service, ...rest] = positionals
 
@@ -28,9 +33,12 @@ function operatorKey(): string {
   const given = process.env['SEAMS_OPERATOR_KEY']
   if (given !== undefined && given !== '') return given
   const file = resolve(process.env['SEAMS_DATA_DIR'] ?? '.seams', 'secrets.json')
-  if (!existsSync(file)) throw new Error(`no operator key: set SEAMS_OPERATOR_KEY, or run from the folder where npm start made ${file}`)
-  const key = (JSON.parse(readFileSync(file, 'utf8')) as { serviceKeys?: Record<string, { privateKey: string }> }).serviceKeys?.['operator']?.privateKey
-  if (key === undefined) throw new Error(`${file} holds no operator key: start the shop once with npm start to make one`)
+  if (!existsSync(file))
+    throw new Error(`no operator key: set SEAMS_OPERATOR_KEY, or run from the folder where npm start made ${file}`)
+  const key = (JSON.parse(readFileSync(file, 'utf8')) as { serviceKeys?: Record<string, { privateKey: string }> })
+    .serviceKeys?.['operator']?.privateKey
+  if (key === undefined)
+    throw new Error(`${file} holds no operator key: start the shop once with npm start to make one`)
   return key
 }
 
@@ -51,7 +59,9 @@ async function main(): Promise<number> {
       const { deadLetters } = await client.deadLetters({ consumer: values.consumer, includeResolved: values.all })
       if (deadLetters.length === 0) console.log('No dead letters.')
       for (const letter of deadLetters) {
-        console.log(`#${letter.id}  ${letter.consumer}  ${letter.type}  ${letter.subject}  attempts=${letter.attempts}  ${letter.resolvedAt === null ? 'UNRESOLVED' : `resolved ${letter.resolvedAt}`}\n    ${letter.error}`)
+        console.log(
+          `#${letter.id}  ${letter.consumer}  ${letter.type}  ${letter.subject}  attempts=${letter.attempts}  ${letter.resolvedAt === null ? 'UNRESOLVED' : `resolved ${letter.resolvedAt}`}\n    ${letter.error}`,
+        )
       }
       return 0
     }
@@ -59,7 +69,9 @@ async function main(): Promise<number> {
       const ids = rest.map(Number)
       if (ids.some((id) => !Number.isInteger(id) || id < 1)) throw new Error('dead letter ids are positive integers')
       const { marked } = await client.retry({ ids: ids.length === 0 ? undefined : ids, consumer: values.consumer })
-      console.log(`${marked} dead letter(s) will be retried within seconds; check with: npm run seams -- dead-letters ${service} --all`)
+      console.log(
+        `${marked} dead letter(s) will be retried within seconds; check with: npm run seams -- dead-letters ${service} --all`,
+      )
       return 0
     }
     case 'rebuild': {

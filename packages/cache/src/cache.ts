@@ -22,7 +22,12 @@ export function cacheMetrics(registry: Registry | undefined, cache: string): Cac
   if (registry === undefined) return { hit() {}, miss() {}, invalidated() {} }
   let series = byRegistry.get(registry)
   if (series === undefined) {
-    const lookups = new Counter({ name: 'cache_lookups_total', help: 'Cache lookups by result (hit, miss)', labelNames: ['cache', 'result'], registers: [registry] })
+    const lookups = new Counter({
+      name: 'cache_lookups_total',
+      help: 'Cache lookups by result (hit, miss)',
+      labelNames: ['cache', 'result'],
+      registers: [registry],
+    })
     new Gauge({
       name: 'cache_hit_ratio',
       help: 'Hits over lookups since the process started',
@@ -32,13 +37,22 @@ export function cacheMetrics(registry: Registry | undefined, cache: string): Cac
         const values = (await lookups.get()).values
         const caches = new Set(values.map((value) => String(value.labels['cache'])))
         for (const name of caches) {
-          const count = (result: string) => values.find((value) => value.labels['cache'] === name && value.labels['result'] === result)?.value ?? 0
+          const count = (result: string) =>
+            values.find((value) => value.labels['cache'] === name && value.labels['result'] === result)?.value ?? 0
           const total = count('hit') + count('miss')
           this.set({ cache: name }, total === 0 ? 0 : count('hit') / total)
         }
       },
     })
-    series = { lookups, invalidations: new Counter({ name: 'cache_invalidations_total', help: 'Keys removed because the owner announced a change', labelNames: ['cache'], registers: [registry] }) }
+    series = {
+      lookups,
+      invalidations: new Counter({
+        name: 'cache_invalidations_total',
+        help: 'Keys removed because the owner announced a change',
+        labelNames: ['cache'],
+        registers: [registry],
+      }),
+    }
     byRegistry.set(registry, series)
   }
   const { lookups, invalidations } = series

@@ -17,7 +17,12 @@ export interface RedisCacheOptions {
  * does not answer in time is a miss, and a write that fails is dropped.
  */
 export function createRedisCache(options: RedisCacheOptions): Cache {
-  const redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: options.timeoutMs ?? 50 })
+  const redis = new Redis(options.url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: options.timeoutMs ?? 50,
+  })
   redis.on('error', () => {}) // connection errors surface as misses; ioredis reconnects by itself
   const key = (name: string) => `${options.namespace}${name}`
   return {

@@ -49,8 +49,14 @@ const definedCodes = new Map<string, string>()
  * Declares an error class once, in its package's `errors.ts`. Codes are unique across every package
  * loaded in a process: defining a code twice throws at import time, so a clash cannot ship unnoticed.
  */
-export function defineError(name: string, code: string, category: ErrorCategory, defaultMessage: string): SeamsErrorClass {
-  if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(code)) throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_RELAY_FAILED`)
+export function defineError(
+  name: string,
+  code: string,
+  category: ErrorCategory,
+  defaultMessage: string,
+): SeamsErrorClass {
+  if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(code))
+    throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_RELAY_FAILED`)
   const owner = definedCodes.get(code)
   if (owner !== undefined) throw new TypeError(`error code ${code} is already used by ${owner}`)
   definedCodes.set(code, name)
@@ -66,14 +72,34 @@ export function defineError(name: string, code: string, category: ErrorCategory,
   return errorClass
 }
 
-export const InvalidArgument = defineError('InvalidArgument', 'SEAMS_CORE_INVALID_ARGUMENT', 'validation', 'Invalid argument')
+export const InvalidArgument = defineError(
+  'InvalidArgument',
+  'SEAMS_CORE_INVALID_ARGUMENT',
+  'validation',
+  'Invalid argument',
+)
 export const NotFound = defineError('NotFound', 'SEAMS_CORE_NOT_FOUND', 'not_found', 'Not found')
 export const Conflict = defineError('Conflict', 'SEAMS_CORE_CONFLICT', 'conflict', 'Conflict')
-export const Unauthenticated = defineError('Unauthenticated', 'SEAMS_CORE_UNAUTHENTICATED', 'unauthenticated', 'Authentication required')
+export const Unauthenticated = defineError(
+  'Unauthenticated',
+  'SEAMS_CORE_UNAUTHENTICATED',
+  'unauthenticated',
+  'Authentication required',
+)
 export const Forbidden = defineError('Forbidden', 'SEAMS_CORE_FORBIDDEN', 'forbidden', 'Forbidden')
-export const Unprocessable = defineError('Unprocessable', 'SEAMS_CORE_UNPROCESSABLE', 'unprocessable', 'Unprocessable request')
+export const Unprocessable = defineError(
+  'Unprocessable',
+  'SEAMS_CORE_UNPROCESSABLE',
+  'unprocessable',
+  'Unprocessable request',
+)
 export const Unavailable = defineError('Unavailable', 'SEAMS_CORE_UNAVAILABLE', 'unavailable', 'Dependency unavailable')
-export const InvalidEvent = defineError('InvalidEvent', 'SEAMS_CORE_INVALID_EVENT', 'validation', 'Invalid event envelope')
+export const InvalidEvent = defineError(
+  'InvalidEvent',
+  'SEAMS_CORE_INVALID_EVENT',
+  'validation',
+  'Invalid event envelope',
+)
 
 /** Every error class this package defines. */
 export const coreErrors: readonly SeamsErrorClass[] = [

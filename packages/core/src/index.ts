@@ -23,5 +23,19 @@ export { USER_TOKEN_HEADER } from './identity.ts'
 export { seededRandom } from './seeded-random.ts'
 export type { TraceContext } from './trace-context.ts'
 export { createEnvelope, schemaId, dataschemaOf, parseDataschema } from './envelope.ts'
-export type { EventContract, EventData, EventEnvelope, DeliveredEvent, NewEvent, EnvelopeFactoryDeps } from './envelope.ts'
-export type { Transport, StampedRecord, BatchHandler, SubscribeOptions, Subscription, ConsumerLag } from './transport.ts'
+export type {
+  EventContract,
+  EventData,
+  EventEnvelope,
+  DeliveredEvent,
+  NewEvent,
+  EnvelopeFactoryDeps,
+} from './envelope.ts'
+export type {
+  Transport,
+  StampedRecord,
+  BatchHandler,
+  SubscribeOptions,
+  Subscription,
+  ConsumerLag,
+} from './transport.ts'

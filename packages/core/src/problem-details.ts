@@ -55,6 +55,7 @@ export function problem(status: number, detail?: string, extensions: Record<stri
 
 /** Renders a SeamsError; the code is a stable, documented identifier clients may branch on. */
 export function problemFromError(error: SeamsError): ProblemDetails {
-  if (error.category === 'internal') return problem(500, 'The service failed to handle the request', { code: error.code })
+  if (error.category === 'internal')
+    return problem(500, 'The service failed to handle the request', { code: error.code })
   return problem(httpStatusOf(error.category), error.message, { ...error.details, code: error.code })
 }

@@ -1,8 +1,24 @@
 import { NotFound, type ConsumerLag, type EventContract, type Transport } from '@seams/core'
 import type { TokenSource } from '@seams/http-client'
 import { createConsumer, inboxMigrations, type Consumer, type ConsumerOptions, type EventHandler } from '@seams/inbox'
-import { createFeedReader, createOutbox, createRelay, outboxMigrations, type FeedReader, type Outbox, type Relay, type RelayLogger } from '@seams/outbox'
-import { ensureProjectionTable, liveConsumerName, rebuildProjection, sourcesTakeTurns, type Projection, type RebuildProgress } from '@seams/projector'
+import {
+  createFeedReader,
+  createOutbox,
+  createRelay,
+  outboxMigrations,
+  type FeedReader,
+  type Outbox,
+  type Relay,
+  type RelayLogger,
+} from '@seams/outbox'
+import {
+  ensureProjectionTable,
+  liveConsumerName,
+  rebuildProjection,
+  sourcesTakeTurns,
+  type Projection,
+  type RebuildProgress,
+} from '@seams/projector'
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport, type NatsCredentials, type NatsTransport } from '@seams/transport-nats'
@@ -103,18 +119,42 @@ export interface Eventing {
 export function createEventing(options: EventingOptions): Eventing {
   const publishing = options.publishes.length > 0
   // One connection per relay and consumer holding leadership, plus room for rebuilds; opened as needed.
-  const leadershipSql = options.databaseUrl === undefined ? undefined : createDatabase(options.databaseUrl, { applicationName: `${options.service}-leadership`, max: 32 })
+  const leadershipSql =
+    options.databaseUrl === undefined
+      ? undefined
+      : createDatabase(options.databaseUrl, { applicationName: `${options.service}-leadership`, max: 32 })
   const outbox = createOutbox({ sql: options.sql, source: options.service, contracts: options.publishes })
   const transport = createTransport(options)
-  const relay: Relay | undefined = publishing ? createRelay({ outbox, transport, leadershipSql, logger: options.logger, metrics: options.metrics, ...options.relay }) : undefined
+  const relay: Relay | undefined = publishing
+    ? createRelay({
+        outbox,
+        transport,
+        leadershipSql,
+        logger: options.logger,
+        metrics: options.metrics,
+        ...options.relay,
+      })
+    : undefined
   const consumers: Consumer[] = []
   const projections = new Map<string, Projection>()
   let feed: FeedReader | undefined
 
   function consume(declaration: ConsumerDeclaration): Consumer {
-    const undeclared = declaration.handlers.map((handler) => handler.contract.type).filter((type) => options.consumes !== undefined && !options.consumes.includes(type))
-    if (undeclared.length > 0) throw new TypeError(`${options.service} consumes ${undeclared.join(', ')} without declaring it in package.json seams.consumes`)
-    const consumer = createConsumer({ sql: options.sql, leadershipSql, transport, logger: options.logger, metrics: options.metrics, ...declaration })
+    const undeclared = declaration.handlers
+      .map((handler) => handler.contract.type)
+      .filter((type) => options.consumes !== undefined && !options.consumes.includes(type))
+    if (undeclared.length > 0)
+      throw new TypeError(
+        `${options.service} consumes ${undeclared.join(', ')} without declaring it in package.json seams.consumes`,
+      )
+    const consumer = createConsumer({
+      sql: options.sql,
+      leadershipSql,
+      transport,
+      logger: options.logger,
+      metrics: options.metrics,
+      ...declaration,
+    })
     consumers.push(consumer)
     return consumer
   }
@@ -141,7 +181,15 @@ export function createEventing(options: EventingOptions): Eventing {
     async rebuild(name, onProgress) {
       const projection = projections.get(name)
       if (projection === undefined) throw new NotFound(`${options.service} has no read model ${name}`)
-      return rebuildProjection({ sql: options.sql, leadershipSql, service: options.service, projection, transport, logger: options.logger, onProgress })
+      return rebuildProjection({
+        sql: options.sql,
+        leadershipSql,
+        service: options.service,
+        projection,
+        transport,
+        logger: options.logger,
+        onProgress,
+      })
     },
     registerRoutes(app) {
       if (!publishing) return
@@ -152,13 +200,22 @@ export function createEventing(options: EventingOptions): Eventing {
     status() {
       return {
         relayLeader: relay?.isLeader() ?? false,
-        consumers: Object.fromEntries(consumers.map((consumer) => [consumer.name, { ...consumer.lag(), active: consumer.isLeader() }])),
+        consumers: Object.fromEntries(
+          consumers.map((consumer) => [consumer.name, { ...consumer.lag(), active: consumer.isLeader() }]),
+        ),
       }
     },
     start() {
       if (publishing && isNats(transport)) {
         // Consumers may not be allowed to create this stream, and would wait for the first event otherwise.
-        transport.ensureStream(options.service).catch((error: unknown) => options.logger?.warn({ err: error }, 'could not create the event stream yet; the relay creates it at its first publish'))
+        transport
+          .ensureStream(options.service)
+          .catch((error: unknown) =>
+            options.logger?.warn(
+              { err: error },
+              'could not create the event stream yet; the relay creates it at its first publish',
+            ),
+          )
       }
       relay?.start()
       for (const consumer of consumers) consumer.start()
@@ -174,8 +231,20 @@ export function createEventing(options: EventingOptions): Eventing {
 }
 
 function createTransport(options: EventingOptions): Transport {
-  if (options.transport === 'jetstream') return createNatsTransport({ servers: options.natsUrl ?? 'nats://127.0.0.1:4222', namespace: options.natsNamespace, name: options.service, logger: options.logger, credentials: options.natsCredentials })
-  return createHttpFeedTransport({ sources: options.feeds ?? {}, tokens: options.tokens, logger: options.logger, metrics: options.metrics })
+  if (options.transport === 'jetstream')
+    return createNatsTransport({
+      servers: options.natsUrl ?? 'nats://127.0.0.1:4222',
+      namespace: options.natsNamespace,
+      name: options.service,
+      logger: options.logger,
+      credentials: options.natsCredentials,
+    })
+  return createHttpFeedTransport({
+    sources: options.feeds ?? {},
+    tokens: options.tokens,
+    logger: options.logger,
+    metrics: options.metrics,
+  })
 }
 
 const isNats = (transport: Transport): transport is NatsTransport => transport.kind === 'jetstream'

@@ -11,16 +11,25 @@ const DeadLetterQuery = Type.Object(
   { additionalProperties: false },
 )
 const RetryRequest = Type.Object(
-  { ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 })), consumer: Type.Optional(Type.String({ maxLength: 200 })) },
+  {
+    ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 })),
+    consumer: Type.Optional(Type.String({ maxLength: 200 })),
+  },
   { additionalProperties: false },
 )
-const ProjectionParams = Type.Object({ name: Type.String({ pattern: '^[a-z_][a-z0-9_]*$' }) }, { additionalProperties: false })
+const ProjectionParams = Type.Object(
+  { name: Type.String({ pattern: '^[a-z_][a-z0-9_]*$' }) },
+  { additionalProperties: false },
+)
 
 /**
  * Operator endpoints for the events machinery of one service: consumer status, dead letters and
  * read-model rebuilds. Only the services named in `operators` (the `seams` command line) may call them.
  */
-export function registerOperationsRoutes(app: ServiceApp, deps: { sql: Sql; eventing: Eventing; operators: readonly string[] }): void {
+export function registerOperationsRoutes(
+  app: ServiceApp,
+  deps: { sql: Sql; eventing: Eventing; operators: readonly string[] },
+): void {
   const rebuilds = new Map<string, { progress?: RebuildProgress; error?: string; running: boolean }>()
 
   // Relay leadership, consumer lag and which replica runs each consumer.
@@ -30,36 +39,57 @@ export function registerOperationsRoutes(app: ServiceApp, deps: { sql: Sql; even
   })
 
   // Events that could not be applied, with their errors.
-  app.get<{ Querystring: Static<typeof DeadLetterQuery> }>('/ops/dead-letters', { schema: { hide: true, querystring: DeadLetterQuery } }, async (request) => {
-    requireService(request, deps.operators)
-    return { deadLetters: await listDeadLetters(deps.sql, request.query) }
-  })
+  app.get<{ Querystring: Static<typeof DeadLetterQuery> }>(
+    '/ops/dead-letters',
+    { schema: { hide: true, querystring: DeadLetterQuery } },
+    async (request) => {
+      requireService(request, deps.operators)
+      return { deadLetters: await listDeadLetters(deps.sql, request.query) }
+    },
+  )
 
   // Asks the consumers to apply dead letters again; they pick the request up within seconds.
-  app.post<{ Body: Static<typeof RetryRequest> }>('/ops/dead-letters/retry', { schema: { hide: true, body: RetryRequest } }, async (request, reply) => {
-    requireService(request, deps.operators)
-    const marked = await requestDeadLetterRetry(deps.sql, request.body)
-    return reply.code(202).send({ marked })
-  })
+  app.post<{ Body: Static<typeof RetryRequest> }>(
+    '/ops/dead-letters/retry',
+    { schema: { hide: true, body: RetryRequest } },
+    async (request, reply) => {
+      requireService(request, deps.operators)
+      const marked = await requestDeadLetterRetry(deps.sql, request.body)
+      return reply.code(202).send({ marked })
+    },
+  )
 
   // Replays a read model from the beginning into a fresh table and swaps it in; reads go on meanwhile.
-  app.post<{ Params: Static<typeof ProjectionParams> }>('/ops/projections/:name/rebuild', { schema: { hide: true, params: ProjectionParams } }, async (request, reply) => {
-    requireService(request, deps.operators)
-    const name = request.params.name
-    if (rebuilds.get(name)?.running === true) throw new Conflict(`a rebuild of ${name} is running`)
-    const state: { progress?: RebuildProgress; error?: string; running: boolean } = { running: true }
-    rebuilds.set(name, state)
-    deps.eventing
-      .rebuild(name, (progress) => (state.progress = progress))
-      .catch((error: unknown) => (state.error = (error as Error).message))
-      .finally(() => (state.running = false))
-    return reply.code(202).send({ projection: name, status: 'started' })
-  })
+  app.post<{ Params: Static<typeof ProjectionParams> }>(
+    '/ops/projections/:name/rebuild',
+    { schema: { hide: true, params: ProjectionParams } },
+    async (request, reply) => {
+      requireService(request, deps.operators)
+      const name = request.params.name
+      if (rebuilds.get(name)?.running === true) throw new Conflict(`a rebuild of ${name} is running`)
+      const state: { progress?: RebuildProgress; error?: string; running: boolean } = { running: true }
+      rebuilds.set(name, state)
+      deps.eventing
+        .rebuild(name, (progress) => (state.progress = progress))
+        .catch((error: unknown) => (state.error = (error as Error).message))
+        .finally(() => (state.running = false))
+      return reply.code(202).send({ projection: name, status: 'started' })
+    },
+  )
 
-  app.get<{ Params: Static<typeof ProjectionParams> }>('/ops/projections/:name/rebuild', { schema: { hide: true, params: ProjectionParams } }, async (request) => {
-    requireService(request, deps.operators)
-    const state = rebuilds.get(request.params.name)
-    if (state === undefined) throw new NotFound(`no rebuild of ${request.params.name} was started in this process`)
-    return { projection: request.params.name, running: state.running, error: state.error ?? null, progress: state.progress ?? null }
-  })
+  app.get<{ Params: Static<typeof ProjectionParams> }>(
+    '/ops/projections/:name/rebuild',
+    { schema: { hide: true, params: ProjectionParams } },
+    async (request) => {
+      requireService(request, deps.operators)
+      const state = rebuilds.get(request.params.name)
+      if (state === undefined) throw new NotFound(`no rebuild of ${request.params.name} was started in this process`)
+      return {
+        projection: request.params.name,
+        running: state.running,
+        error: state.error ?? null,
+        progress: state.progress ?? null,
+      }
+    },
+  )
 }

@@ -6,8 +6,22 @@ import { connect } from '@nats-io/transport-node'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
 import { on } from '@seams/inbox'
 import { defineProjection } from '@seams/projector'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceApp, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
-import { createTestDatabase, createTestIdentities, natsUrl, requireInfrastructure, type TestDatabase } from '@seams/testing'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  createServiceApp,
+  runMigrations,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
+import {
+  createTestDatabase,
+  createTestIdentities,
+  natsUrl,
+  requireInfrastructure,
+  type TestDatabase,
+} from '@seams/testing'
 import { streamNaming } from '@seams/transport-nats'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -25,7 +39,17 @@ const shelvedBooks = defineProjection({
   createTable: async (sql, table) => {
     await sql`create table ${sql(table)} (title text primary key)`
   },
-  sources: [{ source: 'shelf', handlers: (table) => [on(BookShelved, async (tx, event) => void (await tx`insert into ${tx(table)} (title) values (${event.data.title})`))] }],
+  sources: [
+    {
+      source: 'shelf',
+      handlers: (table) => [
+        on(
+          BookShelved,
+          async (tx, event) => void (await tx`insert into ${tx(table)} (title) values (${event.data.title})`),
+        ),
+      ],
+    },
+  ],
 })
 
 describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', async (kind) => {
@@ -48,19 +72,48 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
     const transport = { transport: kind, natsUrl: natsUrl(), natsNamespace: namespace }
     // The feed as a service serves it: to its declared reader only, proven by that reader's own key.
     const identities = await createTestIdentities(['shelf', 'shelf-reader'])
-    producer = createEventing({ sql: producerSql, service: 'shelf', publishes: [BookShelved], ...transport, relay: { pollIntervalMs: 50 }, feedReaders: ['shelf-reader'] })
+    producer = createEventing({
+      sql: producerSql,
+      service: 'shelf',
+      publishes: [BookShelved],
+      ...transport,
+      relay: { pollIntervalMs: 50 },
+      feedReaders: ['shelf-reader'],
+    })
     await runMigrations(producerSql, { sources: [...producer.migrations] })
-    feedServer = await createServiceApp({ service: 'shelf', logger: createLogger({ service: 'shelf', level: 'silent' }), metrics: createMetricsRegistry('shelf'), auth: identities.authOf('shelf') })
+    feedServer = await createServiceApp({
+      service: 'shelf',
+      logger: createLogger({ service: 'shelf', level: 'silent' }),
+      metrics: createMetricsRegistry('shelf'),
+      auth: identities.authOf('shelf'),
+    })
     producer.registerRoutes(feedServer)
     await feedServer.listen({ port: 0, host: '127.0.0.1' })
     const feeds = { shelf: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }
-    consumer = createEventing({ sql: consumerSql, service: 'shelf-reader', publishes: [], ...transport, feeds, tokens: identities.authOf('shelf-reader') })
+    consumer = createEventing({
+      sql: consumerSql,
+      service: 'shelf-reader',
+      publishes: [],
+      ...transport,
+      feeds,
+      tokens: identities.authOf('shelf-reader'),
+    })
     consumer.project(shelvedBooks)
     await runMigrations(consumerSql, { sources: [...consumer.migrations] })
     await consumer.prepare()
     producer.start()
     consumer.start()
-    const shelve = (title: string) => producer.outbox.transaction((tx) => producer.outbox.enqueue(tx, createEnvelope({ newId, now: systemClock }, BookShelved, { subject: title, aggregateVersion: 1, data: { title } })))
+    const shelve = (title: string) =>
+      producer.outbox.transaction((tx) =>
+        producer.outbox.enqueue(
+          tx,
+          createEnvelope({ newId, now: systemClock }, BookShelved, {
+            subject: title,
+            aggregateVersion: 1,
+            data: { title },
+          }),
+        ),
+      )
     for (const title of ['Emma', 'Middlemarch', 'Persuasion']) await shelve(title)
     const deadline = Date.now() + 20_000
     while ((await titles()).length < 3 && Date.now() < deadline) await sleep(50)
@@ -73,7 +126,9 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
     await feedServer?.close()
     if (kind === 'jetstream') {
       const nc = await connect({ servers: natsUrl() })
-      await jetstreamManager(nc).then((jsm) => jsm.streams.delete(streamNaming(namespace).stream('shelf'))).catch(() => {})
+      await jetstreamManager(nc)
+        .then((jsm) => jsm.streams.delete(streamNaming(namespace).stream('shelf')))
+        .catch(() => {})
       await nc.close()
     }
     await producerSql?.end()
@@ -82,7 +137,10 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
     await consumerDb?.drop()
   })
 
-  const titles = () => consumerSql<{ title: string }[]>`select title from shelved_books order by title`.then((rows) => rows.map((row) => row.title))
+  const titles = () =>
+    consumerSql<{ title: string }[]>`select title from shelved_books order by title`.then((rows) =>
+      rows.map((row) => row.title),
+    )
 
   it.skipIf(!present)('replays a whole source and swaps the result in', async () => {
     expect(await titles()).toEqual(['Emma', 'Middlemarch', 'Persuasion'])
@@ -100,7 +158,10 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
       await nc.close()
     }
     const rebuild = consumer.rebuild('shelved_books')
-    await expect(rebuild).rejects.toMatchObject({ code: 'SEAMS_PROJECTOR_SOURCE_TRUNCATED', message: expect.stringContaining('shelf no longer holds its first events') })
+    await expect(rebuild).rejects.toMatchObject({
+      code: 'SEAMS_PROJECTOR_SOURCE_TRUNCATED',
+      message: expect.stringContaining('shelf no longer holds its first events'),
+    })
     expect(await titles()).toEqual(['Emma', 'Middlemarch', 'Persuasion'])
     expect(await consumerSql`select to_regclass('shelved_books__rebuild') as shadow`).toEqual([{ shadow: null }])
     // The live consumer, which had them all, goes on.

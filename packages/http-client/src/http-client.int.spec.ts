@@ -2,7 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { newId, type SeamsError } from '@seams/core'
 import { adminDatabaseUrl } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
-import { createPaymentsClient, type AuthorizePaymentRequest, type Payment, type SimulatorSettings } from '@shop/payments-contracts'
+import {
+  createPaymentsClient,
+  type AuthorizePaymentRequest,
+  type Payment,
+  type SimulatorSettings,
+} from '@shop/payments-contracts'
 import { Registry } from 'prom-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
@@ -14,12 +19,17 @@ const calm: SimulatorSettings = { latencyMs: 0, jitterMs: 0, declineRate: 0, err
 
 /** One sample of a metric whose labels include `labels`, from Prometheus text; 0 when absent. */
 function sample(metrics: string, name: string, labels: string[] = []): number {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)))
+  const line = metrics
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)))
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
 
 async function failureOf(work: Promise<unknown>): Promise<SeamsError> {
-  const outcome = await work.then(() => undefined, (error: unknown) => error as SeamsError)
+  const outcome = await work.then(
+    () => undefined,
+    (error: unknown) => error as SeamsError,
+  )
   if (outcome === undefined) throw new Error('expected the call to fail')
   return outcome
 }
@@ -32,7 +42,10 @@ describe('http client against a failing payments service', () => {
   let paymentsStopped = false
 
   beforeAll(async () => {
-    test = await startTestShop(adminDatabaseUrl(), { services: ['users', 'catalog', 'payments'], overrides: { payments: { PROVIDER_TIMEOUT_MS: String(providerTimeoutMs) } } })
+    test = await startTestShop(adminDatabaseUrl(), {
+      services: ['users', 'catalog', 'payments'],
+      overrides: { payments: { PROVIDER_TIMEOUT_MS: String(providerTimeoutMs) } },
+    })
   })
 
   afterEach(async () => {
@@ -56,7 +69,10 @@ describe('http client against a failing payments service', () => {
   }
 
   async function simulate(settings: Partial<SimulatorSettings>): Promise<void> {
-    const response = await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { ...calm, ...settings } })
+    const response = await test.call('payments', 'PUT', '/simulator', {
+      as: 'operator',
+      body: { ...calm, ...settings },
+    })
     expect(response.status).toBe(200)
   }
 
@@ -64,7 +80,10 @@ describe('http client against a failing payments service', () => {
    * A client of payments with metrics of its own. Its token source counts the attempts it sends (one
    * token per attempt) and may act just before one, e.g. to heal the simulator between two attempts.
    */
-  function paymentsClient(options: Partial<HttpClientOptions> = {}, beforeAttempt?: (attempt: number) => Promise<void>) {
+  function paymentsClient(
+    options: Partial<HttpClientOptions> = {},
+    beforeAttempt?: (attempt: number) => Promise<void>,
+  ) {
     const metrics = new Registry()
     const orders = test.identity('orders')
     const attempts = { count: 0 }
@@ -87,11 +106,22 @@ describe('http client against a failing payments service', () => {
     return { http, payments: createPaymentsClient(http), attempts, metric }
   }
 
-  const authorization = (): AuthorizePaymentRequest => ({ paymentId: newId(), orderId: newId(), customerId: newId(), amountCents: 1500, currency: 'EUR' })
-  const paymentOf = async (orderId: string) => (await test.call<Payment>('payments', 'GET', `/payments?orderId=${orderId}`, { as: 'orders' })).body
+  const authorization = (): AuthorizePaymentRequest => ({
+    paymentId: newId(),
+    orderId: newId(),
+    customerId: newId(),
+    amountCents: 1500,
+    currency: 'EUR',
+  })
+  const paymentOf = async (orderId: string) =>
+    (await test.call<Payment>('payments', 'GET', `/payments?orderId=${orderId}`, { as: 'orders' })).body
   /** Authorizations payments itself answered with `status`, from its own metrics. */
   const answered = async (status: number) =>
-    sample(await (await fetch(`${test.shop.urls.payments}/metrics`)).text(), 'http_server_request_duration_seconds_count', ['method="POST"', 'route="/payments"', `status_code="${status}"`])
+    sample(
+      await (await fetch(`${test.shop.urls.payments}/metrics`)).text(),
+      'http_server_request_duration_seconds_count',
+      ['method="POST"', 'route="/payments"', `status_code="${status}"`],
+    )
 
   it('retries transient 503s of an idempotent call, three attempts in all, and counts the retries', async () => {
     const { payments, attempts, metric } = paymentsClient()
@@ -118,7 +148,11 @@ describe('http client against a failing payments service', () => {
     expect(result).toMatchObject({ ok: true, payment: { id: request.paymentId, status: 'authorized' } })
     expect(attempts.count).toBe(2)
     expect(await metric('http_client_retries_total')).toBe(1)
-    expect(await paymentOf(request.orderId)).toMatchObject({ id: request.paymentId, status: 'authorized', version: result.payment.version })
+    expect(await paymentOf(request.orderId)).toMatchObject({
+      id: request.paymentId,
+      status: 'authorized',
+      version: result.payment.version,
+    })
   })
 
   it('does not retry a POST without an idempotency key', async () => {
@@ -148,7 +182,11 @@ describe('http client against a failing payments service', () => {
 
   it('opens the circuit after consecutive failures, fails fast while open, and closes after a good trial', async () => {
     const halfOpenAfterMs = 1000
-    const { payments, http, attempts, metric } = paymentsClient({ maxAttempts: 1, breakerThreshold: 3, breakerHalfOpenAfterMs: halfOpenAfterMs })
+    const { payments, http, attempts, metric } = paymentsClient({
+      maxAttempts: 1,
+      breakerThreshold: 3,
+      breakerHalfOpenAfterMs: halfOpenAfterMs,
+    })
     await simulate({ errorRate: 1 })
     for (let call = 1; call <= 3; call += 1) {
       expect(http.circuitState()).toBe('closed')
@@ -191,7 +229,11 @@ describe('http client against a failing payments service', () => {
     const latencyMs = 1000
     await simulate({ latencyMs })
     const started = performance.now()
-    const calls = [payments.authorize(authorization()), payments.authorize(authorization()), payments.authorize(authorization())]
+    const calls = [
+      payments.authorize(authorization()),
+      payments.authorize(authorization()),
+      payments.authorize(authorization()),
+    ]
     const refused = await failureOf(calls[2]!)
     expect(performance.now() - started).toBeLessThan(latencyMs)
     expect(refused.details).toMatchObject({ outcome: 'bulkhead_full', delivered: false })
@@ -217,7 +259,10 @@ describe('http client against a failing payments service', () => {
     const paymentId = newId()
     expect(await payments.getPayment(paymentId)).toEqual(standIn.body)
     // Declined by the fallback (undefined): the error goes through as it was.
-    expect((await failureOf(payments.authorize(authorization()))).details).toMatchObject({ outcome: 'failed', delivered: false })
+    expect((await failureOf(payments.authorize(authorization()))).details).toMatchObject({
+      outcome: 'failed',
+      delivered: false,
+    })
     expect(offered).toEqual([
       { outcome: 'failed', path: `/payments/${paymentId}` },
       { outcome: 'failed', path: '/payments' },

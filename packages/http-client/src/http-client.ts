@@ -173,10 +173,17 @@ class TransientFailure extends Error {
   }
 }
 
-const refused = (error: unknown) => (error as { code?: string }).code === 'ECONNREFUSED' || (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
+const refused = (error: unknown) =>
+  (error as { code?: string }).code === 'ECONNREFUSED' ||
+  (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED'
 
 const idempotentMethods = new Set(['GET', 'HEAD', 'PUT', 'DELETE'])
-const stateNames = { [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half_open', [CircuitState.Isolated]: 'isolated' } as const
+const stateNames = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+} as const
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const baseUrl = options.baseUrl.replace(/\/$/, '')
@@ -193,7 +200,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const limiter = bulkhead(options.bulkheadSize ?? 256, options.bulkheadQueue ?? 512)
   const retrying = retry(handleWhen(isTransient), {
     maxAttempts: (options.maxAttempts ?? 3) - 1,
-    backoff: new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: options.retryInitialDelayMs ?? 50, maxDelay: options.retryMaxDelayMs ?? 1000 }),
+    backoff: new ExponentialBackoff({
+      generator: fullJitterGenerator,
+      initialDelay: options.retryInitialDelayMs ?? 50,
+      maxDelay: options.retryMaxDelayMs ?? 1000,
+    }),
   })
   metrics?.circuit.set(labels, CircuitState.Closed)
   breaker.onStateChange((state) => metrics?.circuit.set(labels, state))
@@ -204,7 +215,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     let policy = timeouts.get(ms)
     // Not aborted after a call returns (cockatiel's default): the answer is read in full by then, and
     // each abort would raise a DOMException with a stack trace on the hot path.
-    if (policy === undefined) timeouts.set(ms, (policy = timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })))
+    if (policy === undefined)
+      timeouts.set(ms, (policy = timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false })))
     return policy
   }
   const policies = new Map<string, IPolicy>()
@@ -235,33 +247,69 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers['traceparent'] = formatTraceparent(startSpan(request.trace))
     let response
     try {
-      response = await undiciRequest(baseUrl + request.target, { dispatcher: agent, method: request.method as 'GET', headers, body: request.body, signal })
+      response = await undiciRequest(baseUrl + request.target, {
+        dispatcher: agent,
+        method: request.method as 'GET',
+        headers,
+        body: request.body,
+        signal,
+      })
     } catch (error) {
       if (signal.aborted) throw error
-      throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, { cause: error, delivered: !refused(error) })
+      throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, {
+        cause: error,
+        delivered: !refused(error),
+      })
     }
-    const raw = { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) }
+    const raw = {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Buffer.from(await response.body.arrayBuffer()),
+    }
     // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
-    if (raw.status >= 500 || (raw.status === 429 && rateLimitedIsFailure)) throw new TransientFailure(`${request.method} ${request.target} answered ${raw.status}: ${raw.body.toString('utf8', 0, 300)}`, { response: raw })
+    if (raw.status >= 500 || (raw.status === 429 && rateLimitedIsFailure))
+      throw new TransientFailure(
+        `${request.method} ${request.target} answered ${raw.status}: ${raw.body.toString('utf8', 0, 300)}`,
+        { response: raw },
+      )
     return raw
   }
 
-  async function attempt<T>(call: CallOptions, accept: readonly number[], signal: AbortSignal): Promise<HttpResponse<T>> {
+  async function attempt<T>(
+    call: CallOptions,
+    accept: readonly number[],
+    signal: AbortSignal,
+  ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers }
     if (call.body !== undefined) headers['content-type'] = 'application/json'
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey
     const body = call.body === undefined ? undefined : JSON.stringify(call.body)
-    const raw = await send({ method: call.method, target: call.path + queryString(call.query), headers, body, userToken: call.userToken, trace: call.trace }, signal)
+    const raw = await send(
+      {
+        method: call.method,
+        target: call.path + queryString(call.query),
+        headers,
+        body,
+        userToken: call.userToken,
+        trace: call.trace,
+      },
+      signal,
+    )
     const text = raw.body.toString('utf8')
     const parsed = text === '' ? undefined : parseJson(text)
     if (raw.status >= 400 && !accept.includes(raw.status)) {
-      throw new UpstreamRejected(`${options.name} answered ${raw.status} to ${call.method} ${call.path}`, { details: { upstream: options.name, upstreamStatus: raw.status, upstreamProblem: parsed } })
+      throw new UpstreamRejected(`${options.name} answered ${raw.status} to ${call.method} ${call.path}`, {
+        details: { upstream: options.name, upstreamStatus: raw.status, upstreamProblem: parsed },
+      })
     }
     return { status: raw.status, body: parsed as T, headers: raw.headers }
   }
 
   // Whether any attempt of a call may have reached the dependency: only then can it have had an effect.
-  function deliveryTracked<T>(attemptOnce: (signal: AbortSignal) => Promise<T>): { attempt: (signal: AbortSignal) => Promise<T>; delivered: () => boolean } {
+  function deliveryTracked<T>(attemptOnce: (signal: AbortSignal) => Promise<T>): {
+    attempt: (signal: AbortSignal) => Promise<T>
+    delivered: () => boolean
+  } {
     let delivered = false
     return {
       delivered: () => delivered,
@@ -288,7 +336,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   const unavailable = (error: unknown, outcome: string, delivered: boolean) =>
-    new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, { cause: error, details: { upstream: options.name, outcome, delivered } })
+    new UpstreamUnavailable(`${options.name} is unavailable (${outcome}): ${(error as Error).message}`, {
+      cause: error,
+      details: { upstream: options.name, outcome, delivered },
+    })
 
   return {
     name: options.name,
@@ -372,10 +423,30 @@ function clientMetrics(registry: Registry): ClientMetrics {
   let metrics = metricsByRegistry.get(registry)
   if (metrics === undefined) {
     metrics = {
-      calls: new Counter({ name: 'http_client_calls_total', help: 'Calls to dependencies by outcome', labelNames: ['dependency', 'outcome'], registers: [registry] }),
-      retries: new Counter({ name: 'http_client_retries_total', help: 'Retried attempts per dependency', labelNames: ['dependency'], registers: [registry] }),
-      fallbacks: new Counter({ name: 'http_client_fallbacks_total', help: 'Failed calls answered by the fallback instead', labelNames: ['dependency'], registers: [registry] }),
-      circuit: new Gauge({ name: 'http_client_circuit_state', help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated', labelNames: ['dependency'], registers: [registry] }),
+      calls: new Counter({
+        name: 'http_client_calls_total',
+        help: 'Calls to dependencies by outcome',
+        labelNames: ['dependency', 'outcome'],
+        registers: [registry],
+      }),
+      retries: new Counter({
+        name: 'http_client_retries_total',
+        help: 'Retried attempts per dependency',
+        labelNames: ['dependency'],
+        registers: [registry],
+      }),
+      fallbacks: new Counter({
+        name: 'http_client_fallbacks_total',
+        help: 'Failed calls answered by the fallback instead',
+        labelNames: ['dependency'],
+        registers: [registry],
+      }),
+      circuit: new Gauge({
+        name: 'http_client_circuit_state',
+        help: 'Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 isolated',
+        labelNames: ['dependency'],
+        registers: [registry],
+      }),
       duration: new Histogram({
         name: 'http_client_call_duration_seconds',
         help: 'Duration of calls to dependencies, retries included',

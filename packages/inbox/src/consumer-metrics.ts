@@ -52,11 +52,21 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
     },
   })
   const metrics: ConsumerMetrics = {
-    events: new Counter({ name: 'consumer_events_total', help: 'Events by outcome: applied, duplicate, dead_lettered', labelNames: ['consumer', 'outcome'], registers: [registry] }),
-    retries: new Counter({ name: 'consumer_retries_total', help: 'Handler attempts that failed and were retried', labelNames: ['consumer'], registers: [registry] }),
+    events: new Counter({
+      name: 'consumer_events_total',
+      help: 'Events by outcome: applied, duplicate, dead_lettered',
+      labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    retries: new Counter({
+      name: 'consumer_retries_total',
+      help: 'Handler attempts that failed and were retried',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
     propagation: new Histogram({
       name: 'consumer_propagation_seconds',
-      help: 'From the event\'s creation at its producer to the commit of its effects here',
+      help: "From the event's creation at its producer to the commit of its effects here",
       labelNames: ['consumer'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],

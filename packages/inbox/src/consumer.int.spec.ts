@@ -8,7 +8,15 @@ import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-htt
 import Fastify, { type FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConsumer, inboxMigrations, listDeadLetters, on, requestDeadLetterRetry, syntheticEventId, type Consumer } from './index.ts'
+import {
+  createConsumer,
+  inboxMigrations,
+  listDeadLetters,
+  on,
+  requestDeadLetterRetry,
+  syntheticEventId,
+  type Consumer,
+} from './index.ts'
 
 const NoteWritten = {
   source: 'notes',
@@ -54,7 +62,10 @@ describe('inbox consumer', () => {
     feedServer = Fastify()
     registerFeedRoute(feedServer, { reader: createFeedReader(outbox), authorize: () => {} })
     await feedServer.listen({ port: 0, host: '127.0.0.1' })
-    transport = createHttpFeedTransport({ sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` }, waitMs: 1000 })
+    transport = createHttpFeedTransport({
+      sources: { notes: `http://127.0.0.1:${(feedServer.server.address() as AddressInfo).port}` },
+      waitMs: 1000,
+    })
     consumer = createConsumer({
       sql: consumerSql,
       name: 'reader.notes',
@@ -86,10 +97,16 @@ describe('inbox consumer', () => {
   })
 
   const write = (note: string, words = 3) =>
-    outbox.transaction((tx) => outbox.enqueue(tx, createEnvelope(deps, NoteWritten, { subject: note, aggregateVersion: 1, data: { note, words } })))
+    outbox.transaction((tx) =>
+      outbox.enqueue(
+        tx,
+        createEnvelope(deps, NoteWritten, { subject: note, aggregateVersion: 1, data: { note, words } }),
+      ),
+    )
 
   // Bypasses the outbox's own validation, as a buggy or foreign producer would.
-  const writeRaw = (envelope: unknown) => producer`insert into seams_outbox (event_id, type, subject, envelope) values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
+  const writeRaw = (envelope: unknown) =>
+    producer`insert into seams_outbox (event_id, type, subject, envelope) values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
 
   async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs
@@ -100,7 +117,8 @@ describe('inbox consumer', () => {
     }
   }
 
-  const notes = () => consumerSql<{ note: string }[]>`select note from notes order by note`.then((rows) => rows.map((row) => row.note))
+  const notes = () =>
+    consumerSql<{ note: string }[]>`select note from notes order by note`.then((rows) => rows.map((row) => row.note))
   const deadLetters = () => listDeadLetters(consumerSql, { consumer: 'reader.notes' })
 
   it('dead-letters an event whose handler keeps failing, after bounded attempts, while the others flow on', async () => {
@@ -119,12 +137,19 @@ describe('inbox consumer', () => {
     const [letter] = await deadLetters()
     expect(await requestDeadLetterRetry(consumerSql, { ids: [letter!.id] })).toBe(1)
     expect(await until(notes, (list) => list.includes('b-poison'))).toEqual(['a-fine', 'b-poison', 'c-fine'])
-    const [resolved] = await until(() => listDeadLetters(consumerSql, { consumer: 'reader.notes', includeResolved: true }), (list) => list[0]?.resolvedAt !== null)
+    const [resolved] = await until(
+      () => listDeadLetters(consumerSql, { consumer: 'reader.notes', includeResolved: true }),
+      (list) => list[0]?.resolvedAt !== null,
+    )
     expect(resolved!.resolvedAt).not.toBeNull()
   })
 
   it('dead-letters malformed and unknown-version events at once, without retrying or stopping', async () => {
-    const base = createEnvelope(deps, NoteWritten, { subject: 'raw', aggregateVersion: 1, data: { note: 'x', words: 1 } })
+    const base = createEnvelope(deps, NoteWritten, {
+      subject: 'raw',
+      aggregateVersion: 1,
+      data: { note: 'x', words: 1 },
+    })
     await writeRaw({ ...base, id: newId(), data: { note: 'bad-words', words: 'many' } })
     await writeRaw({ ...base, id: newId(), dataschema: 'urn:seams:notes.NoteWritten.v7', data: { anything: true } })
     await writeRaw('not an envelope at all')
@@ -140,15 +165,27 @@ describe('inbox consumer', () => {
   })
 
   it('dead-letters an envelope without a usable id, type, subject or version once, under a synthetic id, and goes on', async () => {
-    const base = createEnvelope(deps, NoteWritten, { subject: 'raw', aggregateVersion: 1, data: { note: 'unkeyed', words: 1 } })
+    const base = createEnvelope(deps, NoteWritten, {
+      subject: 'raw',
+      aggregateVersion: 1,
+      data: { note: 'unkeyed', words: 1 },
+    })
     // Its id cannot key the inbox (nor be stored in a dead letter's uuid column), so it is not trusted at all.
     await writeRaw({ ...base, id: 'not-a-uuid', aggregateversion: 'first' })
     await write('e-after')
     expect(await until(notes, (list) => list.includes('e-after'))).toContain('e-after')
-    const [{ position }] = await producer<[{ position: number }]>`select position from seams_outbox where envelope->>'id' = 'not-a-uuid'`
+    const [{ position }] = await producer<
+      [{ position: number }]
+    >`select position from seams_outbox where envelope->>'id' = 'not-a-uuid'`
     const letters = (await deadLetters()).filter((letter) => letter.error.includes('not-a-uuid'))
     expect(letters).toHaveLength(1)
-    expect(letters[0]).toMatchObject({ eventId: syntheticEventId({ transport: 'http-feed', source: 'notes', position }), position, attempts: 1, type: 'notes.NoteWritten', subject: 'raw' })
+    expect(letters[0]).toMatchObject({
+      eventId: syntheticEventId({ transport: 'http-feed', source: 'notes', position }),
+      position,
+      attempts: 1,
+      type: 'notes.NoteWritten',
+      subject: 'raw',
+    })
     expect(letters[0]!.error).toContain('aggregateversion must be a positive integer, got "first"')
   })
 
@@ -163,7 +200,15 @@ describe('inbox consumer', () => {
       transport,
       handlers: [
         on(NoteWritten, async (tx, event) => {
-          if (event.data.note.startsWith('file-')) await readerOutbox.enqueue(tx, createEnvelope(deps, NoteFiled, { subject: event.data.note, aggregateVersion: 1, data: { note: event.data.note } }))
+          if (event.data.note.startsWith('file-'))
+            await readerOutbox.enqueue(
+              tx,
+              createEnvelope(deps, NoteFiled, {
+                subject: event.data.note,
+                aggregateVersion: 1,
+                data: { note: event.data.note },
+              }),
+            )
           // What the commit will use: nothing the consumer does after the handler changes it.
           const [setting] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
           await tx`insert into commit_settings (note, setting) values (${event.data.note}, ${setting!.synchronous_commit}) on conflict do nothing`
@@ -174,7 +219,10 @@ describe('inbox consumer', () => {
     // One after the other: events of one batch share a transaction, and one enqueue makes all of it synchronous.
     const settingOf = async (note: string) => {
       await write(note)
-      const rows = await until(() => consumerSql<{ setting: string }[]>`select setting from commit_settings where note = ${note}`, (found) => found.length > 0)
+      const rows = await until(
+        () => consumerSql<{ setting: string }[]>`select setting from commit_settings where note = ${note}`,
+        (found) => found.length > 0,
+      )
       return rows[0]?.setting
     }
     try {

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SeamsError, type ConsumerLag, type DeliveredEvent, type EventContract, type Subscription, type Transport } from '@seams/core'
+import {
+  SeamsError,
+  type ConsumerLag,
+  type DeliveredEvent,
+  type EventContract,
+  type Subscription,
+  type Transport,
+} from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
@@ -101,10 +108,15 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
  */
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { sql, name, source } = options
-  const decoder = createEventDecoder({ wanted: options.handlers.map((handler) => handler.contract), older: options.older, upcasters: options.upcasters })
+  const decoder = createEventDecoder({
+    wanted: options.handlers.map((handler) => handler.contract),
+    older: options.older,
+    upcasters: options.upcasters,
+  })
   const handlers = new Map(options.handlers.map((handler) => [handler.contract.type, handler]))
   const maxAttempts = options.maxAttempts ?? 5
-  const metrics: ConsumerMetrics | undefined = options.metrics === undefined ? undefined : consumerMetrics(options.metrics)
+  const metrics: ConsumerMetrics | undefined =
+    options.metrics === undefined ? undefined : consumerMetrics(options.metrics)
   const labels = { consumer: name }
   let subscription: Subscription | undefined
   let lock: LeaderLock | undefined
@@ -130,10 +142,11 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   // Consecutive events of a type whose handler takes batches go in one call; order is kept throughout.
   async function applyInOrder(tx: TransactionSql, events: readonly DeliveredEvent[]): Promise<void> {
     const decoded = events.map((event) => decoder.decode(event))
-    for (let start = 0; start < decoded.length; ) {
+    for (let start = 0; start < decoded.length;) {
       const handler = handlers.get(decoded[start]!.type)!
       let end = start + 1
-      if (handler.handleBatch !== undefined) while (end < decoded.length && decoded[end]!.type === decoded[start]!.type) end += 1
+      if (handler.handleBatch !== undefined)
+        while (end < decoded.length && decoded[end]!.type === decoded[start]!.type) end += 1
       if (handler.handleBatch !== undefined) await handler.handleBatch(tx, decoded.slice(start, end))
       else await handler.handle(tx, decoded[start]!)
       start = end
@@ -175,7 +188,18 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       await saveCursor(tx, letter.position)
     })
     metrics?.events.inc({ ...labels, outcome: 'dead_lettered' })
-    options.logger?.error({ err: error, consumer: name, eventId: letter.eventId, type: letter.type, subject: letter.subject, position: letter.position, attempts }, 'event dead-lettered')
+    options.logger?.error(
+      {
+        err: error,
+        consumer: name,
+        eventId: letter.eventId,
+        type: letter.type,
+        subject: letter.subject,
+        position: letter.position,
+        attempts,
+      },
+      'event dead-lettered',
+    )
   }
 
   async function applyOne(event: DeliveredEvent): Promise<void> {
@@ -183,7 +207,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       let duplicate = false
       try {
         await consumerTransaction(async (tx) => {
-          const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
+          const [fresh] =
+            await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
           duplicate = fresh === undefined
           if (!duplicate) await apply(tx, event)
           await saveCursor(tx, event.position)
@@ -194,7 +219,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         if (isInfrastructureError(error)) throw error
         if (isPoison(error) || attempt >= maxAttempts) return deadLetter(letterOf(event), error, attempt)
         metrics?.retries.inc(labels)
-        options.logger?.warn({ err: error, consumer: name, eventId: event.id, attempt }, 'event handler failed; retrying')
+        options.logger?.warn(
+          { err: error, consumer: name, eventId: event.id, attempt },
+          'event handler failed; retrying',
+        )
         await sleep((options.retryDelayMs ?? 50) * 2 ** (attempt - 1))
       }
     }
@@ -239,7 +267,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         if (problems.length > 0) throw new MalformedEnvelope(problems.join('; '))
         await consumerTransaction(async (tx) => {
           // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
-          const [fresh] = await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
+          const [fresh] =
+            await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
           if (fresh !== undefined) await apply(tx, row.envelope)
           await tx`update seams_dead_letters set resolved_at = now() where id = ${row.id}`
         })
@@ -260,7 +289,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         types: decoder.types,
         maxBatch: options.maxBatch,
         resumeAfter: async () => {
-          const [row] = await sql<{ position: number }[]>`select position from seams_consumer_cursors where consumer = ${name}`
+          const [row] = await sql<
+            { position: number }[]
+          >`select position from seams_consumer_cursors where consumer = ${name}`
           return row?.position ?? 0
         },
         onUndeliverable: (event, reason) => deadLetter(letterOf(event), new Error(reason), 0),
@@ -272,8 +303,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       while (!signal.aborted) {
         await sleep(options.housekeepingMs ?? 2000, undefined, { signal }).catch(() => {})
         if (signal.aborted) break
-        await retryRequestedDeadLetters().catch((error) => options.logger?.warn({ err: error, consumer: name }, 'dead-letter retry pass failed'))
-        await sql`delete from seams_inbox where consumer = ${name} and processed_at < now() - ${retention} * interval '1 second'`.catch(() => {})
+        await retryRequestedDeadLetters().catch((error) =>
+          options.logger?.warn({ err: error, consumer: name }, 'dead-letter retry pass failed'),
+        )
+        await sql`delete from seams_inbox where consumer = ${name} and processed_at < now() - ${retention} * interval '1 second'`.catch(
+          () => {},
+        )
       }
     } finally {
       await subscription.stop()
@@ -286,7 +321,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     name,
     source,
     start() {
-      lock ??= runWhileLeader({ sql: options.leadershipSql ?? sql, key: `seams.consumer.${name}`, logger: options.logger }, consume)
+      lock ??= runWhileLeader(
+        { sql: options.leadershipSql ?? sql, key: `seams.consumer.${name}`, logger: options.logger },
+        consume,
+      )
     },
     async stop() {
       await lock?.stop()

@@ -19,7 +19,10 @@ export interface DeadLetter {
 }
 
 /** Dead letters of one service's database, newest first; resolved ones only when asked. */
-export async function listDeadLetters(sql: Sql, options: { consumer?: string; includeResolved?: boolean } = {}): Promise<DeadLetter[]> {
+export async function listDeadLetters(
+  sql: Sql,
+  options: { consumer?: string; includeResolved?: boolean } = {},
+): Promise<DeadLetter[]> {
   return sql<DeadLetter[]>`
     select id, consumer, event_id as "eventId", source, type, subject, position, error, attempts,
            dead_at as "deadAt", retry_requested_at as "retryRequestedAt", resolved_at as "resolvedAt"
@@ -33,14 +36,18 @@ export async function listDeadLetters(sql: Sql, options: { consumer?: string; in
  * Asks the running consumer to apply dead letters again (it looks every few seconds). Returns how many
  * were marked; `ids` omitted marks every unresolved one (of `consumer`, when given).
  */
-export async function requestDeadLetterRetry(sql: Sql, options: { ids?: readonly number[]; consumer?: string }): Promise<number> {
+export async function requestDeadLetterRetry(
+  sql: Sql,
+  options: { ids?: readonly number[]; consumer?: string },
+): Promise<number> {
   const ids = options.ids === undefined ? null : [...options.ids]
   const result = await sql`
     update seams_dead_letters set retry_requested_at = now()
     where resolved_at is null
       and (${ids}::int8[] is null or id = any(${ids}::int8[]))
       and (${options.consumer ?? null}::text is null or consumer = ${options.consumer ?? null})`
-  if (ids !== null && result.count < ids.length) throw new DeadLetterNotFound(`only ${result.count} of ${ids.length} dead letters exist unresolved`)
+  if (ids !== null && result.count < ids.length)
+    throw new DeadLetterNotFound(`only ${result.count} of ${ids.length} dead letters exist unresolved`)
   return result.count
 }
 
@@ -59,7 +66,8 @@ export interface Letter {
  * so that a redelivery finds the same letter.
  */
 export function deadLetterOf(event: DeliveredEvent, origin: { transport: string; source: string }): Letter {
-  if (envelopeProblems(event).length === 0) return { eventId: event.id, type: event.type, subject: event.subject, position: event.position, envelope: event }
+  if (envelopeProblems(event).length === 0)
+    return { eventId: event.id, type: event.type, subject: event.subject, position: event.position, envelope: event }
   const claimed = (value: unknown) => (typeof value === 'string' ? storable(value.slice(0, 200)) : '')
   return {
     eventId: syntheticEventId({ ...origin, position: event.position }),
@@ -71,7 +79,10 @@ export function deadLetterOf(event: DeliveredEvent, origin: { transport: string;
 }
 
 /** Files a letter in the consumer's transaction; a letter filed before counts the new attempts. */
-export async function recordDeadLetter(tx: TransactionSql, entry: { consumer: string; source: string; letter: Letter; error: string; attempts: number }): Promise<void> {
+export async function recordDeadLetter(
+  tx: TransactionSql,
+  entry: { consumer: string; source: string; letter: Letter; error: string; attempts: number },
+): Promise<void> {
   const { letter } = entry
   await tx`
     insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)

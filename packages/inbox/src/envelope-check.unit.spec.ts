@@ -38,12 +38,18 @@ describe('the envelope check', () => {
     expect(envelopeProblems({ position: 3, data: {} })).toHaveLength(4)
   })
 
-  it.each([['text', 'an envelope'], ['an array', [wellFormed]], ['null', null]])('refuses %s', (_case, candidate) => {
+  it.each([
+    ['text', 'an envelope'],
+    ['an array', [wellFormed]],
+    ['null', null],
+  ])('refuses %s', (_case, candidate) => {
     expect(envelopeProblems(candidate)).toEqual(['not a JSON object'])
   })
 
   it('refuses what a transport could not read as an object', () => {
-    expect(envelopeProblems({ position: 3, id: wellFormed.id, type: 'notes.NoteWritten', malformed: 'not json {' })[0]).toContain('not a JSON object envelope: "not json {"')
+    expect(
+      envelopeProblems({ position: 3, id: wellFormed.id, type: 'notes.NoteWritten', malformed: 'not json {' })[0],
+    ).toContain('not a JSON object envelope: "not json {"')
   })
 })
 
@@ -55,7 +61,11 @@ describe('the synthetic id of a malformed message', () => {
   })
 
   it('differs with the position, the producer and the transport', () => {
-    const ids = new Set([origin, { ...origin, position: 43 }, { ...origin, source: 'books' }, { ...origin, transport: 'http-feed' }].map(syntheticEventId))
+    const ids = new Set(
+      [origin, { ...origin, position: 43 }, { ...origin, source: 'books' }, { ...origin, transport: 'http-feed' }].map(
+        syntheticEventId,
+      ),
+    )
     expect(ids.size).toBe(4)
   })
 
@@ -67,7 +77,11 @@ describe('the synthetic id of a malformed message', () => {
 
 describe('what a dead letter can store', () => {
   it('replaces NUL, which PostgreSQL text and jsonb refuse, and keeps the rest', () => {
-    expect(storable({ note: 'a\u0000b', words: 2, nested: ['\u0000'] })).toEqual({ note: 'a\uFFFDb', words: 2, nested: ['\uFFFD'] })
+    expect(storable({ note: 'a\u0000b', words: 2, nested: ['\u0000'] })).toEqual({
+      note: 'a\uFFFDb',
+      words: 2,
+      nested: ['\uFFFD'],
+    })
     expect(storable('plain')).toBe('plain')
   })
 })

@@ -10,7 +10,10 @@ export interface EventHandler<C extends EventContract = EventContract> {
 }
 
 /** Declares the handler for one contract (the version the handler is written for). */
-export function on<C extends EventContract>(contract: C, handle: (tx: TransactionSql, event: DeliveredEvent<EventData<C>>) => Promise<void>): EventHandler {
+export function on<C extends EventContract>(
+  contract: C,
+  handle: (tx: TransactionSql, event: DeliveredEvent<EventData<C>>) => Promise<void>,
+): EventHandler {
   return { contract, handle } as unknown as EventHandler
 }
 
@@ -19,7 +22,10 @@ export function on<C extends EventContract>(contract: C, handle: (tx: Transactio
  * rows): the consumer hands it every run of that type in a batch, in feed order, and single events when
  * it isolates a failing one.
  */
-export function onBatch<C extends EventContract>(contract: C, handleBatch: (tx: TransactionSql, events: DeliveredEvent<EventData<C>>[]) => Promise<void>): EventHandler {
+export function onBatch<C extends EventContract>(
+  contract: C,
+  handleBatch: (tx: TransactionSql, events: DeliveredEvent<EventData<C>>[]) => Promise<void>,
+): EventHandler {
   const handler: EventHandler<C> = { contract, handle: (tx, event) => handleBatch(tx, [event]), handleBatch }
   return handler as unknown as EventHandler
 }

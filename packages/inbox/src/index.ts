@@ -10,4 +10,7 @@ export { syntheticEventId } from './envelope-check.ts'
 export { DeadLetterNotFound, NotConsumerLeader, MalformedEnvelope, inboxErrors } from './errors.ts'
 
 /** The inbox's tables, for the consumer's migrations (component `seams-inbox`). */
-export const inboxMigrations = { component: 'seams-inbox', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }
+export const inboxMigrations = {
+  component: 'seams-inbox',
+  directory: fileURLToPath(new URL('../migrations', import.meta.url)),
+}

@@ -1,8 +1,33 @@
 import { defineError, type SeamsErrorClass } from '@seams/core'
 
-export const UnknownEventContract = defineError('UnknownEventContract', 'SEAMS_OUTBOX_UNKNOWN_CONTRACT', 'illegal_state', 'The event does not match a contract this producer publishes')
-export const EventDataInvalid = defineError('EventDataInvalid', 'SEAMS_OUTBOX_EVENT_INVALID', 'illegal_state', 'The event data does not match its schema')
-export const RelayFailed = defineError('RelayFailed', 'SEAMS_OUTBOX_RELAY_FAILED', 'unavailable', 'The outbox relay failed to publish')
-export const FeedPurged = defineError('FeedPurged', 'SEAMS_OUTBOX_FEED_PURGED', 'conflict', 'The requested events were removed by retention')
+export const UnknownEventContract = defineError(
+  'UnknownEventContract',
+  'SEAMS_OUTBOX_UNKNOWN_CONTRACT',
+  'illegal_state',
+  'The event does not match a contract this producer publishes',
+)
+export const EventDataInvalid = defineError(
+  'EventDataInvalid',
+  'SEAMS_OUTBOX_EVENT_INVALID',
+  'illegal_state',
+  'The event data does not match its schema',
+)
+export const RelayFailed = defineError(
+  'RelayFailed',
+  'SEAMS_OUTBOX_RELAY_FAILED',
+  'unavailable',
+  'The outbox relay failed to publish',
+)
+export const FeedPurged = defineError(
+  'FeedPurged',
+  'SEAMS_OUTBOX_FEED_PURGED',
+  'conflict',
+  'The requested events were removed by retention',
+)
 
-export const outboxErrors: readonly SeamsErrorClass[] = [UnknownEventContract, EventDataInvalid, RelayFailed, FeedPurged]
+export const outboxErrors: readonly SeamsErrorClass[] = [
+  UnknownEventContract,
+  EventDataInvalid,
+  RelayFailed,
+  FeedPurged,
+]

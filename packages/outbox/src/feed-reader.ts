@@ -84,7 +84,10 @@ export function createFeedReader(outbox: Outbox): FeedReader {
     const page = row!
     const oldest = page.oldest ?? 0
     if (oldest > 0 && options.after < oldest - 1) {
-      throw new FeedPurged(`events after position ${options.after} were removed by retention; the oldest kept is ${oldest}`, { details: { oldest } })
+      throw new FeedPurged(
+        `events after position ${options.after} were removed by retention; the oldest kept is ${oldest}`,
+        { details: { oldest } },
+      )
     }
     const head = page.head ?? 0
     return {

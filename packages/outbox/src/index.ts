@@ -9,4 +9,7 @@ export type { FeedReader, FeedPage, FeedReadOptions } from './feed-reader.ts'
 export { UnknownEventContract, EventDataInvalid, RelayFailed, FeedPurged, outboxErrors } from './errors.ts'
 
 /** The outbox's tables, for the producer's migrations (component `seams-outbox`). */
-export const outboxMigrations = { component: 'seams-outbox', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }
+export const outboxMigrations = {
+  component: 'seams-outbox',
+  directory: fileURLToPath(new URL('../migrations', import.meta.url)),
+}

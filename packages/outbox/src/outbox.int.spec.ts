@@ -33,7 +33,8 @@ describe('outbox', () => {
     await database?.drop()
   })
 
-  const unstamped = async () => Number((await sql`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
+  const unstamped = async () =>
+    Number((await sql`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
 
   async function increment(counter: string, hold = 0): Promise<void> {
     await outbox.transaction(async (tx) => {
@@ -41,29 +42,55 @@ describe('outbox', () => {
         insert into counters (id, value) values (${counter}, 1)
         on conflict (id) do update set value = counters.value + 1 returning value`
       if (hold > 0) await sleep(hold)
-      await outbox.enqueue(tx, createEnvelope(deps, CounterIncremented, { subject: counter, aggregateVersion: row!.value, data: { counter, value: row!.value } }))
+      await outbox.enqueue(
+        tx,
+        createEnvelope(deps, CounterIncremented, {
+          subject: counter,
+          aggregateVersion: row!.value,
+          data: { counter, value: row!.value },
+        }),
+      )
     })
   }
 
   it('writes nothing when the transaction rolls back', async () => {
     await expect(
       outbox.transaction(async (tx) => {
-        await outbox.enqueue(tx, createEnvelope(deps, CounterIncremented, { subject: 'rolled-back', aggregateVersion: 1, data: { counter: 'rolled-back', value: 1 } }))
+        await outbox.enqueue(
+          tx,
+          createEnvelope(deps, CounterIncremented, {
+            subject: 'rolled-back',
+            aggregateVersion: 1,
+            data: { counter: 'rolled-back', value: 1 },
+          }),
+        )
         throw new Error('abort')
       }),
     ).rejects.toThrow('abort')
-    const [row] = await sql<{ count: number }[]>`select count(*)::int8 as count from seams_outbox where subject = 'rolled-back'`
+    const [row] = await sql<
+      { count: number }[]
+    >`select count(*)::int8 as count from seams_outbox where subject = 'rolled-back'`
     expect(row!.count).toBe(0)
   })
 
   it('commits a change and its events in one statement, or neither', async () => {
-    const event = createEnvelope(deps, CounterIncremented, { subject: 'one-statement', aggregateVersion: 1, data: { counter: 'one-statement', value: 1 } })
+    const event = createEnvelope(deps, CounterIncremented, {
+      subject: 'one-statement',
+      aggregateVersion: 1,
+      data: { counter: 'one-statement', value: 1 },
+    })
     await outbox.commitWith(sql`insert into counters (id, value) values ('one-statement', 1)`, event)
     const rows = await sql`select subject from seams_outbox where subject = 'one-statement'`
     expect(rows).toHaveLength(1)
-    const again = createEnvelope(deps, CounterIncremented, { subject: 'one-statement', aggregateVersion: 2, data: { counter: 'one-statement', value: 2 } })
+    const again = createEnvelope(deps, CounterIncremented, {
+      subject: 'one-statement',
+      aggregateVersion: 2,
+      data: { counter: 'one-statement', value: 2 },
+    })
     // The same primary key again: the change fails, and the event with it.
-    await expect(outbox.commitWith(sql`insert into counters (id, value) values ('one-statement', 2)`, again)).rejects.toMatchObject({ code: '23505' })
+    await expect(
+      outbox.commitWith(sql`insert into counters (id, value) values ('one-statement', 2)`, again),
+    ).rejects.toMatchObject({ code: '23505' })
     expect(await sql`select 1 from seams_outbox where event_id = ${again.id}`).toHaveLength(0)
   })
 
@@ -73,7 +100,13 @@ describe('outbox', () => {
       sql.begin(async (tx) => {
         await tx`select set_config('synchronous_commit', ${chosen}, true)`
         const subject = `durable-${chosen}-${events}`
-        const envelopes = Array.from({ length: events }, (_, n) => createEnvelope(deps, CounterIncremented, { subject, aggregateVersion: n + 1, data: { counter: subject, value: n + 1 } }))
+        const envelopes = Array.from({ length: events }, (_, n) =>
+          createEnvelope(deps, CounterIncremented, {
+            subject,
+            aggregateVersion: n + 1,
+            data: { counter: subject, value: n + 1 },
+          }),
+        )
         if (events > 0) await outbox.enqueue(tx, envelopes)
         const [row] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
         return row!.synchronous_commit
@@ -86,8 +119,14 @@ describe('outbox', () => {
   })
 
   it('refuses events whose data breaks the contract, before writing', async () => {
-    const bad = createEnvelope(deps, CounterIncremented, { subject: 'x', aggregateVersion: 1, data: { counter: 'x', value: 1.5 } })
-    await expect(outbox.transaction((tx) => outbox.enqueue(tx, bad))).rejects.toMatchObject({ code: 'SEAMS_OUTBOX_EVENT_INVALID' })
+    const bad = createEnvelope(deps, CounterIncremented, {
+      subject: 'x',
+      aggregateVersion: 1,
+      data: { counter: 'x', value: 1.5 },
+    })
+    await expect(outbox.transaction((tx) => outbox.enqueue(tx, bad))).rejects.toMatchObject({
+      code: 'SEAMS_OUTBOX_EVENT_INVALID',
+    })
   })
 
   it('delivers every event of 32 concurrent writers exactly once and in per-aggregate order, even when some commit seconds late', async () => {
@@ -113,7 +152,11 @@ describe('outbox', () => {
       for (;;) {
         const finished = writersDone
         const page = await reader.read({ after, limit: 50, waitMs: 200 })
-        const events = JSON.parse(`[${page.eventsJson}]`) as { id: string; position: number; data: { counter: string; value: number } }[]
+        const events = JSON.parse(`[${page.eventsJson}]`) as {
+          id: string
+          position: number
+          data: { counter: string; value: number }
+        }[]
         for (const event of events) {
           expect(event.position).toBe(after + 1) // dense positions: nothing skipped
           after = event.position

@@ -62,7 +62,9 @@ const durably = (sql: Sql | TransactionSql) =>
 
 export function createOutbox(options: OutboxOptions): Outbox {
   const { sql, source } = options
-  const validators = new Map(options.contracts.map((contract) => [dataschemaOf(contract), { contract, validator: Compile(contract.schema) }]))
+  const validators = new Map(
+    options.contracts.map((contract) => [dataschemaOf(contract), { contract, validator: Compile(contract.schema) }]),
+  )
   let localRelay: (() => void) | undefined
   const stampedListeners = new Set<(headPosition: number) => void>()
   const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 10)
@@ -75,10 +77,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function check(envelope: EventEnvelope): void {
     const known = validators.get(envelope.dataschema)
     if (known === undefined || envelope.source !== source || envelope.type !== known.contract.type) {
-      throw new UnknownEventContract(`${source} does not publish ${envelope.type} (${envelope.dataschema}) as source ${envelope.source}`)
+      throw new UnknownEventContract(
+        `${source} does not publish ${envelope.type} (${envelope.dataschema}) as source ${envelope.source}`,
+      )
     }
     if (!known.validator.Check(envelope.data)) {
-      const problems = [...known.validator.Errors(envelope.data)].map((error) => `${error.instancePath || '/'} ${error.message}`)
+      const problems = [...known.validator.Errors(envelope.data)].map(
+        (error) => `${error.instancePath || '/'} ${error.message}`,
+      )
       throw new EventDataInvalid(`${envelope.dataschema} data is invalid: ${problems.join('; ')}`)
     }
   }

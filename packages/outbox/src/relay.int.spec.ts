@@ -6,7 +6,12 @@ import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox } from './index.ts'
 
-const Pinged = { source: 'pings', type: 'pings.Pinged', version: 1, schema: Type.Object({ n: Type.Integer() }) } as const satisfies EventContract
+const Pinged = {
+  source: 'pings',
+  type: 'pings.Pinged',
+  version: 1,
+  schema: Type.Object({ n: Type.Integer() }),
+} as const satisfies EventContract
 const deps = { newId, now: systemClock }
 
 describe('relay', () => {
@@ -30,11 +35,20 @@ describe('relay', () => {
     const outbox = createOutbox({ sql, source: 'pings', contracts: [Pinged] })
     return { sql, outbox, relay: createRelay({ outbox, transport: {}, pollIntervalMs: 50, standbyRetryMs: 100 }) }
   }
-  const ping = (outbox: Outbox, n: number) => outbox.transaction((tx) => outbox.enqueue(tx, createEnvelope(deps, Pinged, { subject: `p${n}`, aggregateVersion: 1, data: { n } })))
-  const stamped = async () => (await admin<{ position: number }[]>`select position from seams_outbox where position is not null order by position`).map((row) => row.position)
-  const unstamped = async () => Number((await admin`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
+  const ping = (outbox: Outbox, n: number) =>
+    outbox.transaction((tx) =>
+      outbox.enqueue(tx, createEnvelope(deps, Pinged, { subject: `p${n}`, aggregateVersion: 1, data: { n } })),
+    )
+  const stamped = async () =>
+    (
+      await admin<
+        { position: number }[]
+      >`select position from seams_outbox where position is not null order by position`
+    ).map((row) => row.position)
+  const unstamped = async () =>
+    Number((await admin`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
 
-  it('runs one active relay; a standby takes over when the leader\'s session is cut, stamping each event once', async () => {
+  it("runs one active relay; a standby takes over when the leader's session is cut, stamping each event once", async () => {
     const leader = replica('relay-a')
     const standby = replica('relay-b')
     leader.relay.start()

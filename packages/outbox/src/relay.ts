@@ -152,7 +152,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function relay(connection: ReservedSql, signal: AbortSignal): Promise<void> {
-    const lastStamped = async () => (await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`)[0]!.last
+    const lastStamped = async () =>
+      (await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`)[0]!.last
     let position = await lastStamped()
     const listener = await sql.listen(COMMITTED_CHANNEL, wakeUp)
     const detach = outbox.attachRelay(wakeUp)
@@ -162,7 +163,10 @@ export function createRelay(options: RelayOptions): Relay {
     try {
       while (!signal.aborted) {
         try {
-          const head = options.transport.publish === undefined ? await stampOnly(connection, position) : await stampBatch(connection, position)
+          const head =
+            options.transport.publish === undefined
+              ? await stampOnly(connection, position)
+              : await stampBatch(connection, position)
           const stamped = head - position
           position = head
           failures = 0
@@ -213,7 +217,15 @@ export function createRelay(options: RelayOptions): Relay {
 
   return {
     start() {
-      lock ??= runWhileLeader({ sql: options.leadershipSql ?? sql, key: `seams.outbox.relay.${outbox.source}`, intervalMs: options.standbyRetryMs, logger: options.logger }, relay)
+      lock ??= runWhileLeader(
+        {
+          sql: options.leadershipSql ?? sql,
+          key: `seams.outbox.relay.${outbox.source}`,
+          intervalMs: options.standbyRetryMs,
+          logger: options.logger,
+        },
+        relay,
+      )
     },
     async stop() {
       await lock?.stop()
@@ -232,13 +244,30 @@ function relayMetrics(registry: Registry, outbox: Outbox) {
     labelNames,
     registers: [registry],
     async collect() {
-      const [row] = await outbox.sql<{ count: number }[]>`select count(*)::int8 as count from seams_outbox where position is null`.catch(() => [])
+      const [row] = await outbox.sql<
+        { count: number }[]
+      >`select count(*)::int8 as count from seams_outbox where position is null`.catch(() => [])
       if (row !== undefined) this.set({ source: outbox.source }, row.count)
     },
   })
   return {
-    stamped: new Counter({ name: 'outbox_relay_events_total', help: 'Events stamped and handed to the transport', labelNames, registers: [registry] }),
-    failures: new Counter({ name: 'outbox_relay_failures_total', help: 'Relay batches that failed and were retried', labelNames, registers: [registry] }),
-    leader: new Gauge({ name: 'outbox_relay_leader', help: '1 while this process runs the active relay', labelNames, registers: [registry] }),
+    stamped: new Counter({
+      name: 'outbox_relay_events_total',
+      help: 'Events stamped and handed to the transport',
+      labelNames,
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'outbox_relay_failures_total',
+      help: 'Relay batches that failed and were retried',
+      labelNames,
+      registers: [registry],
+    }),
+    leader: new Gauge({
+      name: 'outbox_relay_leader',
+      help: '1 while this process runs the active relay',
+      labelNames,
+      registers: [registry],
+    }),
   }
 }

@@ -18,7 +18,12 @@ function isAlive(pid: number): boolean {
 
 async function startReadyServer(name: string) {
   const port = await freePort()
-  return startServiceProcess({ name, entry: fixture('ready-server.ts'), env: { PORT: String(port) }, readyUrl: `http://127.0.0.1:${port}/` })
+  return startServiceProcess({
+    name,
+    entry: fixture('ready-server.ts'),
+    env: { PORT: String(port) },
+    readyUrl: `http://127.0.0.1:${port}/`,
+  })
 }
 
 describe('service processes', () => {
@@ -32,7 +37,9 @@ describe('service processes', () => {
   })
 
   it('takes its service processes with it when it dies of an uncaught error', async () => {
-    const parent = spawn(process.execPath, ['--import', 'tsx', fixture('crashing-parent.ts')], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const parent = spawn(process.execPath, ['--import', 'tsx', fixture('crashing-parent.ts')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let output = ''
     parent.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     parent.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -62,7 +62,9 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   }
   createInterface({ input: child.stdout! }).on('line', keep)
   createInterface({ input: child.stderr! }).on('line', keep)
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  )
   const handle = processHandle(spec.name, child, exited, () => lines.join('\n'))
   running.set(child, handle)
   void exited.then(() => running.delete(child))
@@ -70,7 +72,9 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
     await waitUntilReady(spec, exited)
   } catch (error) {
     await handle.kill()
-    throw new Error(`${spec.name} did not become ready: ${(error as Error).message}\n--- last output of ${spec.name} ---\n${handle.output()}`)
+    throw new Error(
+      `${spec.name} did not become ready: ${(error as Error).message}\n--- last output of ${spec.name} ---\n${handle.output()}`,
+    )
   }
   return handle
 }
@@ -78,7 +82,9 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
 // Only what a Node process needs to run; each service gets its configuration explicitly.
 function inheritedEnv(): Record<string, string> {
   const names = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'NODE_OPTIONS', 'TSX_TSCONFIG_PATH']
-  return Object.fromEntries(names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])))
+  return Object.fromEntries(
+    names.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])),
+  )
 }
 
 async function waitUntilReady(spec: ServiceProcessSpec, exited: Promise<number | string>): Promise<void> {
@@ -102,7 +108,12 @@ async function waitUntilReady(spec: ServiceProcessSpec, exited: Promise<number |
   throw new Error(`not ready after ${spec.readyTimeoutMs ?? 30_000} ms (${lastProblem})`)
 }
 
-function processHandle(name: string, child: ChildProcess, exited: Promise<number | string>, output: () => string): ServiceProcess {
+function processHandle(
+  name: string,
+  child: ChildProcess,
+  exited: Promise<number | string>,
+  output: () => string,
+): ServiceProcess {
   let done = false
   void exited.then(() => {
     done = true

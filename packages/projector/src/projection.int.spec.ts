@@ -8,7 +8,11 @@ describe('a projection fed by several sources', () => {
   let database: TestDatabase
   let sql: Sql
   const source = (name: string): ProjectionSource => ({ source: name, handlers: () => [] })
-  const entries = defineProjection({ name: 'entries', createTable: async () => {}, sources: [source('orders'), source('payments')] })
+  const entries = defineProjection({
+    name: 'entries',
+    createTable: async () => {},
+    sources: [source('orders'), source('payments')],
+  })
 
   beforeAll(async () => {
     database = await createTestDatabase('projection')
@@ -25,7 +29,10 @@ describe('a projection fed by several sources', () => {
   // Two batches touching the same two rows in opposite orders, as the consumers of two sources do.
   const crosswise = (before: ((tx: TransactionSql) => Promise<unknown>) | undefined) =>
     Promise.allSettled(
-      [['a', 'b'], ['b', 'a']].map((ids) =>
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+      ].map((ids) =>
         sql.begin(async (tx) => {
           await before?.(tx)
           await tx`update entries set touched = touched + 1 where id = ${ids[0]!}`
@@ -37,7 +44,11 @@ describe('a projection fed by several sources', () => {
 
   it('deadlocks when its consumers do not take turns (the failure the turns prevent)', async () => {
     const outcomes = await crosswise(undefined)
-    expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code?: string }).code : 'ok')).sort()).toEqual(['40P01', 'ok'])
+    expect(
+      outcomes
+        .map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code?: string }).code : 'ok'))
+        .sort(),
+    ).toEqual(['40P01', 'ok'])
   })
 
   it('applies both batches when its consumers take turns on the table', async () => {

@@ -21,7 +21,8 @@ export interface Projection {
 }
 
 export function defineProjection(projection: Projection): Projection {
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(projection.name)) throw new TypeError(`projection name ${projection.name} must be a plain lower-case identifier`)
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(projection.name))
+    throw new TypeError(`projection name ${projection.name} must be a plain lower-case identifier`)
   return projection
 }
 
@@ -31,14 +32,19 @@ export function defineProjection(projection: Projection): Projection {
  * orders, so two batches could lock rows crosswise and deadlock, each costing a second of stall before
  * PostgreSQL notices: they take turns on the table instead. A single-source projection needs nothing.
  */
-export function sourcesTakeTurns(projection: Projection, table: string): ((tx: TransactionSql) => Promise<unknown>) | undefined {
+export function sourcesTakeTurns(
+  projection: Projection,
+  table: string,
+): ((tx: TransactionSql) => Promise<unknown>) | undefined {
   if (projection.sources.length < 2) return undefined
   return (tx) => tx`select pg_advisory_xact_lock(hashtextextended(${`seams-projection:${table}`}, 0))`
 }
 
 /** The durable consumer feeding one source into the live table. */
-export const liveConsumerName = (service: string, projection: Projection, source: string) => `${service}.${projection.name}.${source}`
-export const rebuildConsumerName = (service: string, projection: Projection, source: string) => `${liveConsumerName(service, projection, source)}.rebuild`
+export const liveConsumerName = (service: string, projection: Projection, source: string) =>
+  `${service}.${projection.name}.${source}`
+export const rebuildConsumerName = (service: string, projection: Projection, source: string) =>
+  `${liveConsumerName(service, projection, source)}.rebuild`
 export const shadowTableOf = (projection: Projection) => `${projection.name}__rebuild`
 
 /** Creates the live table when it is missing (first start, or a fresh database); a replica racing us is fine. */

@@ -3,7 +3,13 @@ import type { Transport } from '@seams/core'
 import { createConsumer, type Consumer, type ConsumerLogger } from '@seams/inbox'
 import type { Sql, TransactionSql } from 'postgres'
 import { RebuildSourceTruncated } from './errors.ts'
-import { liveConsumerName, rebuildConsumerName, shadowTableOf, sourcesTakeTurns, type Projection } from './projection.ts'
+import {
+  liveConsumerName,
+  rebuildConsumerName,
+  shadowTableOf,
+  sourcesTakeTurns,
+  type Projection,
+} from './projection.ts'
 
 export interface RebuildOptions {
   sql: Sql
@@ -25,7 +31,9 @@ export interface RebuildProgress {
 }
 
 async function cursors(sql: Sql | TransactionSql, names: readonly string[]): Promise<Map<string, number>> {
-  const rows = await sql<{ consumer: string; position: number }[]>`select consumer, position from seams_consumer_cursors where consumer = any(${names as string[]})`
+  const rows = await sql<
+    { consumer: string; position: number }[]
+  >`select consumer, position from seams_consumer_cursors where consumer = any(${names as string[]})`
   return new Map(rows.map((row) => [row.consumer, row.position]))
 }
 
@@ -40,7 +48,11 @@ async function cursors(sql: Sql | TransactionSql, names: readonly string[]): Pro
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildProgress> {
   const { sql, service, projection } = options
   const shadow = shadowTableOf(projection)
-  const pairs = projection.sources.map((source) => ({ source, live: liveConsumerName(service, projection, source.source), rebuild: rebuildConsumerName(service, projection, source.source) }))
+  const pairs = projection.sources.map((source) => ({
+    source,
+    live: liveConsumerName(service, projection, source.source),
+    rebuild: rebuildConsumerName(service, projection, source.source),
+  }))
   const rebuildNames = pairs.map((pair) => pair.rebuild)
   await forgetReplay() // of an earlier rebuild that did not finish
   await projection.createTable(sql, shadow)
@@ -93,15 +105,26 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       const refused = replay.lag().refused
       if (refused === undefined) continue
       const source = pairs[index]!.source.source
-      throw new RebuildSourceTruncated(`cannot rebuild ${projection.name}: ${source} no longer holds its first events, so the rebuilt table would lack them (${refused.message})`, {
-        details: { projection: projection.name, source, transport: refused.code },
-      })
+      throw new RebuildSourceTruncated(
+        `cannot rebuild ${projection.name}: ${source} no longer holds its first events, so the rebuilt table would lack them (${refused.message})`,
+        {
+          details: { projection: projection.name, source, transport: refused.code },
+        },
+      )
     }
   }
 
   async function positions(): Promise<RebuildProgress['sources']> {
-    const known = await cursors(sql, pairs.flatMap((pair) => [pair.live, pair.rebuild]))
-    return Object.fromEntries(pairs.map((pair) => [pair.source.source, { rebuilt: known.get(pair.rebuild) ?? 0, live: known.get(pair.live) ?? 0 }]))
+    const known = await cursors(
+      sql,
+      pairs.flatMap((pair) => [pair.live, pair.rebuild]),
+    )
+    return Object.fromEntries(
+      pairs.map((pair) => [
+        pair.source.source,
+        { rebuilt: known.get(pair.rebuild) ?? 0, live: known.get(pair.live) ?? 0 },
+      ]),
+    )
   }
 
   async function swap(): Promise<boolean> {

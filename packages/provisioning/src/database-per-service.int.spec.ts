@@ -6,7 +6,11 @@ import { dropServiceDatabase, provisionServiceDatabase, serviceDatabaseUrl, type
 
 const prefix = `t${randomBytes(3).toString('hex')}`
 const services = ['alpha', 'beta', 'gamma']
-const specs: ServiceDatabaseSpec[] = services.map((service) => ({ database: `${prefix}_${service}`, role: `${prefix}_${service}`, password: randomBytes(16).toString('hex') }))
+const specs: ServiceDatabaseSpec[] = services.map((service) => ({
+  database: `${prefix}_${service}`,
+  role: `${prefix}_${service}`,
+  password: randomBytes(16).toString('hex'),
+}))
 
 async function connect(url: string) {
   const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} })

@@ -14,7 +14,8 @@ const passwordPattern = /^[A-Za-z0-9_-]{16,128}$/
 function check(spec: ServiceDatabaseSpec): void {
   if (!identifier.test(spec.database)) throw new TypeError(`database name ${spec.database} must match ${identifier}`)
   if (!identifier.test(spec.role)) throw new TypeError(`role name ${spec.role} must match ${identifier}`)
-  if (!passwordPattern.test(spec.password)) throw new TypeError('role password must be 16-128 characters of [A-Za-z0-9_-]')
+  if (!passwordPattern.test(spec.password))
+    throw new TypeError('role password must be 16-128 characters of [A-Za-z0-9_-]')
 }
 
 /** The URL a service uses: the admin URL's host and port with the service's own role and database. */
@@ -55,9 +56,12 @@ export async function provisionServiceDatabase(adminUrl: string, spec: ServiceDa
     const [existingRole] = await admin`select 1 from pg_roles where rolname = ${spec.role}`
     if (existingRole === undefined) await ignoringDuplicates(admin`create role ${role} login`)
     // The verifier, not the password: a statement log or pg_stat_statements would keep the password.
-    await admin.unsafe(`alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication password '${scramVerifier(spec.password)}'`)
+    await admin.unsafe(
+      `alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication password '${scramVerifier(spec.password)}'`,
+    )
     const [existingDatabase] = await admin`select 1 from pg_database where datname = ${spec.database}`
-    if (existingDatabase === undefined) await ignoringDuplicates(admin`create database ${admin(spec.database)} owner ${role}`)
+    if (existingDatabase === undefined)
+      await ignoringDuplicates(admin`create database ${admin(spec.database)} owner ${role}`)
     await admin`revoke all on database ${admin(spec.database)} from public`
     await admin`grant connect, temporary on database ${admin(spec.database)} to ${role}`
   } finally {
@@ -74,7 +78,10 @@ export async function provisionServiceDatabase(adminUrl: string, spec: ServiceDa
 }
 
 /** Drops a service's database and role (tests and `--reset`). */
-export async function dropServiceDatabase(adminUrl: string, spec: Pick<ServiceDatabaseSpec, 'database' | 'role'>): Promise<void> {
+export async function dropServiceDatabase(
+  adminUrl: string,
+  spec: Pick<ServiceDatabaseSpec, 'database' | 'role'>,
+): Promise<void> {
   const admin: Sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
   try {
     await admin`drop database if exists ${admin(spec.database)} with (force)`

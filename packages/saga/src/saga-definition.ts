@@ -45,6 +45,7 @@ export interface SagaDefinition<D> {
 
 export function defineSaga<D>(definition: SagaDefinition<D>): SagaDefinition<D> {
   const names = definition.steps.map((step) => step.name)
-  if (new Set(names).size !== names.length) throw new TypeError(`saga ${definition.type} has two steps with the same name`)
+  if (new Set(names).size !== names.length)
+    throw new TypeError(`saga ${definition.type} has two steps with the same name`)
   return definition
 }

@@ -8,7 +8,12 @@ export interface SagaMetrics {
 }
 
 export function sagaMetrics(registry: Registry, sql: Sql): SagaMetrics {
-  const started = new Counter({ name: 'saga_started_total', help: 'Sagas begun', labelNames: ['type'], registers: [registry] })
+  const started = new Counter({
+    name: 'saga_started_total',
+    help: 'Sagas begun',
+    labelNames: ['type'],
+    registers: [registry],
+  })
   const duration = new Histogram({
     name: 'saga_duration_seconds',
     help: 'From begin to completed or compensated',

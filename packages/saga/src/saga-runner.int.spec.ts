@@ -81,14 +81,17 @@ describe('saga runner', () => {
   async function outcome(tripId: string, timeoutMs = 10_000): Promise<{ outcome: string; failure: string | null }> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const [row] = await sql<{ outcome: string; failure: string | null }[]>`select outcome, failure from trips where id = ${tripId}`
+      const [row] = await sql<
+        { outcome: string; failure: string | null }[]
+      >`select outcome, failure from trips where id = ${tripId}`
       if (row !== undefined) return row
       if (Date.now() > deadline) throw new Error(`${tripId} did not finish`)
       await sleep(20)
     }
   }
 
-  const effectsOf = (tripId: string) => effects.filter((effect) => effect.startsWith(`${tripId}:`)).map((effect) => effect.split(':')[1])
+  const effectsOf = (tripId: string) =>
+    effects.filter((effect) => effect.startsWith(`${tripId}:`)).map((effect) => effect.split(':')[1])
 
   it('runs every step once and completes', async () => {
     const saga = runner()
@@ -161,7 +164,9 @@ describe('saga runner', () => {
     const tripId = await book(saga, 'stubborn')
     expect((await outcome(tripId)).outcome).toBe('cancelled')
     expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'undo-hotel', 'undo-flight'])
-    expect(await metrics.getSingleMetricAsString('saga_compensation_failures_total')).toContain('saga_compensation_failures_total{type="trip",step="hotel",service="saga-compensation"} 3')
+    expect(await metrics.getSingleMetricAsString('saga_compensation_failures_total')).toContain(
+      'saga_compensation_failures_total{type="trip",step="hotel",service="saga-compensation"} 3',
+    )
     const [failures] = await sql<{ count: number }[]>`
       select count(*)::int8 as count from seams_saga_steps s join seams_sagas g on g.id = s.saga_id
       where g.data->>'trip' = ${tripId} and s.direction = 'compensate' and s.outcome = 'failed'`

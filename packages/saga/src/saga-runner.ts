@@ -95,20 +95,45 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   let wakeUp: (() => void) | undefined
 
   const inStepContext = <T>(row: SagaRow, step: string, work: (context: StepContext) => Promise<T>) =>
-    withDeadline(stepTimeoutMs, (signal) => work({ sagaId: row.id, idempotencyKey: `${row.id}:${step}`, attempt: row.attempts + 1, signal }))
+    withDeadline(stepTimeoutMs, (signal) =>
+      work({ sagaId: row.id, idempotencyKey: `${row.id}:${step}`, attempt: row.attempts + 1, signal }),
+    )
 
-  async function compensateFrom(row: SagaRow, from: number, failure: string, log?: StepLogEntry): Promise<SagaRow | undefined> {
+  async function compensateFrom(
+    row: SagaRow,
+    from: number,
+    failure: string,
+    log?: StepLogEntry,
+  ): Promise<SagaRow | undefined> {
     options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
-    return saveProgress(sql, row, { status: 'compensating', step: from, attempts: 0, inDoubt: false, failure, dueInMs: leaseMs, log })
+    return saveProgress(sql, row, {
+      status: 'compensating',
+      step: from,
+      attempts: 0,
+      inDoubt: false,
+      failure,
+      dueInMs: leaseMs,
+      log,
+    })
   }
 
-  async function finish(row: SagaRow, definition: SagaDefinition<unknown>, outcome: 'completed' | 'compensated'): Promise<undefined> {
-    const hook = outcome === 'completed' ? definition.onCompleted?.bind(definition) : (tx: TransactionSql, data: unknown) => definition.onCompensated(tx, data, row.failure ?? 'unknown failure')
-    const saved = hook === undefined ? await saveProgress(sql, row, { status: outcome, dueInMs: 0 }) : await sql.begin(async (tx) => {
-      const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
-      if (marked !== undefined) await hook(tx, row.data)
-      return marked
-    })
+  async function finish(
+    row: SagaRow,
+    definition: SagaDefinition<unknown>,
+    outcome: 'completed' | 'compensated',
+  ): Promise<undefined> {
+    const hook =
+      outcome === 'completed'
+        ? definition.onCompleted?.bind(definition)
+        : (tx: TransactionSql, data: unknown) => definition.onCompensated(tx, data, row.failure ?? 'unknown failure')
+    const saved =
+      hook === undefined
+        ? await saveProgress(sql, row, { status: outcome, dueInMs: 0 })
+        : await sql.begin(async (tx) => {
+            const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
+            if (marked !== undefined) await hook(tx, row.data)
+            return marked
+          })
     // undefined: another runner finished it
     if (saved !== undefined) metrics?.finished(row.type, outcome, (Date.now() - row.createdAt.getTime()) / 1000)
     return undefined
@@ -121,7 +146,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     if (row.step >= definition.steps.length) return finish(row, definition, 'completed')
     // A step whose earlier attempt may have reached its target may have taken effect: it is undone too.
     const undoFrom = row.calledBefore ? row.step : row.step - 1
-    if (Date.now() > row.deadlineAt.getTime()) return compensateFrom(row, undoFrom, `saga timed out at step ${definition.steps[row.step]!.name}`)
+    if (Date.now() > row.deadlineAt.getTime())
+      return compensateFrom(row, undoFrom, `saga timed out at step ${definition.steps[row.step]!.name}`)
     const abort = await definition.checkAbort?.(sql, row.data)
     if (abort !== undefined) return compensateFrom(row, undoFrom, abort)
     const step = definition.steps[row.step]!
@@ -131,11 +157,21 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       outcome = await inStepContext(row, step.name, (context) => step.run(row.data, context))
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
-      const log: StepLogEntry = { step: step.name, direction: 'forward', outcome: 'failed', detail: String((error as Error).message) }
+      const log: StepLogEntry = {
+        step: step.name,
+        direction: 'forward',
+        outcome: 'failed',
+        detail: String((error as Error).message),
+      }
       // This attempt is known to have failed: the step stays in doubt only if it or an earlier one may have reached the target.
       const inDoubt = row.calledBefore || options.isUndelivered?.(error) !== true
       if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
-        return compensateFrom(row, inDoubt ? row.step : row.step - 1, `${step.name} did not answer: ${(error as Error).message}`, log)
+        return compensateFrom(
+          row,
+          inDoubt ? row.step : row.step - 1,
+          `${step.name} did not answer: ${(error as Error).message}`,
+          log,
+        )
       }
       await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000), log })
       return undefined
@@ -143,15 +179,28 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
-      return compensateFrom(row, row.step - 1, outcome.refused, { step: step.name, direction: 'forward', outcome: 'refused', detail: outcome.refused })
+      return compensateFrom(row, row.step - 1, outcome.refused, {
+        step: step.name,
+        direction: 'forward',
+        outcome: 'refused',
+        detail: outcome.refused,
+      })
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
     const log: StepLogEntry = { step: step.name, direction: 'forward', outcome: 'done' }
     const next = row.step + 1
     if (next === definition.steps.length && definition.onCompleted === undefined) {
       // Nothing to run on completion: the last step's outcome and the completion are one write.
-      const completed = await saveProgress(sql, row, { data: outcome.done, step: next, attempts: 0, status: 'completed', dueInMs: 0, log })
-      if (completed !== undefined) metrics?.finished(row.type, 'completed', (Date.now() - row.createdAt.getTime()) / 1000)
+      const completed = await saveProgress(sql, row, {
+        data: outcome.done,
+        step: next,
+        attempts: 0,
+        status: 'completed',
+        dueInMs: 0,
+        log,
+      })
+      if (completed !== undefined)
+        metrics?.finished(row.type, 'completed', (Date.now() - row.createdAt.getTime()) / 1000)
       return undefined
     }
     // The runner goes straight on to the next step: it is marked in doubt now, with this step's outcome.
@@ -161,26 +210,43 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
     if (row.step < 0) return finish(row, definition, 'compensated')
     const step = definition.steps[row.step]!
-    if (step.compensate === undefined) return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
+    if (step.compensate === undefined)
+      return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
     const started = performance.now()
     try {
       await inStepContext(row, `${step.name}:compensate`, (context) => step.compensate!(row.data, context))
     } catch (error) {
       metrics?.step(row.type, step.name, 'compensate', 'failed', started)
-      options.logger?.warn({ err: error, sagaId: row.id, type: row.type, step: step.name, attempts: row.attempts + 1 }, 'saga compensation failed; it will be retried until it succeeds')
-      const log: StepLogEntry = { step: step.name, direction: 'compensate', outcome: 'failed', detail: String((error as Error).message) }
+      options.logger?.warn(
+        { err: error, sagaId: row.id, type: row.type, step: step.name, attempts: row.attempts + 1 },
+        'saga compensation failed; it will be retried until it succeeds',
+      )
+      const log: StepLogEntry = {
+        step: step.name,
+        direction: 'compensate',
+        outcome: 'failed',
+        detail: String((error as Error).message),
+      }
       await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000), log })
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
     metrics?.step(row.type, step.name, 'compensate', 'done', started)
-    return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs, log: { step: step.name, direction: 'compensate', outcome: 'done' } })
+    return saveProgress(sql, row, {
+      step: row.step - 1,
+      attempts: 0,
+      dueInMs: leaseMs,
+      log: { step: step.name, direction: 'compensate', outcome: 'done' },
+    })
   }
 
   async function work(claimed: SagaRow): Promise<void> {
     const definition = definitions.get(claimed.type)
     if (definition === undefined) {
-      options.logger?.error({ sagaId: claimed.id, type: claimed.type }, 'no definition for this saga type in this process')
+      options.logger?.error(
+        { sagaId: claimed.id, type: claimed.type },
+        'no definition for this saga type in this process',
+      )
       return
     }
     let row: SagaRow | undefined = claimed
@@ -192,13 +258,21 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   async function poll(): Promise<void> {
     while (running) {
       const room = concurrency - inFlight.size
-      const claimed = room > 0 ? await claimDue(sql, room, leaseMs).catch((error: unknown) => {
-        options.logger?.error({ err: error }, 'could not claim due sagas')
-        return []
-      }) : []
+      const claimed =
+        room > 0
+          ? await claimDue(sql, room, leaseMs).catch((error: unknown) => {
+              options.logger?.error({ err: error }, 'could not claim due sagas')
+              return []
+            })
+          : []
       for (const row of claimed) {
         const task: Promise<void> = work(row)
-          .catch((error: unknown) => options.logger?.error({ err: error, sagaId: row.id }, 'saga step could not be saved; it resumes after its lease'))
+          .catch((error: unknown) =>
+            options.logger?.error(
+              { err: error, sagaId: row.id },
+              'saga step could not be saved; it resumes after its lease',
+            ),
+          )
           .finally(() => {
             inFlight.delete(task)
             wakeUp?.()
@@ -220,7 +294,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
 
   return {
     async begin(tx, definition, id, data) {
-      if (!definitions.has(definition.type)) throw new TypeError(`saga ${definition.type} is not registered with this runner`)
+      if (!definitions.has(definition.type))
+        throw new TypeError(`saga ${definition.type} is not registered with this runner`)
       const timeoutMs = definition.timeoutMs ?? options.sagaTimeoutMs ?? 30_000
       // Far in the future stands for "never": PostgreSQL's timestamptz has no infinity in JavaScript.
       const deadline = new Date(Number.isFinite(timeoutMs) ? Date.now() + timeoutMs : Date.UTC(9999, 0, 1))

@@ -66,7 +66,11 @@ export interface SagaChange {
  * when another runner took it over after the lease ran out. The returned row's `calledBefore` is false:
  * a runner goes on from it only to a step it has not called yet, or backwards.
  */
-export async function saveProgress(sql: Sql | TransactionSql, row: SagaRow, change: SagaChange): Promise<SagaRow | undefined> {
+export async function saveProgress(
+  sql: Sql | TransactionSql,
+  row: SagaRow,
+  change: SagaChange,
+): Promise<SagaRow | undefined> {
   const { log } = change
   const [saved] = await sql<SagaRow[]>`
     with s as (
@@ -81,9 +85,13 @@ export async function saveProgress(sql: Sql | TransactionSql, row: SagaRow, chan
         version = version + 1, updated_at = now()
       where id = ${row.id} and version = ${row.version}
       returning *)
-    ${log === undefined ? sql`` : sql`, logged as (
+    ${
+      log === undefined
+        ? sql``
+        : sql`, logged as (
       insert into seams_saga_steps (saga_id, step, direction, outcome, detail)
-      select id, ${log.step}, ${log.direction}, ${log.outcome}, ${log.detail ?? null} from s)`}
+      select id, ${log.step}, ${log.direction}, ${log.outcome}, ${log.detail ?? null} from s)`
+    }
     select ${columns(sql)}, false as "calledBefore" from s`
   return saved
 }

@@ -19,7 +19,8 @@ export function findBreakingChanges(baseline: unknown, current: unknown, path = 
     else if (before === undefined) problems.push(`${path}: added constraint ${key} = ${show(after)}`)
     else if (after === undefined) problems.push(`${path}: removed constraint ${key} (was ${show(before)})`)
     else if (key === 'items' || key === 'not') problems.push(...findBreakingChanges(before, after, `${path}.${key}`))
-    else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(before) && Array.isArray(after)) problems.push(...compareBranches(before, after, `${path}.${key}`))
+    else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(before) && Array.isArray(after))
+      problems.push(...compareBranches(before, after, `${path}.${key}`))
     else if (!deepEqual(before, after)) problems.push(`${path}: changed ${key} from ${show(before)} to ${show(after)}`)
   }
   return problems
@@ -27,7 +28,11 @@ export function findBreakingChanges(baseline: unknown, current: unknown, path = 
 
 const annotations = new Set(['description', 'title', 'examples', '$comment', 'default', '$id'])
 
-function compareProperties(baseline: Record<string, unknown>, current: Record<string, unknown>, path: string): string[] {
+function compareProperties(
+  baseline: Record<string, unknown>,
+  current: Record<string, unknown>,
+  path: string,
+): string[] {
   const before = (baseline['properties'] ?? {}) as Record<string, unknown>
   const after = (current['properties'] ?? {}) as Record<string, unknown>
   const required = new Set((current['required'] ?? []) as string[])
@@ -39,7 +44,8 @@ function compareProperties(baseline: Record<string, unknown>, current: Record<st
   for (const name of Object.keys(after)) {
     if (name in before) continue
     if (required.has(name)) problems.push(`${path}.${name}: added required property`)
-    else if (baseline['additionalProperties'] === false) problems.push(`${path}.${name}: added property to an object that refused unknown properties`)
+    else if (baseline['additionalProperties'] === false)
+      problems.push(`${path}.${name}: added property to an object that refused unknown properties`)
   }
   return problems
 }
@@ -60,7 +66,8 @@ function compareBranches(before: unknown[], after: unknown[], path: string): str
   return before.flatMap((branch, index) => findBreakingChanges(branch, after[index], `${path}[${index}]`))
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
@@ -69,7 +76,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (!isObject(value)) return value
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(value[key])]))
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys(value[key])]),
+  )
 }
 
 const show = (value: unknown) => (value === undefined ? 'nothing' : JSON.stringify(value))

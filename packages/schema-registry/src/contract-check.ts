@@ -20,25 +20,36 @@ export interface ContractCheckResult {
  * only change compatibly, versions of a type are consecutive from 1, and each version after the first
  * has an upcaster from the one before.
  */
-export function checkContracts(producer: ProducerContracts, baselineOf: (schemaId: string) => unknown): ContractCheckResult {
+export function checkContracts(
+  producer: ProducerContracts,
+  baselineOf: (schemaId: string) => unknown,
+): ContractCheckResult {
   const problems: string[] = []
   const unrecorded: EventContract[] = []
   const upcasters = new Set((producer.upcasters ?? []).map((upcaster) => schemaId(upcaster.from)))
   const versions = new Map<string, number[]>()
   for (const contract of producer.contracts) {
     const id = schemaId(contract)
-    if (contract.source !== producer.producer) problems.push(`${id}: source ${contract.source} is not its producer ${producer.producer}`)
-    if (!contract.type.startsWith(`${producer.producer}.`)) problems.push(`${id}: type must start with ${producer.producer}.`)
+    if (contract.source !== producer.producer)
+      problems.push(`${id}: source ${contract.source} is not its producer ${producer.producer}`)
+    if (!contract.type.startsWith(`${producer.producer}.`))
+      problems.push(`${id}: type must start with ${producer.producer}.`)
     versions.set(contract.type, [...(versions.get(contract.type) ?? []), contract.version])
     const baseline = baselineOf(id)
     if (baseline === undefined) unrecorded.push(contract)
-    else problems.push(...findBreakingChanges(baseline, JSON.parse(JSON.stringify(contract.schema))).map((problem) => `${id} ${problem}`))
+    else
+      problems.push(
+        ...findBreakingChanges(baseline, JSON.parse(JSON.stringify(contract.schema))).map(
+          (problem) => `${id} ${problem}`,
+        ),
+      )
   }
   for (const [type, list] of versions) {
     const sorted = [...list].sort((a, b) => a - b)
     sorted.forEach((version, index) => {
       if (version !== index + 1) problems.push(`${type}: versions must run 1, 2, 3...; found ${sorted.join(', ')}`)
-      else if (version > 1 && !upcasters.has(`${type}.v${version - 1}`)) problems.push(`${type}.v${version}: needs an upcaster from v${version - 1}`)
+      else if (version > 1 && !upcasters.has(`${type}.v${version - 1}`))
+        problems.push(`${type}.v${version}: needs an upcaster from v${version - 1}`)
     })
   }
   return { problems: [...new Set(problems)], unrecorded }
@@ -55,7 +66,10 @@ export interface RegistryEntry {
 }
 
 /** Every event type and version, who produces it and who consumes it. */
-export function buildRegistry(producers: readonly ProducerContracts[], consumers: Readonly<Record<string, readonly string[]>>): RegistryEntry[] {
+export function buildRegistry(
+  producers: readonly ProducerContracts[],
+  consumers: Readonly<Record<string, readonly string[]>>,
+): RegistryEntry[] {
   return producers
     .flatMap((producer) => producer.contracts.map((contract) => ({ producer: producer.producer, contract })))
     .map(({ producer, contract }) => ({
@@ -74,7 +88,12 @@ export function buildRegistry(producers: readonly ProducerContracts[], consumers
 }
 
 /** Consumers may only subscribe to types some producer publishes. */
-export function findUnknownSubscriptions(producers: readonly ProducerContracts[], consumers: Readonly<Record<string, readonly string[]>>): string[] {
+export function findUnknownSubscriptions(
+  producers: readonly ProducerContracts[],
+  consumers: Readonly<Record<string, readonly string[]>>,
+): string[] {
   const published = new Set(producers.flatMap((producer) => producer.contracts.map((contract) => contract.type)))
-  return Object.entries(consumers).flatMap(([consumer, types]) => types.filter((type) => !published.has(type)).map((type) => `${consumer} consumes ${type}, which nobody publishes`))
+  return Object.entries(consumers).flatMap(([consumer, types]) =>
+    types.filter((type) => !published.has(type)).map((type) => `${consumer} consumes ${type}, which nobody publishes`),
+  )
 }

@@ -23,14 +23,21 @@ export interface EventDecoder {
 
 export function createEventDecoder(options: EventDecoderOptions): EventDecoder {
   const wanted = new Map(options.wanted.map((contract) => [contract.type, contract]))
-  const known = new Map([...(options.older ?? []), ...options.wanted].map((contract) => [schemaId(contract), { contract, validator: Compile(contract.schema) }]))
+  const known = new Map(
+    [...(options.older ?? []), ...options.wanted].map((contract) => [
+      schemaId(contract),
+      { contract, validator: Compile(contract.schema) },
+    ]),
+  )
   const upcasters = new Map((options.upcasters ?? []).map((upcaster) => [schemaId(upcaster.from), upcaster]))
 
   for (const contract of options.older ?? []) {
     const target = wanted.get(contract.type)
-    if (target === undefined || contract.version >= target.version) throw new TypeError(`${schemaId(contract)} is not older than a wanted version`)
+    if (target === undefined || contract.version >= target.version)
+      throw new TypeError(`${schemaId(contract)} is not older than a wanted version`)
     for (let version = contract.version; version < target.version; version += 1) {
-      if (!upcasters.has(`${contract.type}.v${version}`)) throw new MissingUpcaster(`no upcaster from ${contract.type}.v${version} to v${version + 1}`)
+      if (!upcasters.has(`${contract.type}.v${version}`))
+        throw new MissingUpcaster(`no upcaster from ${contract.type}.v${version} to v${version + 1}`)
     }
   }
 
@@ -38,7 +45,9 @@ export function createEventDecoder(options: EventDecoderOptions): EventDecoder {
     const entry = known.get(id)
     if (entry === undefined) throw new UnknownSchema(`this consumer does not accept ${id}`)
     if (!entry.validator.Check(data)) {
-      const problems = [...entry.validator.Errors(data)].slice(0, 5).map((error) => `${error.instancePath || '/'} ${error.message}`)
+      const problems = [...entry.validator.Errors(data)]
+        .slice(0, 5)
+        .map((error) => `${error.instancePath || '/'} ${error.message}`)
       throw new SchemaViolation(`${id} data is invalid: ${problems.join('; ')}`)
     }
   }
@@ -47,14 +56,17 @@ export function createEventDecoder(options: EventDecoderOptions): EventDecoder {
     types: [...wanted.keys()],
     decode(event) {
       const { type, version } = parseDataschema(event.dataschema)
-      if (type !== event.type) throw new SchemaViolation(`dataschema ${event.dataschema} does not match type ${event.type}`)
+      if (type !== event.type)
+        throw new SchemaViolation(`dataschema ${event.dataschema} does not match type ${event.type}`)
       const target = wanted.get(type)
       if (target === undefined) throw new UnknownSchema(`this consumer does not handle ${type}`)
-      if (version > target.version) throw new UnknownSchema(`${type}.v${version} is newer than the v${target.version} this consumer understands`)
+      if (version > target.version)
+        throw new UnknownSchema(`${type}.v${version} is newer than the v${target.version} this consumer understands`)
       validate(`${type}.v${version}`, event.data)
       if (version === target.version) return event
       let data = event.data
-      for (let current = version; current < target.version; current += 1) data = upcasters.get(`${type}.v${current}`)!.upcast(data as never)
+      for (let current = version; current < target.version; current += 1)
+        data = upcasters.get(`${type}.v${current}`)!.upcast(data as never)
       validate(schemaId(target), data)
       return { ...event, dataschema: dataschemaOf(target), data }
     },

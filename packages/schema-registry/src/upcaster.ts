@@ -11,9 +11,13 @@ export interface Upcaster<From extends EventContract = EventContract, To extends
   upcast(data: EventData<From>): EventData<To>
 }
 
-export function defineUpcaster<From extends EventContract, To extends EventContract>(upcaster: Upcaster<From, To>): Upcaster {
+export function defineUpcaster<From extends EventContract, To extends EventContract>(
+  upcaster: Upcaster<From, To>,
+): Upcaster {
   if (upcaster.from.type !== upcaster.to.type || upcaster.to.version !== upcaster.from.version + 1) {
-    throw new TypeError(`an upcaster goes from one version of a type to the next, not ${upcaster.from.type}.v${upcaster.from.version} to ${upcaster.to.type}.v${upcaster.to.version}`)
+    throw new TypeError(
+      `an upcaster goes from one version of a type to the next, not ${upcaster.from.type}.v${upcaster.from.version} to ${upcaster.to.type}.v${upcaster.to.version}`,
+    )
   }
   return upcaster as unknown as Upcaster
 }

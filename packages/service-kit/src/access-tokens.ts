@@ -48,7 +48,9 @@ export function remoteSigningKeys(jwksUrl: string, options: { timeoutMs: number 
 // verifier's problem; every other JOSE error is about the token and reads as one.
 function isKeySetUnavailable(error: unknown): boolean {
   if (!(error instanceof errors.JOSEError)) return true
-  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code
+  return (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === errors.JOSEError.code
+  )
 }
 
 function distinguishUnavailableKeys(keys: JWTVerifyGetKey): JWTVerifyGetKey {
@@ -67,12 +69,22 @@ function namedUser(claims: JWTPayload): ActingUser | undefined {
   return { id: claims.sub, role }
 }
 
-export function createAccessTokenVerifier(keys: JWTVerifyGetKey, options: AccessTokenVerifierOptions): AccessTokenVerifier {
+export function createAccessTokenVerifier(
+  keys: JWTVerifyGetKey,
+  options: AccessTokenVerifierOptions,
+): AccessTokenVerifier {
   const resolveKey = distinguishUnavailableKeys(keys)
   const userOf = options.userOf ?? namedUser
   const verifiedClaims = async (token: string) => {
     try {
-      return (await jwtVerify(token, resolveKey, { algorithms, issuer: options.issuer, audience: options.audience, requiredClaims: ['exp', 'sub'] })).payload
+      return (
+        await jwtVerify(token, resolveKey, {
+          algorithms,
+          issuer: options.issuer,
+          audience: options.audience,
+          requiredClaims: ['exp', 'sub'],
+        })
+      ).payload
     } catch (error) {
       if (error instanceof IdentityProviderUnavailable) throw error
       throw new AccessTokenInvalid(undefined, { cause: error })

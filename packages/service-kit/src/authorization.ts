@@ -32,7 +32,8 @@ export function requireRole(request: FastifyRequest, role: string): ActingUser {
 /** Operations only services perform, on their own behalf: the caller must be one of `services`. */
 export function requireService(request: FastifyRequest, services: readonly string[]): Caller & { kind: 'service' } {
   const caller = callerOf(request)
-  if (caller.kind !== 'service' || !services.includes(caller.service)) throw new Forbidden(`Only ${services.join(', ')} may call this operation`)
+  if (caller.kind !== 'service' || !services.includes(caller.service))
+    throw new Forbidden(`Only ${services.join(', ')} may call this operation`)
   return caller
 }
 

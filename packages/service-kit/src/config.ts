@@ -10,7 +10,8 @@ export type Environment = Readonly<Record<string, string | undefined>>
 // or when its name does.
 function shown(schema: TObject, name: string, value: unknown): string {
   if (value === undefined) return 'not set'
-  if ((schema.properties[name] as { secret?: unknown } | undefined)?.secret === true || isSecretName(name)) return 'value hidden'
+  if ((schema.properties[name] as { secret?: unknown } | undefined)?.secret === true || isSecretName(name))
+    return 'value hidden'
   return `got ${redactCredentials(JSON.stringify(value))}`
 }
 
@@ -30,10 +31,10 @@ export function loadConfig<S extends TObject>(schema: S, env: Environment): Stat
   if (Value.Check(schema, converted)) return converted as Static<S>
   const problems = [...Value.Errors(schema, converted)].map((error) => {
     const missing = (error.params as { requiredProperties?: string[] }).requiredProperties
-    if (error.keyword === 'required' && missing !== undefined) return missing.map((name) => `${name} is required`).join('; ')
+    if (error.keyword === 'required' && missing !== undefined)
+      return missing.map((name) => `${name} is required`).join('; ')
     const name = error.instancePath.replace(/^\//, '')
     return `${name} ${error.message} (${shown(schema, name, raw[name])})`
   })
   throw new ConfigInvalid(`Invalid environment: ${[...new Set(problems)].join('; ')}`, { details: { problems } })
 }
-

@@ -14,7 +14,10 @@ const required = {
 describe('loadConfig', () => {
   it('reads a NATS login, and none at all as anonymous', () => {
     const schema = Type.Object(serviceConfigFields)
-    expect(loadConfig(schema, { ...required, NATS_USER: 'catalog', NATS_PASSWORD: 'pw' })).toMatchObject({ NATS_USER: 'catalog', NATS_PASSWORD: 'pw' })
+    expect(loadConfig(schema, { ...required, NATS_USER: 'catalog', NATS_PASSWORD: 'pw' })).toMatchObject({
+      NATS_USER: 'catalog',
+      NATS_PASSWORD: 'pw',
+    })
     const anonymous = loadConfig(schema, required)
     expect(anonymous.NATS_USER).toBeUndefined()
     expect(anonymous.NATS_PASSWORD).toBeUndefined()
@@ -22,14 +25,22 @@ describe('loadConfig', () => {
 
   it('names a bad secret without showing it, and shows other bad values', () => {
     const schema = Type.Object({ ...serviceConfigFields, CACHE_WORD: Type.String({ minLength: 3 }) })
-    const attempt = () => loadConfig(schema, { ...required, SERVICE_PRIVATE_KEY: 'short-secret-value', NATS_USER: 'not a user', CACHE_WORD: 'ab' })
+    const attempt = () =>
+      loadConfig(schema, {
+        ...required,
+        SERVICE_PRIVATE_KEY: 'short-secret-value',
+        NATS_USER: 'not a user',
+        CACHE_WORD: 'ab',
+      })
     expect(attempt).toThrow(/SERVICE_PRIVATE_KEY/)
     expect(attempt).toThrow(/"not a user"/)
     expect(attempt).toThrow(/"ab"/)
     try {
       attempt()
     } catch (error) {
-      expect(JSON.stringify({ message: (error as Error).message, details: (error as { details?: unknown }).details })).not.toContain('short-secret-value')
+      expect(
+        JSON.stringify({ message: (error as Error).message, details: (error as { details?: unknown }).details }),
+      ).not.toContain('short-secret-value')
     }
   })
 
@@ -67,7 +78,12 @@ describe('config errors', () => {
   })
 
   it('name a bad secret without its value', () => {
-    const message = messageOf({ ...valid, SERVICE_PRIVATE_KEY: 'too-short-secret', NATS_PASSWORD: 'nats-pw', SIGNING_KEY: 'key-with-dashes' })
+    const message = messageOf({
+      ...valid,
+      SERVICE_PRIVATE_KEY: 'too-short-secret',
+      NATS_PASSWORD: 'nats-pw',
+      SIGNING_KEY: 'key-with-dashes',
+    })
     for (const name of ['SERVICE_PRIVATE_KEY', 'NATS_PASSWORD', 'SIGNING_KEY']) expect(message).toContain(`${name} `)
     for (const value of ['too-short-secret', 'nats-pw', 'key-with-dashes']) expect(message).not.toContain(value)
     expect(message).toContain('value hidden')

@@ -27,7 +27,12 @@ export function createDatabase(url: string, options: DatabaseOptions): Sql {
     connect_timeout: 5,
     connection: { application_name: applicationName },
     types: {
-      int8: { to: 20, from: [20], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
+      int8: {
+        to: 20,
+        from: [20],
+        serialize: (value: number) => String(value),
+        parse: (value: string) => Number(value),
+      },
     },
     onnotice: () => {},
   })

@@ -48,15 +48,26 @@ export function registerHealthRoutes(
   const names = Object.keys(checks)
   const results = () => {
     const now = Date.now()
-    if (latest === undefined || now - latest.at >= resultsTtlMs) latest = { at: now, results: Promise.all(names.map((name) => runCheck(checks[name]!))) }
+    if (latest === undefined || now - latest.at >= resultsTtlMs)
+      latest = { at: now, results: Promise.all(names.map((name) => runCheck(checks[name]!))) }
     return latest.results
   }
-  app.get('/health/live', { config: { public: true }, schema: { summary: 'Liveness: the process answers', tags: ['health'] } }, async () => ({ status: 'live', service }))
-  app.get('/health/ready', { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } }, async (request, reply) => {
-    const checked = await results()
-    const ready = checked.every((result) => result.ok)
-    const answer = { status: ready ? 'ready' : 'not_ready', service }
-    if (!(await options.showDetail(request))) return reply.code(ready ? 200 : 503).send(answer)
-    return reply.code(ready ? 200 : 503).send({ ...answer, checks: Object.fromEntries(names.map((name, index) => [name, checked[index]])) })
-  })
+  app.get(
+    '/health/live',
+    { config: { public: true }, schema: { summary: 'Liveness: the process answers', tags: ['health'] } },
+    async () => ({ status: 'live', service }),
+  )
+  app.get(
+    '/health/ready',
+    { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } },
+    async (request, reply) => {
+      const checked = await results()
+      const ready = checked.every((result) => result.ok)
+      const answer = { status: ready ? 'ready' : 'not_ready', service }
+      if (!(await options.showDetail(request))) return reply.code(ready ? 200 : 503).send(answer)
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ ...answer, checks: Object.fromEntries(names.map((name, index) => [name, checked[index]])) })
+    },
+  )
 }

@@ -18,7 +18,15 @@ export { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts
 export type { AccessTokenVerifier, AccessTokenVerifierOptions, ActingUser } from './access-tokens.ts'
 export { runService } from './run-service.ts'
 export type { RunningService, RunServiceOptions } from './run-service.ts'
-export { ConfigInvalid, MigrationFailed, MigrationChanged, ServiceTokenInvalid, AccessTokenInvalid, IdentityProviderUnavailable, serviceKitErrors } from './errors.ts'
+export {
+  ConfigInvalid,
+  MigrationFailed,
+  MigrationChanged,
+  ServiceTokenInvalid,
+  AccessTokenInvalid,
+  IdentityProviderUnavailable,
+  serviceKitErrors,
+} from './errors.ts'
 export { requireUser, requireRole, requireService, requireReader, mayRead, isOwnerOrAdmin } from './authorization.ts'
 export type { Reader } from './authorization.ts'
 export { serviceConfigFields, serviceAuthFromConfig, namesOf } from './service-config.ts'

@@ -33,10 +33,17 @@ async function readMigrations({ component, directory }: MigrationSource): Promis
     const match = fileName.exec(file)
     if (match === null) throw new MigrationFailed(`migration file ${file} is not named NNN_description.sql`)
     const text = await readFile(join(directory, file), 'utf8')
-    migrations.push({ component, version: Number(match[1]), name: file, sql: text, checksum: createHash('sha256').update(text).digest('hex') })
+    migrations.push({
+      component,
+      version: Number(match[1]),
+      name: file,
+      sql: text,
+      checksum: createHash('sha256').update(text).digest('hex'),
+    })
   }
   const versions = migrations.map((migration) => migration.version)
-  if (new Set(versions).size !== versions.length) throw new MigrationFailed(`two migrations of ${component} in ${directory} share a number`)
+  if (new Set(versions).size !== versions.length)
+    throw new MigrationFailed(`two migrations of ${component} in ${directory} share a number`)
   return migrations
 }
 
@@ -60,16 +67,20 @@ export async function runMigrations(sql: Sql, options: MigrationsOptions): Promi
         primary key (component, version)
       )`
     const applied = new Map(
-      (await connection<{ component: string; version: number; checksum: string }[]>`select component, version, checksum from seams_migrations`).map((row) => [
-        `${row.component}/${row.version}`,
-        row.checksum,
-      ]),
+      (
+        await connection<
+          { component: string; version: number; checksum: string }[]
+        >`select component, version, checksum from seams_migrations`
+      ).map((row) => [`${row.component}/${row.version}`, row.checksum]),
     )
     let count = 0
     for (const migration of migrations) {
       const checksum = applied.get(`${migration.component}/${migration.version}`)
       if (checksum !== undefined) {
-        if (checksum !== migration.checksum) throw new MigrationChanged(`migration ${migration.component}/${migration.name} was changed after it was applied`)
+        if (checksum !== migration.checksum)
+          throw new MigrationChanged(
+            `migration ${migration.component}/${migration.name} was changed after it was applied`,
+          )
         continue
       }
       await connection`begin`
@@ -79,7 +90,10 @@ export async function runMigrations(sql: Sql, options: MigrationsOptions): Promi
         await connection`commit`
       } catch (error) {
         await connection`rollback`
-        throw new MigrationFailed(`migration ${migration.component}/${migration.name} failed: ${(error as Error).message}`, { cause: error })
+        throw new MigrationFailed(
+          `migration ${migration.component}/${migration.name} failed: ${(error as Error).message}`,
+          { cause: error },
+        )
       }
       options.log?.(`applied migration ${migration.component}/${migration.name}`)
       count += 1

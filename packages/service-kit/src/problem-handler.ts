@@ -55,6 +55,9 @@ export function installProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, body)
   })
   app.setNotFoundHandler((request, reply) => {
-    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split('?')[0]}`, { instance: request.url }))
+    sendProblem(
+      reply,
+      problem(404, `No route ${request.method} ${request.url.split('?')[0]}`, { instance: request.url }),
+    )
   })
 }

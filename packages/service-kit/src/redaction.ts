@@ -6,8 +6,22 @@
 // Header names are matched as Node gives them: lower case.
 const secretHeaders = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'x-user-token']
 const secretFields = [
-  'password', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'secret', 'apiKey', 'privateKey',
-  'databaseUrl', 'DATABASE_URL', 'SERVICE_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_PASSWORD', 'NATS_PASSWORD', 'REDIS_URL', 'userToken', 'serviceKeys',
+  'password',
+  'passwordHash',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'secret',
+  'apiKey',
+  'privateKey',
+  'databaseUrl',
+  'DATABASE_URL',
+  'SERVICE_PRIVATE_KEY',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'NATS_PASSWORD',
+  'REDIS_URL',
+  'userToken',
+  'serviceKeys',
 ]
 
 // A wildcard stands for one level (`*.password` is `user.password`, not `body.user.password`), and each one

@@ -25,7 +25,13 @@ declare module 'fastify' {
   }
 }
 
-export type ServiceApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
 
 export interface ServiceAppOptions {
   service: string
@@ -114,7 +120,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   installProblemHandlers(app)
   await app.register(swagger, {
     openapi: {
-      info: { title: options.openapi?.title ?? `${options.service} API`, description: options.openapi?.description, version: options.openapi?.version ?? '1.0.0' },
+      info: {
+        title: options.openapi?.title ?? `${options.service} API`,
+        description: options.openapi?.description,
+        version: options.openapi?.version ?? '1.0.0',
+      },
     },
   })
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
@@ -125,11 +135,20 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     request.trace = spanOf(request.raw)
     reply.header('x-request-id', request.id)
     // Unmatched URLs fall through to the 404 handler without revealing whether a token would help.
-    if (options.auth === undefined || request.routeOptions.config?.public === true || request.routeOptions.url === undefined) return
+    if (
+      options.auth === undefined ||
+      request.routeOptions.config?.public === true ||
+      request.routeOptions.url === undefined
+    )
+      return
     const authorization = request.headers.authorization
-    if (authorization === undefined || !authorization.startsWith('Bearer ')) throw new ServiceTokenInvalid('A service token is required (Authorization: Bearer)')
+    if (authorization === undefined || !authorization.startsWith('Bearer '))
+      throw new ServiceTokenInvalid('A service token is required (Authorization: Bearer)')
     const userToken = request.headers[USER_TOKEN_HEADER]
-    request.caller = await options.auth.authenticate(authorization.slice('Bearer '.length), typeof userToken === 'string' ? userToken : undefined)
+    request.caller = await options.auth.authenticate(
+      authorization.slice('Bearer '.length),
+      typeof userToken === 'string' ? userToken : undefined,
+    )
   })
 
   const duration = createHttpDurationHistogram(options.metrics)
@@ -138,22 +157,32 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     )
-    if (reply.statusCode >= 500) request.log.warn({ status: reply.statusCode, url: request.url, ms: reply.elapsedTime }, 'request answered with a server error')
+    if (reply.statusCode >= 500)
+      request.log.warn(
+        { status: reply.statusCode, url: request.url, ms: reply.elapsedTime },
+        'request answered with a server error',
+      )
   })
   const isOperator = operatorCheck(options.operations)
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     if (!(await isOperator(request.headers.authorization))) throw new Forbidden('Metrics are for operators')
     return reply.type(options.metrics.contentType).send(await options.metrics.metrics())
   })
-  registerHealthRoutes(app, options.service, options.readiness ?? {}, { showDetail: (request) => isOperator(request.headers.authorization) })
+  registerHealthRoutes(app, options.service, options.readiness ?? {}, {
+    showDetail: (request) => isOperator(request.headers.authorization),
+  })
   return app
 }
 
-function operatorCheck(operations: ServiceAppOptions['operations']): (authorization: string | undefined) => Promise<boolean> {
+function operatorCheck(
+  operations: ServiceAppOptions['operations'],
+): (authorization: string | undefined) => Promise<boolean> {
   if (operations === undefined) return async () => true
   return async (authorization) => {
     if (authorization === undefined || !authorization.startsWith('Bearer ')) return false
-    const caller = await operations.auth.authenticate(authorization.slice('Bearer '.length), undefined).catch(() => undefined)
+    const caller = await operations.auth
+      .authenticate(authorization.slice('Bearer '.length), undefined)
+      .catch(() => undefined)
     return caller?.kind === 'service' && operations.operators.includes(caller.service)
   }
 }
@@ -164,7 +193,12 @@ function operatorCheck(operations: ServiceAppOptions['operations']): (authorizat
 function boundedServer(handler: RequestListener, limits: ConnectionLimits): Server {
   const requestTimeout = limits.requestTimeoutMs ?? 15_000
   const server = createServer(
-    { requestTimeout, headersTimeout: requestTimeout, keepAliveTimeout: limits.keepAliveTimeoutMs ?? 72_000, connectionsCheckingInterval: 1000 },
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      keepAliveTimeout: limits.keepAliveTimeoutMs ?? 72_000,
+      connectionsCheckingInterval: 1000,
+    },
     handler,
   )
   server.timeout = limits.connectionTimeoutMs ?? 120_000

@@ -72,9 +72,16 @@ const algorithm = 'EdDSA'
  * token is verified once per service and remembered until it expires.
  */
 export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
-  const privateKey = createPrivateKey({ key: Buffer.from(options.privateKey, 'base64url'), format: 'der', type: 'pkcs8' })
+  const privateKey = createPrivateKey({
+    key: Buffer.from(options.privateKey, 'base64url'),
+    format: 'der',
+    type: 'pkcs8',
+  })
   const peers = new Map<string, KeyObject>(
-    Object.entries(options.peers).map(([name, key]) => [name, createPublicKey({ key: Buffer.from(key, 'base64url'), format: 'der', type: 'spki' })]),
+    Object.entries(options.peers).map(([name, key]) => [
+      name,
+      createPublicKey({ key: Buffer.from(key, 'base64url'), format: 'der', type: 'spki' }),
+    ]),
   )
   const edges = new Set(options.edges ?? ['gateway'])
   const ttl = options.ttlSeconds ?? 60
@@ -89,12 +96,18 @@ export function createServiceAuth(options: ServiceAuthOptions): ServiceAuth {
     if (hit !== undefined && hit.expiresAt > now) return hit
     try {
       // The key is chosen by the name the token claims, and the name must be the issuer it signs for.
-      const { payload, protectedHeader } = await jwtVerify(token, (header: JWTHeaderParameters) => {
-        const key = peers.get(String(header.kid ?? ''))
-        if (key === undefined) throw new ServiceTokenInvalid(`No key is known for ${String(header.kid ?? 'an unnamed caller')}`)
-        return key
-      }, { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] })
-      if (payload.iss !== protectedHeader.kid) throw new ServiceTokenInvalid('The token names another issuer than its key')
+      const { payload, protectedHeader } = await jwtVerify(
+        token,
+        (header: JWTHeaderParameters) => {
+          const key = peers.get(String(header.kid ?? ''))
+          if (key === undefined)
+            throw new ServiceTokenInvalid(`No key is known for ${String(header.kid ?? 'an unnamed caller')}`)
+          return key
+        },
+        { algorithms: [algorithm], audience: options.service, requiredClaims: ['iss', 'exp'] },
+      )
+      if (payload.iss !== protectedHeader.kid)
+        throw new ServiceTokenInvalid('The token names another issuer than its key')
       const caller = { service: payload.iss!, ownBehalf: payload['own'] === true }
       verified.set(token, { ...caller, expiresAt: payload.exp! * 1000 })
       return caller

@@ -18,7 +18,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let embedded: RunningPostgres | undefined
   let adminUrl = process.env['SEAMS_PG_URL']
   if (adminUrl === undefined || adminUrl === '') {
-    embedded = await startEmbeddedPostgres({ dataDir: resolve('.seams/test-pg'), port: Number(process.env['SEAMS_TEST_PG_PORT'] ?? 15433) })
+    embedded = await startEmbeddedPostgres({
+      dataDir: resolve('.seams/test-pg'),
+      port: Number(process.env['SEAMS_TEST_PG_PORT'] ?? 15433),
+    })
     adminUrl = embedded.adminUrl
   }
   const admin = postgres(adminUrl, { max: 1, connect_timeout: 5, onnotice: () => {} })

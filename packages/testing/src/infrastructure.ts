@@ -28,7 +28,12 @@ export async function requireInfrastructure(name: string, url: string): Promise<
   return false
 }
 
-const defaultPorts: Record<string, string> = { 'nats:': '4222', 'redis:': '6379', 'postgres:': '5432', 'postgresql:': '5432' }
+const defaultPorts: Record<string, string> = {
+  'nats:': '4222',
+  'redis:': '6379',
+  'postgres:': '5432',
+  'postgresql:': '5432',
+}
 
 export const natsUrl = (): string => process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222'
 export const redisUrl = (): string => process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379'

@@ -24,12 +24,17 @@ export async function natsServerAvailable(): Promise<boolean> {
  * A nats-server with JetStream of the test's own, on its own port and store, for tests that must stop
  * and restart the server without disturbing the machine's shared one, or that need its users' permissions.
  */
-export async function startPrivateNatsServer(port: number, options: { users?: readonly NatsServerUser[] } = {}): Promise<PrivateNatsServer> {
+export async function startPrivateNatsServer(
+  port: number,
+  options: { users?: readonly NatsServerUser[] } = {},
+): Promise<PrivateNatsServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seams-nats-'))
-  const server = await startNatsServer({ dataDir, port, users: options.users, binary: binary() }).catch(async (error: unknown) => {
-    await rm(dataDir, { recursive: true, force: true })
-    throw error
-  })
+  const server = await startNatsServer({ dataDir, port, users: options.users, binary: binary() }).catch(
+    async (error: unknown) => {
+      await rm(dataDir, { recursive: true, force: true })
+      throw error
+    },
+  )
   return {
     url: server.url,
     dataDir,

@@ -19,9 +19,16 @@ export function adminDatabaseUrl(): string {
  * A fresh database and login role for one service, provisioned exactly as production does it, with a
  * random prefix so that runs and files never share state.
  */
-export async function createTestDatabase(service: string, prefix = `t${randomBytes(4).toString('hex')}`): Promise<TestDatabase> {
+export async function createTestDatabase(
+  service: string,
+  prefix = `t${randomBytes(4).toString('hex')}`,
+): Promise<TestDatabase> {
   const adminUrl = adminDatabaseUrl()
-  const spec = { database: `${prefix}_${service}`, role: `${prefix}_${service}`, password: randomBytes(16).toString('hex') }
+  const spec = {
+    database: `${prefix}_${service}`,
+    role: `${prefix}_${service}`,
+    password: randomBytes(16).toString('hex'),
+  }
   const url = await provisionServiceDatabase(adminUrl, spec)
   return { url, spec, adminUrl, drop: () => dropServiceDatabase(adminUrl, spec) }
 }

@@ -1,5 +1,12 @@
 import { USER_TOKEN_HEADER } from '@seams/core'
-import { createAccessTokenVerifier, createServiceAuth, generateServiceKeyPair, type ActingUser, type ServiceAuth, type ServiceKeyPair } from '@seams/service-kit'
+import {
+  createAccessTokenVerifier,
+  createServiceAuth,
+  generateServiceKeyPair,
+  type ActingUser,
+  type ServiceAuth,
+  type ServiceKeyPair,
+} from '@seams/service-kit'
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 
 export interface TestIdentities {
@@ -24,27 +31,36 @@ export const testTokenAudience = 'seams-shop'
  * in-process specs authenticate exactly as deployed services do: nothing is stubbed, only the keys are
  * made on the spot. Names outside `names` have no key, which is how a spec plays an unknown caller.
  */
-export async function createTestIdentities(names: readonly string[] = ['gateway', 'users', 'catalog', 'orders', 'payments', 'order-history', 'operator']): Promise<TestIdentities> {
+export async function createTestIdentities(
+  names: readonly string[] = ['gateway', 'users', 'catalog', 'orders', 'payments', 'order-history', 'operator'],
+): Promise<TestIdentities> {
   const pairs = new Map<string, ServiceKeyPair>(names.map((name) => [name, generateServiceKeyPair()]))
   const publicKeys = Object.fromEntries([...pairs].map(([name, pair]) => [name, pair.publicKey]))
   const { privateKey, publicKey } = await generateKeyPair('ES256')
   const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key', alg: 'ES256' }
-  const users = createAccessTokenVerifier(createLocalJWKSet({ keys: [jwk] }), { issuer: testTokenIssuer, audience: testTokenAudience })
+  const users = createAccessTokenVerifier(createLocalJWKSet({ keys: [jwk] }), {
+    issuer: testTokenIssuer,
+    audience: testTokenAudience,
+  })
   const auths = new Map<string, ServiceAuth>()
   const authOf = (service: string) => {
     let auth = auths.get(service)
     const pair = pairs.get(service)
     if (pair === undefined) throw new TypeError(`${service} is not one of the test identities ${names.join(', ')}`)
-    if (auth === undefined) auths.set(service, (auth = createServiceAuth({ service, privateKey: pair.privateKey, peers: publicKeys, users })))
+    if (auth === undefined)
+      auths.set(service, (auth = createServiceAuth({ service, privateKey: pair.privateKey, peers: publicKeys, users })))
     return auth
   }
-  const userToken = (user: ActingUser, options: { expiresInSeconds?: number } = {}) => signUserToken(privateKey, user, options.expiresInSeconds ?? 900)
+  const userToken = (user: ActingUser, options: { expiresInSeconds?: number } = {}) =>
+    signUserToken(privateKey, user, options.expiresInSeconds ?? 900)
   return {
     authOf,
     userToken,
     publicKeys,
     async headersFor(audience, options = {}) {
-      const headers: Record<string, string> = { authorization: `Bearer ${await authOf(options.as ?? 'gateway').tokenFor(audience)}` }
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${await authOf(options.as ?? 'gateway').tokenFor(audience)}`,
+      }
       if (options.user !== undefined) headers[USER_TOKEN_HEADER] = await userToken(options.user)
       return headers
     },

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createEnvelope, newId, systemClock, type DeliveredEvent, type EventContract, type Subscription, type Transport } from '@seams/core'
+import {
+  createEnvelope,
+  newId,
+  systemClock,
+  type DeliveredEvent,
+  type EventContract,
+  type Subscription,
+  type Transport,
+} from '@seams/core'
 import { createConsumer, inboxMigrations, listDeadLetters, on, syntheticEventId, type Consumer } from '@seams/inbox'
 import { createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox'
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
@@ -91,7 +99,14 @@ export function testTransportConformance(fixture: TransportFixture): void {
             await outbox.transaction(async (tx) => {
               const [row] = await tx<{ count: number }[]>`
                 insert into items (id, count) values (${item}, 1) on conflict (id) do update set count = items.count + 1 returning count`
-              await outbox.enqueue(tx, createEnvelope(deps, ItemCounted, { subject: item, aggregateVersion: row!.count, data: { item, count: row!.count } }))
+              await outbox.enqueue(
+                tx,
+                createEnvelope(deps, ItemCounted, {
+                  subject: item,
+                  aggregateVersion: row!.count,
+                  data: { item, count: row!.count },
+                }),
+              )
             })
           }
         }),
@@ -118,7 +133,12 @@ export function testTransportConformance(fixture: TransportFixture): void {
     }
 
     // A new consumer starts at the beginning of the feed, so it also sees earlier tests' events: count only `items`.
-    async function appliedBy(name: string, items: readonly string[], expected = items.length, timeoutMs = 30_000): Promise<{ eventId: string; item: string; count: number }[]> {
+    async function appliedBy(
+      name: string,
+      items: readonly string[],
+      expected = items.length,
+      timeoutMs = 30_000,
+    ): Promise<{ eventId: string; item: string; count: number }[]> {
       const deadline = Date.now() + timeoutMs
       const wanted = [...new Set(items)]
       for (;;) {
@@ -129,7 +149,10 @@ export function testTransportConformance(fixture: TransportFixture): void {
       }
     }
 
-    function expectOrderedOnce(rows: readonly { eventId: string; item: string; count: number }[], items: readonly string[]): void {
+    function expectOrderedOnce(
+      rows: readonly { eventId: string; item: string; count: number }[],
+      items: readonly string[],
+    ): void {
       expect(new Set(rows.map((row) => row.eventId)).size).toBe(rows.length)
       for (const item of new Set(items)) {
         const counts = rows.filter((row) => row.item === item).map((row) => row.count)
@@ -137,7 +160,8 @@ export function testTransportConformance(fixture: TransportFixture): void {
       }
     }
 
-    const outboxSize = async () => (await producerSql<{ size: number }[]>`select count(*)::int8 as size from seams_outbox`)[0]!.size
+    const outboxSize = async () =>
+      (await producerSql<{ size: number }[]>`select count(*)::int8 as size from seams_outbox`)[0]!.size
     const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`
     const itemsFor = (prefix: string, aggregates: number, perAggregate: number) =>
       Array.from({ length: aggregates * perAggregate }, (_, index) => `${prefix}-${index % aggregates}`)
@@ -151,35 +175,41 @@ export function testTransportConformance(fixture: TransportFixture): void {
       expect(await appliedBy(name, items)).toHaveLength(items.length)
     })
 
-    it.skipIf(!present)('delivers again what a consumer had not acknowledged when it crashed, applying it once', async () => {
-      const items = itemsFor(unique('crash'), 5, 20)
-      const name = unique('crashy')
-      const consumerTransport = transport.consumerTransport()
-      // Starts after everything earlier tests produced (stream sequences match feed positions here).
-      const resumeAfter = await outboxSize()
-      let crashed = false
-      // A bare subscription that takes its first batch and dies before acknowledging it.
-      await count(items)
-      const firstBatch = await new Promise<DeliveredEvent[]>((resolve) => {
-        const subscription: Subscription = consumerTransport.subscribe({ source, consumer: name, maxBatch: 10, resumeAfter: async () => resumeAfter }, async (events) => {
-          if (!crashed) {
-            crashed = true
-            resolve(events)
-            void subscription.stop()
-          }
-          throw new Error('crashed before acknowledging')
+    it.skipIf(!present)(
+      'delivers again what a consumer had not acknowledged when it crashed, applying it once',
+      async () => {
+        const items = itemsFor(unique('crash'), 5, 20)
+        const name = unique('crashy')
+        const consumerTransport = transport.consumerTransport()
+        // Starts after everything earlier tests produced (stream sequences match feed positions here).
+        const resumeAfter = await outboxSize()
+        let crashed = false
+        // A bare subscription that takes its first batch and dies before acknowledging it.
+        await count(items)
+        const firstBatch = await new Promise<DeliveredEvent[]>((resolve) => {
+          const subscription: Subscription = consumerTransport.subscribe(
+            { source, consumer: name, maxBatch: 10, resumeAfter: async () => resumeAfter },
+            async (events) => {
+              if (!crashed) {
+                crashed = true
+                resolve(events)
+                void subscription.stop()
+              }
+              throw new Error('crashed before acknowledging')
+            },
+          )
         })
-      })
-      await consumerTransport.close()
-      expect(firstBatch.length).toBeGreaterThan(0)
-      expect(firstBatch.every((event) => items.includes((event.data as { item: string }).item))).toBe(true)
-      const consumer = startConsumer(name)
-      const rows = await appliedBy(name, items)
-      expect(rows.map((row) => row.eventId)).toEqual(expect.arrayContaining(firstBatch.map((event) => event.id)))
-      expectOrderedOnce(rows, items)
-      expect(rows).toHaveLength(items.length)
-      await consumer.stop()
-    })
+        await consumerTransport.close()
+        expect(firstBatch.length).toBeGreaterThan(0)
+        expect(firstBatch.every((event) => items.includes((event.data as { item: string }).item))).toBe(true)
+        const consumer = startConsumer(name)
+        const rows = await appliedBy(name, items)
+        expect(rows.map((row) => row.eventId)).toEqual(expect.arrayContaining(firstBatch.map((event) => event.id)))
+        expectOrderedOnce(rows, items)
+        expect(rows).toHaveLength(items.length)
+        await consumer.stop()
+      },
+    )
 
     it.skipIf(!present)('applies a redelivered duplicate once, even when the consumer is rewound', async () => {
       const items = itemsFor(unique('dup'), 4, 10)
@@ -205,7 +235,9 @@ export function testTransportConformance(fixture: TransportFixture): void {
       const deadline = Date.now() + 30_000
       let applied = 0
       while (applied < total && Date.now() < deadline) {
-        applied = (await consumerSql<{ n: number }[]>`select count(*)::int8 as n from applied where consumer = ${name}`)[0]!.n
+        applied = (
+          await consumerSql<{ n: number }[]>`select count(*)::int8 as n from applied where consumer = ${name}`
+        )[0]!.n
         await sleep(50)
       }
       expect(applied).toBe(total)
@@ -223,15 +255,18 @@ export function testTransportConformance(fixture: TransportFixture): void {
       let seen = 0
       await count(items)
       const head = await outboxSize()
-      const subscription = consumerTransport.subscribe({ source, consumer: name, maxBatch: 25, resumeAfter: async () => cursor }, async (events) => {
-        inFlight += 1
-        maxInFlight = Math.max(maxInFlight, inFlight)
-        batchSizes.push(events.length)
-        await sleep(5)
-        cursor = events.at(-1)!.position
-        seen += events.length
-        inFlight -= 1
-      })
+      const subscription = consumerTransport.subscribe(
+        { source, consumer: name, maxBatch: 25, resumeAfter: async () => cursor },
+        async (events) => {
+          inFlight += 1
+          maxInFlight = Math.max(maxInFlight, inFlight)
+          batchSizes.push(events.length)
+          await sleep(5)
+          cursor = events.at(-1)!.position
+          seen += events.length
+          inFlight -= 1
+        },
+      )
       const deadline = Date.now() + 30_000
       while (seen < head && Date.now() < deadline) await sleep(50)
       await subscription.stop()
@@ -254,34 +289,52 @@ export function testTransportConformance(fixture: TransportFixture): void {
     })
 
     // Last: the rows it writes around the outbox would be replayed to every later test's new consumer.
-    it.skipIf(!present)('dead-letters each malformed message once, under an id derived from its place, and goes on', async () => {
-      const items = [unique('before'), unique('after')]
-      const name = unique('wary')
-      const consumerTransport = transport.consumerTransport()
-      await count([items[0]!])
-      // Written around the outbox, as a buggy or foreign producer would: no id nor version, and not an object.
-      const raw = [newId(), newId()]
-      const envelopes = [{ type: ItemCounted.type, subject: 'raw', data: { item: 'raw', count: 1 } }, 'not an envelope']
-      for (const [index, envelope] of envelopes.entries()) {
-        await producerSql`insert into seams_outbox (event_id, type, subject, envelope) values (${raw[index]!}, ${ItemCounted.type}, 'raw', ${JSON.stringify(envelope)}::text::json)`
-      }
-      await count([items[1]!])
-      const consumer = startConsumer(name, { transport: consumerTransport })
-      expect(await appliedBy(name, items)).toHaveLength(2)
-      const positions = (await producerSql<{ position: number }[]>`select position from seams_outbox where event_id = any(${raw}) order by position`).map((row) => row.position)
-      const letters = async () => (await listDeadLetters(consumerSql, { consumer: name })).sort((a, b) => a.position - b.position)
-      // Stream sequences match feed positions here, so both transports file them under the same places.
-      const expected = positions.map((position) => ({ position, eventId: syntheticEventId({ transport: consumerTransport.kind, source, position }), attempts: 1 }))
-      expect(await letters()).toMatchObject(expected)
-      expect((await letters()).map((letter) => letter.error)).toEqual([expect.stringContaining('id must be a UUID'), expect.stringContaining('not a JSON object')])
-      // Delivered again (the consumer rewound before them): the same two letters, not two more.
-      await consumer.stop()
-      await consumerSql`update seams_consumer_cursors set position = ${positions[0]! - 1} where consumer = ${name}`
-      startConsumer(name)
-      const deadline = Date.now() + 30_000
-      while ((await letters()).some((letter) => letter.attempts < 2) && Date.now() < deadline) await sleep(50)
-      expect(await letters()).toMatchObject(expected.map((letter) => ({ ...letter, attempts: 2 })))
-      expect(await appliedBy(name, items)).toHaveLength(2)
-    })
+    it.skipIf(!present)(
+      'dead-letters each malformed message once, under an id derived from its place, and goes on',
+      async () => {
+        const items = [unique('before'), unique('after')]
+        const name = unique('wary')
+        const consumerTransport = transport.consumerTransport()
+        await count([items[0]!])
+        // Written around the outbox, as a buggy or foreign producer would: no id nor version, and not an object.
+        const raw = [newId(), newId()]
+        const envelopes = [
+          { type: ItemCounted.type, subject: 'raw', data: { item: 'raw', count: 1 } },
+          'not an envelope',
+        ]
+        for (const [index, envelope] of envelopes.entries()) {
+          await producerSql`insert into seams_outbox (event_id, type, subject, envelope) values (${raw[index]!}, ${ItemCounted.type}, 'raw', ${JSON.stringify(envelope)}::text::json)`
+        }
+        await count([items[1]!])
+        const consumer = startConsumer(name, { transport: consumerTransport })
+        expect(await appliedBy(name, items)).toHaveLength(2)
+        const positions = (
+          await producerSql<
+            { position: number }[]
+          >`select position from seams_outbox where event_id = any(${raw}) order by position`
+        ).map((row) => row.position)
+        const letters = async () =>
+          (await listDeadLetters(consumerSql, { consumer: name })).sort((a, b) => a.position - b.position)
+        // Stream sequences match feed positions here, so both transports file them under the same places.
+        const expected = positions.map((position) => ({
+          position,
+          eventId: syntheticEventId({ transport: consumerTransport.kind, source, position }),
+          attempts: 1,
+        }))
+        expect(await letters()).toMatchObject(expected)
+        expect((await letters()).map((letter) => letter.error)).toEqual([
+          expect.stringContaining('id must be a UUID'),
+          expect.stringContaining('not a JSON object'),
+        ])
+        // Delivered again (the consumer rewound before them): the same two letters, not two more.
+        await consumer.stop()
+        await consumerSql`update seams_consumer_cursors set position = ${positions[0]! - 1} where consumer = ${name}`
+        startConsumer(name)
+        const deadline = Date.now() + 30_000
+        while ((await letters()).some((letter) => letter.attempts < 2) && Date.now() < deadline) await sleep(50)
+        expect(await letters()).toMatchObject(expected.map((letter) => ({ ...letter, attempts: 2 })))
+        expect(await appliedBy(name, items)).toHaveLength(2)
+      },
+    )
   })
 }

@@ -18,8 +18,15 @@ const FeedQuery = Type.Object(
   {
     after: Type.Integer({ minimum: 0, default: 0, description: 'Position of the last event the reader has' }),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 256 }),
-    types: Type.Optional(Type.String({ maxLength: 2000, pattern: '^[\\w.]+(,[\\w.]+)*$', description: 'Comma-separated event types' })),
-    wait: Type.Integer({ minimum: 0, maximum: 60_000, default: 0, description: 'Milliseconds to wait when nothing is newer' }),
+    types: Type.Optional(
+      Type.String({ maxLength: 2000, pattern: '^[\\w.]+(,[\\w.]+)*$', description: 'Comma-separated event types' }),
+    ),
+    wait: Type.Integer({
+      minimum: 0,
+      maximum: 60_000,
+      default: 0,
+      description: 'Milliseconds to wait when nothing is newer',
+    }),
   },
   { additionalProperties: false },
 )
@@ -55,7 +62,13 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       const query = request.query
       let page
       try {
-        page = await options.reader.read({ after: query.after, limit: query.limit, types: query.types?.split(','), waitMs: Math.min(query.wait, maxWaitMs), signal: released.signal })
+        page = await options.reader.read({
+          after: query.after,
+          limit: query.limit,
+          types: query.types?.split(','),
+          waitMs: Math.min(query.wait, maxWaitMs),
+          signal: released.signal,
+        })
       } catch (error) {
         // Answered here rather than by the app's error handler: readers recognise it by its code, and must
         // get it from any app the route is mounted in.

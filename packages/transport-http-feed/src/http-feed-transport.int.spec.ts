@@ -19,7 +19,8 @@ testTransportConformance({
     const port = (app.server.address() as AddressInfo).port
     return {
       relayTransport: {},
-      consumerTransport: () => createHttpFeedTransport({ sources: { [source]: `http://127.0.0.1:${port}` }, waitMs: 2000, maxBackoffMs: 500 }),
+      consumerTransport: () =>
+        createHttpFeedTransport({ sources: { [source]: `http://127.0.0.1:${port}` }, waitMs: 2000, maxBackoffMs: 500 }),
       async restart() {
         await app.close()
         app = await serve(port)

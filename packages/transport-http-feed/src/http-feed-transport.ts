@@ -58,7 +58,14 @@ export function createHttpFeedTransport(options: HttpFeedTransportOptions): Tran
     let client = clients.get(source)
     if (client === undefined) {
       // Retries belong to the subscription loop, which knows how long it has been failing.
-      client = createHttpClient({ name: source, baseUrl, tokens: options.tokens, metrics: options.metrics, maxAttempts: 1, timeoutMs: waitMs + 5000 })
+      client = createHttpClient({
+        name: source,
+        baseUrl,
+        tokens: options.tokens,
+        metrics: options.metrics,
+        maxAttempts: 1,
+        timeoutMs: waitMs + 5000,
+      })
       clients.set(source, client)
     }
     return client
@@ -80,12 +87,24 @@ export function createHttpFeedTransport(options: HttpFeedTransportOptions): Tran
 
 // The producer's feed no longer holds the events after the cursor (FeedPurged): asking again will not help.
 function refusalOf(error: unknown): { code: string; message: string } | undefined {
-  const problem = error instanceof UpstreamRejected ? (error.details?.['upstreamProblem'] as { code?: unknown; detail?: unknown } | undefined) : undefined
+  const problem =
+    error instanceof UpstreamRejected
+      ? (error.details?.['upstreamProblem'] as { code?: unknown; detail?: unknown } | undefined)
+      : undefined
   if (problem?.code !== FeedPurged.code) return undefined
-  return { code: FeedPurged.code, message: `the producer's feed no longer holds the events this consumer needs: ${String(problem.detail)}; it refuses to go on without them` }
+  return {
+    code: FeedPurged.code,
+    message: `the producer's feed no longer holds the events this consumer needs: ${String(problem.detail)}; it refuses to go on without them`,
+  }
 }
 
-function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchHandler, waitMs: number, options: HttpFeedTransportOptions): Subscription {
+function follow(
+  client: HttpClient,
+  subscribe: SubscribeOptions,
+  handler: BatchHandler,
+  waitMs: number,
+  options: HttpFeedTransportOptions,
+): Subscription {
   const aborter = new AbortController()
   const limit = subscribe.maxBatch ?? 256
   const types = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : subscribe.types.join(',')
@@ -95,16 +114,26 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
   async function backoff(error: unknown, message: string): Promise<void> {
     failures += 1
     const refused = refusalOf(error)
-    if (refused !== undefined && lag.refused === undefined) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source }, refused.message)
+    if (refused !== undefined && lag.refused === undefined)
+      options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source }, refused.message)
     lag = { events: lag.events, seconds: lag.seconds, failures, ...(refused === undefined ? {} : { refused }) }
     // A producer that is starting or restarting is normal for a few seconds; one that stays away is not.
-    if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
-    else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
-    await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, { signal: aborter.signal }).catch(() => {})
+    if (failures === 5)
+      options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
+    else if (failures % 30 === 0)
+      options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
+    await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, {
+      signal: aborter.signal,
+    }).catch(() => {})
   }
 
   async function head(): Promise<number> {
-    const response = await client.call<FeedResponse>({ method: 'GET', path: '/events', query: { after: 0, limit: 1, wait: 0 }, signal: aborter.signal })
+    const response = await client.call<FeedResponse>({
+      method: 'GET',
+      path: '/events',
+      query: { after: 0, limit: 1, wait: 0 },
+      signal: aborter.signal,
+    })
     return response.body.head.position
   }
 
@@ -143,10 +172,15 @@ function follow(client: HttpClient, subscribe: SubscribeOptions, handler: BatchH
       }
       failures = 0
       after = Math.max(page.next, page.events.at(-1)?.position ?? 0)
-      if (page.events.length < limit) await sleep(options.lingerMs ?? 5, undefined, { signal: aborter.signal }).catch(() => {})
+      if (page.events.length < limit)
+        await sleep(options.lingerMs ?? 5, undefined, { signal: aborter.signal }).catch(() => {})
       const behind = Math.max(0, page.head.position - after)
       const lastTime = page.events.at(-1)?.time
-      lag = { events: behind, seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0, failures: 0 }
+      lag = {
+        events: behind,
+        seconds: behind > 0 && lastTime !== undefined ? Math.max(0, (Date.now() - Date.parse(lastTime)) / 1000) : 0,
+        failures: 0,
+      }
     }
   }
 

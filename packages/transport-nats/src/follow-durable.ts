@@ -34,12 +34,17 @@ export function followDurable(options: FollowOptions): Subscription {
   // A consumer that starts at `now` keeps no position: each subscription gets a durable of its own that
   // the server removes once it has been idle for a minute.
   const fromNow = subscribe.startAt === 'now'
-  const durable = durableNameOf(fromNow ? `${subscribe.consumer}-${randomBytes(4).toString('hex')}` : subscribe.consumer)
+  const durable = durableNameOf(
+    fromNow ? `${subscribe.consumer}-${randomBytes(4).toString('hex')}` : subscribe.consumer,
+  )
   const maxBatch = subscribe.maxBatch ?? 256
   // Told apart by the subject the relay published to (the outbox row's type), as the HTTP feed filters by
   // the row's type column: a malformed envelope is not read to decide, and reaches the consumer to be
   // dead-lettered instead of being acknowledged unseen.
-  const wanted = subscribe.types === undefined || subscribe.types.length === 0 ? undefined : new Set(subscribe.types.map(options.naming.subject))
+  const wanted =
+    subscribe.types === undefined || subscribe.types.length === 0
+      ? undefined
+      : new Set(subscribe.types.map(options.naming.subject))
   const aborter = new AbortController()
   let stopCurrent: (() => void) | undefined
   let lag: ConsumerLag = { events: 0, seconds: 0, failures: 0 }
@@ -48,15 +53,28 @@ export function followDurable(options: FollowOptions): Subscription {
   async function pause(error: unknown, message: string): Promise<void> {
     failures += 1
     const refusing = error instanceof StreamPurged
-    if (refusing && lag.refused === undefined) options.logger?.error({ err: error, consumer: subscribe.consumer, stream }, 'events this consumer needs were removed from the stream; it refuses to go on')
-    lag = { events: lag.events, seconds: lag.seconds, failures, ...(refusing ? { refused: { code: error.code, message: error.message } } : {}) }
+    if (refusing && lag.refused === undefined)
+      options.logger?.error(
+        { err: error, consumer: subscribe.consumer, stream },
+        'events this consumer needs were removed from the stream; it refuses to go on',
+      )
+    lag = {
+      events: lag.events,
+      seconds: lag.seconds,
+      failures,
+      ...(refusing ? { refused: { code: error.code, message: error.message } } : {}),
+    }
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, stream, failures }, message)
-    else if (failures % 30 === 0) options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
+    else if (failures % 30 === 0)
+      options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
   }
 
   async function anchorAtNow(jsm: JetStreamManager): Promise<void> {
-    const exists = await jsm.consumers.info(stream, durable).then(() => true, () => false)
+    const exists = await jsm.consumers.info(stream, durable).then(
+      () => true,
+      () => false,
+    )
     if (exists) return
     await jsm.consumers.add(stream, {
       durable_name: durable,
@@ -77,15 +95,27 @@ export function followDurable(options: FollowOptions): Subscription {
     const last = (await jsm.streams.info(stream)).state.last_seq
     const fromStart = cursor === 0 || cursor > last
     await ensureStreamHoldsNext(jsm, stream, fromStart ? 0 : cursor, subscribe.consumer)
-    if (info !== undefined && info.num_ack_pending === 0 && info.delivered.stream_seq <= cursor && info.ack_floor.stream_seq >= cursor) return cursor
+    if (
+      info !== undefined &&
+      info.num_ack_pending === 0 &&
+      info.delivered.stream_seq <= cursor &&
+      info.ack_floor.stream_seq >= cursor
+    )
+      return cursor
     if (info !== undefined) await jsm.consumers.delete(stream, durable)
-    if (cursor > last) options.logger?.error({ consumer: subscribe.consumer, stream, cursor, last }, 'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied')
+    if (cursor > last)
+      options.logger?.error(
+        { consumer: subscribe.consumer, stream, cursor, last },
+        'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied',
+      )
     await jsm.consumers.add(stream, {
       durable_name: durable,
       // Explicit, acknowledging a batch with its last message once the batch committed.
       ack_policy: AckPolicy.All,
       filter_subject: options.naming.subjects(subscribe.source),
-      ...(fromStart ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor + 1 }),
+      ...(fromStart
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: cursor + 1 }),
       ack_wait: nanos(options.ackWaitMs),
       max_deliver: options.maxDeliver,
       // Few unacknowledged messages at a time keeps redeliveries from overtaking newer messages.
@@ -95,7 +125,12 @@ export function followDurable(options: FollowOptions): Subscription {
   }
 
   const decode = (message: JsMsg): DeliveredEvent =>
-    eventOfMessage({ seq: message.seq, text: message.string(), messageId: message.headers?.get('Nats-Msg-Id') || undefined, type: options.naming.typeOf(message.subject) })
+    eventOfMessage({
+      seq: message.seq,
+      text: message.string(),
+      messageId: message.headers?.get('Nats-Msg-Id') || undefined,
+      type: options.naming.typeOf(message.subject),
+    })
 
   // Retries the batch in process until it applies (the handler isolates poison events itself), keeping
   // the messages alive meanwhile; acknowledges only after the handler resolved, i.e. after commit.
@@ -115,7 +150,11 @@ export function followDurable(options: FollowOptions): Subscription {
     failures = 0
     const last = messages.at(-1)!
     const pending = last.info.pending
-    lag = { events: pending, seconds: pending > 0 ? Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000 : 0, failures: 0 }
+    lag = {
+      events: pending,
+      seconds: pending > 0 ? Math.max(0, Date.now() - last.info.timestampNanos / 1e6) / 1000 : 0,
+      failures: 0,
+    }
   }
 
   async function watchUndeliverable(nc: NatsConnection, jsm: JetStreamManager): Promise<() => void> {
@@ -126,10 +165,18 @@ export function followDurable(options: FollowOptions): Subscription {
           const { stream_seq: seq, deliveries } = advisory.json<{ stream_seq: number; deliveries: number }>()
           const stored = await jsm.streams.getMessage(stream, { seq })
           if (stored === null) throw new Error(`message ${seq} is no longer in the stream`)
-          const event = eventOfMessage({ seq, text: new TextDecoder().decode(stored.data), messageId: stored.header?.get('Nats-Msg-Id') || undefined, type: options.naming.typeOf(stored.subject) })
+          const event = eventOfMessage({
+            seq,
+            text: new TextDecoder().decode(stored.data),
+            messageId: stored.header?.get('Nats-Msg-Id') || undefined,
+            type: options.naming.typeOf(stored.subject),
+          })
           await subscribe.onUndeliverable?.(event, `not acknowledged after ${deliveries} deliveries`)
         } catch (error) {
-          options.logger?.error({ err: error, consumer: subscribe.consumer, stream }, 'could not record an undeliverable message')
+          options.logger?.error(
+            { err: error, consumer: subscribe.consumer, stream },
+            'could not record an undeliverable message',
+          )
         }
       }
     })()
@@ -180,7 +227,8 @@ export function followDurable(options: FollowOptions): Subscription {
     while (!aborter.signal.aborted) {
       try {
         await consumeOnce()
-        if (!aborter.signal.aborted) await pause(new Error('message iterator ended'), 'JetStream consumer stopped delivering; starting it again')
+        if (!aborter.signal.aborted)
+          await pause(new Error('message iterator ended'), 'JetStream consumer stopped delivering; starting it again')
       } catch (error) {
         if (aborter.signal.aborted) break
         await pause(error, 'JetStream consumer failed; starting it again')

@@ -24,7 +24,13 @@ export function eventOfMessage(message: StreamMessage): DeliveredEvent {
   } catch {
     parsed = undefined
   }
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { ...(parsed as DeliveredEvent), position: message.seq }
-  const standIn: Record<string, unknown> = { id: message.messageId, type: message.type, malformed: message.text.slice(0, 10_000), position: message.seq }
+  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+    return { ...(parsed as DeliveredEvent), position: message.seq }
+  const standIn: Record<string, unknown> = {
+    id: message.messageId,
+    type: message.type,
+    malformed: message.text.slice(0, 10_000),
+    position: message.seq,
+  }
   return standIn as unknown as DeliveredEvent
 }

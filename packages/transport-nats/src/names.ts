@@ -14,7 +14,8 @@ export interface StreamNaming {
 }
 
 export function streamNaming(namespace = ''): StreamNaming {
-  if (namespace !== '' && !/^[a-z0-9_-]+$/.test(namespace)) throw new TypeError(`NATS namespace ${namespace} must be lower-case letters, digits, - or _`)
+  if (namespace !== '' && !/^[a-z0-9_-]+$/.test(namespace))
+    throw new TypeError(`NATS namespace ${namespace} must be lower-case letters, digits, - or _`)
   const prefix = namespace === '' ? '' : `${namespace}.`
   return {
     stream: (source) => `${prefix}${source}`.toUpperCase().replace(/[^A-Z0-9]/g, '_'),

@@ -3,7 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
-import { natsServerAvailable, natsUrl, requireInfrastructure, startPrivateNatsServer, testTransportConformance } from '@seams/testing'
+import {
+  natsServerAvailable,
+  natsUrl,
+  requireInfrastructure,
+  startPrivateNatsServer,
+  testTransportConformance,
+} from '@seams/testing'
 import type { DeliveredEvent, Subscription } from '@seams/core'
 import { describe, expect, it } from 'vitest'
 import { createNatsTransport, streamNaming } from './index.ts'
@@ -36,7 +42,7 @@ testTransportConformance({
   },
 })
 
-describe('jetstream on the machine\'s NATS server', async () => {
+describe("jetstream on the machine's NATS server", async () => {
   const present = await requireInfrastructure('NATS', natsUrl())
 
   it.skipIf(!present)('stores each event once under its id, readable by an independent client', async () => {
@@ -44,7 +50,13 @@ describe('jetstream on the machine\'s NATS server', async () => {
     const transport = createNatsTransport({ servers: natsUrl(), name: 'probe' })
     const record = (position: number) => {
       const eventId = `0190d7a4-0000-7000-8000-${String(position).padStart(12, '0')}`
-      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
+      return {
+        position,
+        eventId,
+        type: `${source}.Probed`,
+        subject: 'p',
+        envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }),
+      }
     }
     try {
       await transport.publish!(source, [record(1), record(2)])
@@ -62,43 +74,66 @@ describe('jetstream on the machine\'s NATS server', async () => {
     }
   })
 
-  it.skipIf(!present)('refuses to publish into a stream another outbox filled, and lets the same outbox carry on', async () => {
-    const source = `probe${randomBytes(3).toString('hex')}`
-    const record = (position: number, incarnation: string) => {
-      const eventId = `0190d7a4-${incarnation}-7000-8000-${String(position).padStart(12, '0')}`
-      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
-    }
-    const first = createNatsTransport({ servers: natsUrl(), name: 'first-incarnation' })
-    // The same producer after a restart, and a producer whose databases were made afresh: both start at position 1.
-    const restarted = createNatsTransport({ servers: natsUrl(), name: 'restarted' })
-    const afresh = createNatsTransport({ servers: natsUrl(), name: 'afresh' })
-    const independent = await connect({ servers: natsUrl() })
-    const jsm = await jetstreamManager(independent)
-    try {
-      await first.publish!(source, [record(1, '0001'), record(2, '0001')])
-      await expect(afresh.publish!(source, [record(1, '0002')])).rejects.toMatchObject({ code: 'SEAMS_NATS_FOREIGN_STREAM', message: expect.stringContaining('NATS_NAMESPACE') })
-      await restarted.publish!(source, [record(2, '0001'), record(3, '0001')])
-      const info = await jsm.streams.info(streamNaming().stream(source))
-      expect(info.state.messages).toBe(3)
-      // With its first events gone (age, or a purge), the stream is still not a new outbox's to fill.
-      await jsm.streams.purge(streamNaming().stream(source), { keep: 1 })
-      const later = createNatsTransport({ servers: natsUrl(), name: 'afresh-later' })
-      await expect(later.publish!(source, [record(1, '0003')])).rejects.toMatchObject({ code: 'SEAMS_NATS_FOREIGN_STREAM' })
-      await later.close()
-    } finally {
-      await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
-      await independent.close()
-      await Promise.all([first.close(), restarted.close(), afresh.close()])
-    }
-  })
+  it.skipIf(!present)(
+    'refuses to publish into a stream another outbox filled, and lets the same outbox carry on',
+    async () => {
+      const source = `probe${randomBytes(3).toString('hex')}`
+      const record = (position: number, incarnation: string) => {
+        const eventId = `0190d7a4-${incarnation}-7000-8000-${String(position).padStart(12, '0')}`
+        return {
+          position,
+          eventId,
+          type: `${source}.Probed`,
+          subject: 'p',
+          envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }),
+        }
+      }
+      const first = createNatsTransport({ servers: natsUrl(), name: 'first-incarnation' })
+      // The same producer after a restart, and a producer whose databases were made afresh: both start at position 1.
+      const restarted = createNatsTransport({ servers: natsUrl(), name: 'restarted' })
+      const afresh = createNatsTransport({ servers: natsUrl(), name: 'afresh' })
+      const independent = await connect({ servers: natsUrl() })
+      const jsm = await jetstreamManager(independent)
+      try {
+        await first.publish!(source, [record(1, '0001'), record(2, '0001')])
+        await expect(afresh.publish!(source, [record(1, '0002')])).rejects.toMatchObject({
+          code: 'SEAMS_NATS_FOREIGN_STREAM',
+          message: expect.stringContaining('NATS_NAMESPACE'),
+        })
+        await restarted.publish!(source, [record(2, '0001'), record(3, '0001')])
+        const info = await jsm.streams.info(streamNaming().stream(source))
+        expect(info.state.messages).toBe(3)
+        // With its first events gone (age, or a purge), the stream is still not a new outbox's to fill.
+        await jsm.streams.purge(streamNaming().stream(source), { keep: 1 })
+        const later = createNatsTransport({ servers: natsUrl(), name: 'afresh-later' })
+        await expect(later.publish!(source, [record(1, '0003')])).rejects.toMatchObject({
+          code: 'SEAMS_NATS_FOREIGN_STREAM',
+        })
+        await later.close()
+      } finally {
+        await jsm.streams.delete(streamNaming().stream(source)).catch(() => {})
+        await independent.close()
+        await Promise.all([first.close(), restarted.close(), afresh.close()])
+      }
+    },
+  )
 
   describe('a consumer whose next events were removed from the stream', () => {
     const record = (source: string, position: number) => {
       const eventId = `0190d7a4-0000-7000-8000-${String(position).padStart(12, '0')}`
-      return { position, eventId, type: `${source}.Probed`, subject: 'p', envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }) }
+      return {
+        position,
+        eventId,
+        type: `${source}.Probed`,
+        subject: 'p',
+        envelope: JSON.stringify({ id: eventId, type: `${source}.Probed`, data: { position } }),
+      }
     }
     const publish = (transport: ReturnType<typeof createNatsTransport>, source: string, from: number, to: number) =>
-      transport.publish!(source, Array.from({ length: to - from + 1 }, (_, index) => record(source, from + index)))
+      transport.publish!(
+        source,
+        Array.from({ length: to - from + 1 }, (_, index) => record(source, from + index)),
+      )
 
     async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
       const deadline = Date.now() + timeoutMs
@@ -106,12 +141,21 @@ describe('jetstream on the machine\'s NATS server', async () => {
     }
 
     // A consumer that applies what it is handed, keeping its cursor in memory as a database would.
-    function follow(transport: ReturnType<typeof createNatsTransport>, source: string, name: string, state: { cursor: number; seen: number[] }, gate?: () => Promise<void>): Subscription {
-      return transport.subscribe({ source, consumer: name, maxBatch: 1, resumeAfter: async () => state.cursor }, async (events: DeliveredEvent[]) => {
-        await gate?.()
-        state.seen.push(...events.map((event) => event.position))
-        state.cursor = events.at(-1)!.position
-      })
+    function follow(
+      transport: ReturnType<typeof createNatsTransport>,
+      source: string,
+      name: string,
+      state: { cursor: number; seen: number[] },
+      gate?: () => Promise<void>,
+    ): Subscription {
+      return transport.subscribe(
+        { source, consumer: name, maxBatch: 1, resumeAfter: async () => state.cursor },
+        async (events: DeliveredEvent[]) => {
+          await gate?.()
+          state.seen.push(...events.map((event) => event.position))
+          state.cursor = events.at(-1)!.position
+        },
+      )
     }
 
     it.skipIf(!present)('refuses to start after them, and says why in its lag', async () => {
@@ -130,7 +174,13 @@ describe('jetstream on the machine\'s NATS server', async () => {
         const again = follow(transport, source, 'behind', state)
         await until(() => again.lag().refused !== undefined)
         await sleep(300)
-        expect(again.lag()).toMatchObject({ failures: expect.any(Number), refused: { code: 'SEAMS_NATS_STREAM_PURGED', message: expect.stringContaining('no longer holds sequences 4 to 5') } })
+        expect(again.lag()).toMatchObject({
+          failures: expect.any(Number),
+          refused: {
+            code: 'SEAMS_NATS_STREAM_PURGED',
+            message: expect.stringContaining('no longer holds sequences 4 to 5'),
+          },
+        })
         expect(state.seen).toEqual([1, 2, 3]) // 6 was not applied as if 4 and 5 never existed
         await again.stop()
         // A new consumer (nothing applied yet) would lack the first events just the same.
@@ -153,7 +203,10 @@ describe('jetstream on the machine\'s NATS server', async () => {
       const state = { cursor: 0, seen: [] as number[] }
       let release = () => {}
       let held = false
-      const gate = () => (state.cursor === 1 && !held ? ((held = true), new Promise<void>((resolve) => (release = resolve))) : Promise.resolve())
+      const gate = () =>
+        state.cursor === 1 && !held
+          ? ((held = true), new Promise<void>((resolve) => (release = resolve)))
+          : Promise.resolve()
       try {
         await publish(transport, source, 1, 1)
         const subscription = follow(transport, source, 'busy', state, gate)
@@ -163,7 +216,10 @@ describe('jetstream on the machine\'s NATS server', async () => {
         await jsm.streams.purge(streamNaming().stream(source), { keep: 1 })
         release()
         await until(() => subscription.lag().refused !== undefined)
-        expect(subscription.lag().refused).toMatchObject({ code: 'SEAMS_NATS_STREAM_PURGED', message: expect.stringContaining('no longer holds sequences 3 to 5') })
+        expect(subscription.lag().refused).toMatchObject({
+          code: 'SEAMS_NATS_STREAM_PURGED',
+          message: expect.stringContaining('no longer holds sequences 3 to 5'),
+        })
         expect(state.seen).toEqual([1, 2])
         await subscription.stop()
       } finally {

@@ -100,7 +100,13 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
 
   function client() {
     connecting ??= (async () => {
-      const nc = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, ...loginOf(options) })
+      const nc = await connect({
+        servers: options.servers,
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        ...loginOf(options),
+      })
       return { nc, js: jetstream(nc), jsm: await jetstreamManager(nc) }
     })().catch((error: unknown) => {
       connecting = undefined
@@ -131,7 +137,10 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
       if (stopped()) throw new Error('subscription stopped while waiting for its stream')
       if (!told && Date.now() - since > 60_000) {
         told = true
-        options.logger?.warn({ stream: naming.stream(source) }, 'stream does not exist yet: waiting for its producer to create it')
+        options.logger?.warn(
+          { stream: naming.stream(source) },
+          'stream does not exist yet: waiting for its producer to create it',
+        )
       }
       await sleep(250)
     }
@@ -154,7 +163,11 @@ export function createNatsTransport(options: NatsTransportOptions): NatsTranspor
         continuing.add(source)
       }
       // Issued back to back on one connection, so the stream stores them in position order.
-      await Promise.all(records.map((record) => js.publish(naming.subject(record.type), record.envelope, { msgID: record.eventId, timeout: 5000 })))
+      await Promise.all(
+        records.map((record) =>
+          js.publish(naming.subject(record.type), record.envelope, { msgID: record.eventId, timeout: 5000 }),
+        ),
+      )
     },
     subscribe(subscribe: SubscribeOptions, handler: BatchHandler): Subscription {
       let stopped = false

@@ -66,7 +66,8 @@ export function isPermissionViolation(error: unknown): boolean {
   // nats.js wraps the server's refusal: a RequestError whose cause is the PermissionViolationError.
   let current = error as { name?: unknown; message?: unknown; cause?: unknown } | undefined
   for (let depth = 0; depth < 4 && current != null; depth += 1, current = current.cause as typeof current) {
-    if (current.name === 'PermissionViolationError' || String(current.message).includes('Permissions Violation')) return true
+    if (current.name === 'PermissionViolationError' || String(current.message).includes('Permissions Violation'))
+      return true
   }
   return false
 }

@@ -18,7 +18,11 @@ describe('natsPermissions', () => {
   })
 
   it('lets a consumer work its durables on the streams it declares, and create none of them', () => {
-    const { publish, subscribe } = natsPermissions(naming, { user: 'catalog', produces: 'catalog', consumes: ['orders'] })
+    const { publish, subscribe } = natsPermissions(naming, {
+      user: 'catalog',
+      produces: 'catalog',
+      consumes: ['orders'],
+    })
     const orders = publish.allow.filter((subject) => subject.includes('ORDERS'))
     expect(orders).toEqual([
       '$JS.API.STREAM.INFO.SHOP_1A2B3C4D_ORDERS',
@@ -31,7 +35,10 @@ describe('natsPermissions', () => {
       '$JS.ACK.SHOP_1A2B3C4D_ORDERS.>',
     ])
     expect(publish.allow).not.toContain('shop_1a2b3c4d.orders.>')
-    expect(subscribe.allow).toEqual(['_INBOX_catalog.>', '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.SHOP_1A2B3C4D_ORDERS.>'])
+    expect(subscribe.allow).toEqual([
+      '_INBOX_catalog.>',
+      '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.SHOP_1A2B3C4D_ORDERS.>',
+    ])
   })
 
   it('grants no wildcard beyond one stream, and no stream deletion or purge', () => {
@@ -55,8 +62,11 @@ describe('natsPermissions', () => {
 })
 
 describe('isPermissionViolation', () => {
-  it('sees the server\'s refusal through the client\'s wrapping, and nothing else', () => {
-    const refusal = Object.assign(new Error('Permissions Violation for Publish to "x"'), { name: 'RequestError', cause: { name: 'PermissionViolationError', message: 'x' } })
+  it("sees the server's refusal through the client's wrapping, and nothing else", () => {
+    const refusal = Object.assign(new Error('Permissions Violation for Publish to "x"'), {
+      name: 'RequestError',
+      cause: { name: 'PermissionViolationError', message: 'x' },
+    })
     expect(isPermissionViolation(refusal)).toBe(true)
     expect(isPermissionViolation(new Error('stream not found'))).toBe(false)
     expect(isPermissionViolation(undefined)).toBe(false)

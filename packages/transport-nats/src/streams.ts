@@ -43,7 +43,11 @@ export async function ensureStream(jsm: JetStreamManager, source: string, settin
  * producer's. (Later positions are not compared: a retry after the server's duplicate window stores an event
  * twice, and from then on stream sequences run ahead of positions, harmlessly.)
  */
-export async function ensureStreamContinuesOutbox(jsm: JetStreamManager, name: string, first: { position: number; eventId: string }): Promise<void> {
+export async function ensureStreamContinuesOutbox(
+  jsm: JetStreamManager,
+  name: string,
+  first: { position: number; eventId: string },
+): Promise<void> {
   if (first.position !== 1) return
   const stored = await jsm.streams.getMessage(name, { seq: 1 })
   const storedId = stored?.header?.get('Nats-Msg-Id')
@@ -63,12 +67,17 @@ export async function ensureStreamContinuesOutbox(jsm: JetStreamManager, name: s
  * purge) instead of skipping them without a trace, as the HTTP feed refuses with FeedPurged. `after` is the
  * last sequence the consumer has; the next it needs is `after + 1`.
  */
-export async function ensureStreamHoldsNext(jsm: JetStreamManager, name: string, after: number, consumer: string): Promise<void> {
+export async function ensureStreamHoldsNext(
+  jsm: JetStreamManager,
+  name: string,
+  after: number,
+  consumer: string,
+): Promise<void> {
   const { first_seq: first } = (await jsm.streams.info(name)).state
   if (first <= after + 1) return
   throw new StreamPurged(
     `Stream ${name} no longer holds sequences ${after + 1} to ${first - 1}, which consumer ${consumer} has not applied ` +
-      '(removed by the stream\'s age limit or a purge): it refuses to go on without them. Rebuild what it feeds from another ' +
+      "(removed by the stream's age limit or a purge): it refuses to go on without them. Rebuild what it feeds from another " +
       'source, or move its cursor past them knowingly.',
     { details: { stream: name, consumer, after, oldest: first } },
   )
@@ -76,5 +85,9 @@ export async function ensureStreamHoldsNext(jsm: JetStreamManager, name: string,
 
 export function isNotFound(error: unknown): boolean {
   const text = String((error as Error)?.message ?? error)
-  return text.includes('not found') || (error as { code?: unknown })?.code === '404' || (error as { status?: unknown })?.status === 404
+  return (
+    text.includes('not found') ||
+    (error as { code?: unknown })?.code === '404' ||
+    (error as { status?: unknown })?.status === 404
+  )
 }

@@ -1,6 +1,14 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
+import {
+  createServiceApp,
+  databaseCheck,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type Sql,
+} from '@seams/service-kit'
 import { browseProductsRoutes } from './browse-products/browse-products.route.ts'
 import { manageProductsRoutes } from './manage-products/manage-products.route.ts'
 import { releaseStockRoutes } from './release-stock/release-stock.route.ts'

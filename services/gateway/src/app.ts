@@ -1,4 +1,12 @@
-import { createServiceApp, type AccessTokenVerifier, type Logger, type Registry, type ServiceApp, type ServiceAuth, type ConnectionLimits } from '@seams/service-kit'
+import {
+  createServiceApp,
+  type AccessTokenVerifier,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type ConnectionLimits,
+} from '@seams/service-kit'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
 import type { Deactivations } from './authentication/deactivations.ts'
 import { orderDetailsRoutes } from './composition/order-details.route.ts'
@@ -41,7 +49,10 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     metrics: deps.metrics,
     bodyLimit: deps.bodyLimitBytes,
     readiness: upstreamReadiness(deps.upstreams, { timeoutMs: readinessTimeoutMs }),
-    openapi: { title: 'Seams shop API', description: 'The shop\'s single entry point: /api routes to the service that owns each resource.' },
+    openapi: {
+      title: 'Seams shop API',
+      description: "The shop's single entry point: /api routes to the service that owns each resource.",
+    },
     // The gateway's port is the public one: what its metrics and readiness detail tell is for operators.
     operations: { auth: deps.auth, operators: deps.operators },
     limits: deps.limits,
@@ -52,8 +63,18 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     await limitRequestRates(api, deps.rateLimit)
     await api.register(async (owned) => {
       // Gateway-owned routes first (forwarding skips what is already registered): composition, cached reads.
-      orderDetailsRoutes(owned, { upstreams: deps.upstreams, products: deps.products, orderTimeoutMs: deps.upstreamTimeoutMs, partTimeoutMs: deps.compositionPartTimeoutMs })
-      productCacheRoutes(owned, { products: deps.products, catalog: deps.upstreams.catalog, routes: forwardRoutes, timeoutMs: deps.upstreamTimeoutMs })
+      orderDetailsRoutes(owned, {
+        upstreams: deps.upstreams,
+        products: deps.products,
+        orderTimeoutMs: deps.upstreamTimeoutMs,
+        partTimeoutMs: deps.compositionPartTimeoutMs,
+      })
+      productCacheRoutes(owned, {
+        products: deps.products,
+        catalog: deps.upstreams.catalog,
+        routes: forwardRoutes,
+        timeoutMs: deps.upstreamTimeoutMs,
+      })
       forwardingRoutes(owned, { routes: forwardRoutes, upstreams: deps.upstreams, timeoutMs: deps.upstreamTimeoutMs })
     })
   })

@@ -27,7 +27,13 @@ describe('gateway config', () => {
       UPSTREAM_TIMEOUT_MS: 3000,
     })
     expect(config.REDIS_URL).toBeUndefined()
-    expect(upstreamUrlsOf(config)).toEqual({ users: wiring.USERS_URL, catalog: wiring.CATALOG_URL, orders: wiring.ORDERS_URL, payments: wiring.PAYMENTS_URL, 'order-history': wiring.ORDER_HISTORY_URL })
+    expect(upstreamUrlsOf(config)).toEqual({
+      users: wiring.USERS_URL,
+      catalog: wiring.CATALOG_URL,
+      orders: wiring.ORDERS_URL,
+      payments: wiring.PAYMENTS_URL,
+      'order-history': wiring.ORDER_HISTORY_URL,
+    })
   })
 
   it('stops at start when a service URL or the secret is missing or malformed', () => {

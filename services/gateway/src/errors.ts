@@ -1,7 +1,17 @@
 import { defineError, type SeamsErrorClass } from '@seams/core'
 
-export const ServiceUnavailable = defineError('ServiceUnavailable', 'GATEWAY_SERVICE_UNAVAILABLE', 'unavailable', 'The service is unavailable')
-export const PathNotCanonical = defineError('PathNotCanonical', 'GATEWAY_PATH_NOT_CANONICAL', 'validation', 'The request path has dot segments or encoded separators')
+export const ServiceUnavailable = defineError(
+  'ServiceUnavailable',
+  'GATEWAY_SERVICE_UNAVAILABLE',
+  'unavailable',
+  'The service is unavailable',
+)
+export const PathNotCanonical = defineError(
+  'PathNotCanonical',
+  'GATEWAY_PATH_NOT_CANONICAL',
+  'validation',
+  'The request path has dot segments or encoded separators',
+)
 
 export const OrderNotFound = defineError('OrderNotFound', 'GATEWAY_ORDER_NOT_FOUND', 'not_found', 'No such order')
 

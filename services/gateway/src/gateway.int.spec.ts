@@ -24,7 +24,11 @@ describe('gateway', () => {
 
   const addProduct = async (headers: Record<string, string> = {}) => {
     const sku = `GW-${randomBytes(4).toString('hex')}`
-    const response = await client.send('POST', '/api/products', { token: adminToken, headers, body: { sku, name: `Lamp ${sku}`, priceCents: 1999, currency: 'EUR', stockOnHand: 3 } })
+    const response = await client.send('POST', '/api/products', {
+      token: adminToken,
+      headers,
+      body: { sku, name: `Lamp ${sku}`, priceCents: 1999, currency: 'EUR', stockOnHand: 3 },
+    })
     expect(response.status, await response.clone().text()).toBe(201)
     return (await response.json()) as Product
   }
@@ -37,8 +41,10 @@ describe('gateway', () => {
     expect(user.role).toBe('customer')
   })
 
-  it('passes the service\'s answer through: status, problem body and safe headers', async () => {
-    const login = await client.send('POST', '/api/auth/login', { body: { email: shop.shop.wiring.admin.email, password: shop.secrets.adminPassword } })
+  it("passes the service's answer through: status, problem body and safe headers", async () => {
+    const login = await client.send('POST', '/api/auth/login', {
+      body: { email: shop.shop.wiring.admin.email, password: shop.secrets.adminPassword },
+    })
     expect(login.headers.get('cache-control')).toBe('no-store')
     const anonymous = await client.send('GET', '/api/users/me')
     expect(anonymous.status).toBe(401)
@@ -51,18 +57,23 @@ describe('gateway', () => {
     await addProduct()
     await addProduct()
     const { token: customer } = await client.signUp()
-    const refused = await client.send('POST', '/api/products', { token: customer, body: { sku: 'NOPE-1', name: 'x', priceCents: 1, currency: 'EUR' } })
+    const refused = await client.send('POST', '/api/products', {
+      token: customer,
+      body: { sku: 'NOPE-1', name: 'x', priceCents: 1, currency: 'EUR' },
+    })
     expect(refused.status).toBe(403)
     const page = await client.send('GET', '/api/products?limit=1')
     expect(page.status).toBe(200)
     const body = (await page.json()) as ProductPage
     expect(body.items).toHaveLength(1)
     expect(body.nextCursor).not.toBeNull()
-    const next = (await (await client.send('GET', `/api/products?limit=1&after=${encodeURIComponent(body.nextCursor!)}`)).json()) as ProductPage
+    const next = (await (
+      await client.send('GET', `/api/products?limit=1&after=${encodeURIComponent(body.nextCursor!)}`)
+    ).json()) as ProductPage
     expect(next.items[0]!.sku > body.items[0]!.sku).toBe(true)
   })
 
-  it('continues the client\'s trace into the service that owns the data', async () => {
+  it("continues the client's trace into the service that owns the data", async () => {
     const traceId = randomBytes(16).toString('hex')
     const product = await addProduct({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` })
     // The catalog stamps its events with the trace of the request that caused them.
@@ -71,7 +82,10 @@ describe('gateway', () => {
     let after = 0
     let added: { subject: string; traceparent: string } | undefined
     while (added === undefined) {
-      const feed = await fetch(`${shop.shop.urls.catalog}/events?after=${after}&limit=1000&types=catalog.ProductAdded&wait=5000`, { headers: { authorization: `Bearer ${token}` } })
+      const feed = await fetch(
+        `${shop.shop.urls.catalog}/events?after=${after}&limit=1000&types=catalog.ProductAdded&wait=5000`,
+        { headers: { authorization: `Bearer ${token}` } },
+      )
       const page = (await feed.json()) as { next: number; events: { subject: string; traceparent: string }[] }
       added = page.events.find((event) => event.subject === product.id)
       after = page.next
@@ -87,12 +101,21 @@ describe('gateway', () => {
   })
 
   it('refuses bodies over the limit with 413 before any service sees them', async () => {
-    const response = await client.send('POST', '/api/users', { body: { email: 'big@example.com', name: 'x'.repeat(1024 * 1024 + 1), password: 'long enough' } })
+    const response = await client.send('POST', '/api/users', {
+      body: { email: 'big@example.com', name: 'x'.repeat(1024 * 1024 + 1), password: 'long enough' },
+    })
     expect(response.status).toBe(413)
     expect(response.headers.get('content-type')).toContain(problemJson)
   })
 
-  it.each(['/api', '/api/reservations', '/api/events', '/api/simulator', '/api/products%2f..%2freservations', '/api/%70roducts'])('has no route for %s', async (target) => {
+  it.each([
+    '/api',
+    '/api/reservations',
+    '/api/events',
+    '/api/simulator',
+    '/api/products%2f..%2freservations',
+    '/api/%70roducts',
+  ])('has no route for %s', async (target) => {
     const response = await rawRequest(shop.gatewayUrl, target)
     expect(response.status).toBe(404)
     expect(response.headers['content-type']).toContain(problemJson)
@@ -118,7 +141,9 @@ describe('gateway', () => {
     const anonymous = await fetch(`${shop.gatewayUrl}/health/ready`)
     expect(anonymous.status).toBe(503)
     expect(await anonymous.json()).toEqual({ status: 'not_ready', service: 'gateway' })
-    const ready = await fetch(`${shop.gatewayUrl}/health/ready`, { headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` } })
+    const ready = await fetch(`${shop.gatewayUrl}/health/ready`, {
+      headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` },
+    })
     expect(ready.status).toBe(503)
     const { checks } = (await ready.json()) as { checks: Record<string, { ok: boolean }> }
     expect(Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok]))).toEqual({
@@ -132,14 +157,27 @@ describe('gateway', () => {
 
   it('exports per-service client metrics to operators only, and documents its own routes', async () => {
     expect((await fetch(`${shop.gatewayUrl}/metrics`)).status).toBe(403)
-    expect((await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(403)
+    expect(
+      (await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).status,
+    ).toBe(403)
     const asOrders = `Bearer ${await shop.identity('orders').tokenFor('gateway')}`
     expect((await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: asOrders } })).status).toBe(403)
     const operator = `Bearer ${await shop.identity('operator').tokenFor('gateway')}`
     const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`, { headers: { authorization: operator } })).text()
     expect(metrics).toMatch(/http_client_calls_total\{[^}]*dependency="catalog"[^}]*outcome="success"/)
     expect(metrics).toMatch(/http_client_circuit_state\{[^}]*dependency="users"/)
-    const openapi = (await (await fetch(`${shop.gatewayUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/products', '/api/users', '/api/auth', '/api/orders', '/api/payments', '/api/order-history']))
+    const openapi = (await (await fetch(`${shop.gatewayUrl}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>
+    }
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/products',
+        '/api/users',
+        '/api/auth',
+        '/api/orders',
+        '/api/payments',
+        '/api/order-history',
+      ]),
+    )
   })
 })

@@ -4,7 +4,12 @@ import { createHttpClient } from '@seams/http-client'
 import { createTestIdentities } from '@seams/testing'
 import { createOrderHistoryClient, type OrderHistoryPage } from '@shop/order-history-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOrderHistoryTestApp, identities, newCustomer, type OrderHistoryTestApp } from './order-history-test-app.ts'
+import {
+  createOrderHistoryTestApp,
+  identities,
+  newCustomer,
+  type OrderHistoryTestApp,
+} from './order-history-test-app.ts'
 import { placed, registered } from './test-events.ts'
 
 describe('order-history', () => {
@@ -18,13 +23,18 @@ describe('order-history', () => {
     await t?.close()
   })
 
-  it('pages a customer\'s orders newest first without repeating or skipping, even as new orders arrive', async () => {
+  it("pages a customer's orders newest first without repeating or skipping, even as new orders arrive", async () => {
     const customer = newCustomer()
     const at = (minute: number) => new Date(Date.UTC(2025, 4, 1, 9, minute))
     // Two orders share a time: the order id breaks the tie, so neither is lost at a page boundary.
     const orders = Array.from({ length: 7 }, (_, index) => ({ orderId: newId(), at: at(index === 4 ? 3 : index) }))
-    await t.apply(...orders.map((order) => placed(order.orderId, customer, [newId()], order.at)), placed(newId(), newCustomer(), [newId()], at(2)))
-    const expected = [...orders].sort((a, b) => b.at.getTime() - a.at.getTime() || (b.orderId < a.orderId ? -1 : 1)).map((order) => order.orderId)
+    await t.apply(
+      ...orders.map((order) => placed(order.orderId, customer, [newId()], order.at)),
+      placed(newId(), newCustomer(), [newId()], at(2)),
+    )
+    const expected = [...orders]
+      .sort((a, b) => b.at.getTime() - a.at.getTime() || (b.orderId < a.orderId ? -1 : 1))
+      .map((order) => order.orderId)
 
     const seen: string[] = []
     let cursor: string | null = null
@@ -45,11 +55,17 @@ describe('order-history', () => {
     const orderId = newId()
     await t.apply(placed(orderId, customer, [newId()]))
     expect((await t.get(`/order-history/${orderId}`, other)).statusCode).toBe(404)
-    expect((await t.get(`/order-history/${orderId}`, other)).json()).toMatchObject({ code: 'ORDER_HISTORY_ENTRY_NOT_FOUND' })
+    expect((await t.get(`/order-history/${orderId}`, other)).json()).toMatchObject({
+      code: 'ORDER_HISTORY_ENTRY_NOT_FOUND',
+    })
     expect((await t.get(`/order-history/${orderId}`, admin)).statusCode).toBe(200)
     // Through the gateway without a user is an anonymous client, never a trusted internal read.
     expect((await t.get(`/order-history/${orderId}`)).statusCode).toBe(401)
-    const asOrders = await t.app.inject({ method: 'GET', url: `/order-history/${orderId}`, headers: await t.bearer('orders') })
+    const asOrders = await t.app.inject({
+      method: 'GET',
+      url: `/order-history/${orderId}`,
+      headers: await t.bearer('orders'),
+    })
     expect(asOrders.statusCode).toBe(403)
     expect((await t.get(`/order-history/${newId()}`, customer)).statusCode).toBe(404)
 
@@ -72,7 +88,11 @@ describe('order-history', () => {
     // The right gateway, with a user token the identity provider never signed.
     const genuine = await t.bearer('gateway')
     const strangerToken = (await createTestIdentities()).userToken(newCustomer())
-    const impostor = await t.app.inject({ method: 'GET', url: '/order-history', headers: { ...genuine, 'x-user-token': await strangerToken } })
+    const impostor = await t.app.inject({
+      method: 'GET',
+      url: '/order-history',
+      headers: { ...genuine, 'x-user-token': await strangerToken },
+    })
     expect(impostor.statusCode).toBe(401)
   })
 
@@ -101,9 +121,21 @@ describe('order-history', () => {
   it('reports consumer lag in readiness and keeps the operations routes to operators', async () => {
     const ready = (await t.app.inject({ method: 'GET', url: '/health/ready' })).json()
     expect(ready).toMatchObject({ status: 'ready', checks: { database: { ok: true }, events: { ok: true } } })
-    expect(Object.keys(ready.checks.events.detail.consumers)).toEqual(expect.arrayContaining(['order-history.order_history.orders', 'order-history.order_history.payments', 'order-history.history_customers.users', 'order-history.history_products.catalog']))
-    expect((await t.app.inject({ method: 'GET', url: '/ops/events', headers: await t.bearer('operator') })).statusCode).toBe(200)
-    expect((await t.app.inject({ method: 'GET', url: '/ops/events', headers: await t.bearer('gateway', newCustomer()) })).statusCode).toBe(403)
+    expect(Object.keys(ready.checks.events.detail.consumers)).toEqual(
+      expect.arrayContaining([
+        'order-history.order_history.orders',
+        'order-history.order_history.payments',
+        'order-history.history_customers.users',
+        'order-history.history_products.catalog',
+      ]),
+    )
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/ops/events', headers: await t.bearer('operator') })).statusCode,
+    ).toBe(200)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/ops/events', headers: await t.bearer('gateway', newCustomer()) }))
+        .statusCode,
+    ).toBe(403)
   })
 
   it('answers its typed client over HTTP', async () => {
@@ -111,23 +143,33 @@ describe('order-history', () => {
     const orderId = newId()
     await t.apply(registered(customer, 'Edsger'), placed(orderId, customer, [newId()]))
     await t.app.listen({ port: 0, host: '127.0.0.1' })
-    const http = createHttpClient({ name: 'order-history', baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`, tokens: identities.authOf('gateway') })
+    const http = createHttpClient({
+      name: 'order-history',
+      baseUrl: `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`,
+      tokens: identities.authOf('gateway'),
+    })
     try {
       const client = createOrderHistoryClient(http)
       const as = async (user: { id: string; role: string }) => ({ userToken: await identities.userToken(user) })
       expect(await client.getEntry(orderId, await as(customer))).toMatchObject({ orderId, customerName: 'Edsger' })
       expect(await client.getEntry(orderId, await as(newCustomer()))).toBeUndefined()
-      expect(await client.list({ limit: 1 }, await as(customer))).toMatchObject({ items: [{ orderId }], nextCursor: null })
+      expect(await client.list({ limit: 1 }, await as(customer))).toMatchObject({
+        items: [{ orderId }],
+        nextCursor: null,
+      })
       const admin = { id: newId(), role: 'admin' }
-      expect((await client.list({ customerId: customer.id }, await as(admin))).items.map((entry) => entry.orderId)).toEqual([orderId])
+      expect(
+        (await client.list({ customerId: customer.id }, await as(admin))).items.map((entry) => entry.orderId),
+      ).toEqual([orderId])
     } finally {
       await http.close()
     }
   })
 
   it('serves its OpenAPI document without a token', async () => {
-    const openapi = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> }
+    const openapi = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, unknown>
+    }
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/order-history', '/order-history/{orderId}']))
   })
 })
-

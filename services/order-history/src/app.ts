@@ -1,5 +1,13 @@
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
+import {
+  createServiceApp,
+  databaseCheck,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type Sql,
+} from '@seams/service-kit'
 import { orderHistoryRoutes } from './order-history/order-history.route.ts'
 
 export interface OrderHistoryDeps {
@@ -23,7 +31,10 @@ export async function buildApp(deps: OrderHistoryDeps): Promise<ServiceApp> {
       // Informational: lagging consumers make answers older, not wrong, so they never fail readiness.
       events: eventsReadiness(deps.eventing),
     },
-    openapi: { title: 'Order history', description: 'Customers\' orders with names and payment status, kept from events (CQRS query side).' },
+    openapi: {
+      title: 'Order history',
+      description: "Customers' orders with names and payment status, kept from events (CQRS query side).",
+    },
   })
   orderHistoryRoutes(app, { sql: deps.sql })
   registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators })

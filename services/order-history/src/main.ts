@@ -1,5 +1,14 @@
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  loadConfig,
+  namesOf,
+  runMigrations,
+  runService,
+  serviceAuthFromConfig,
+} from '@seams/service-kit'
 import { buildApp } from './app.ts'
 import { OrderHistoryConfig } from './config.ts'
 import { orderHistory } from './order-history/order-history-projection.ts'
@@ -13,7 +22,11 @@ await runService({
   logger,
   async start() {
     const metrics = createMetricsRegistry('order-history')
-    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'order-history', max: config.DATABASE_POOL_SIZE, metrics })
+    const sql = createDatabase(config.DATABASE_URL, {
+      applicationName: 'order-history',
+      max: config.DATABASE_POOL_SIZE,
+      metrics,
+    })
     const auth = serviceAuthFromConfig('order-history', config)
     // A pure consumer: it publishes nothing and reads the four producers' feeds.
     const eventing = createEventing({
@@ -25,7 +38,12 @@ await runService({
       natsUrl: config.NATS_URL,
       natsNamespace: config.NATS_NAMESPACE,
       natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
-      feeds: { orders: config.ORDERS_URL, payments: config.PAYMENTS_URL, users: config.USERS_URL, catalog: config.CATALOG_URL },
+      feeds: {
+        orders: config.ORDERS_URL,
+        payments: config.PAYMENTS_URL,
+        users: config.USERS_URL,
+        catalog: config.CATALOG_URL,
+      },
       tokens: auth,
       feedReaders: namesOf(config.EVENT_READERS),
       logger,

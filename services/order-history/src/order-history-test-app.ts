@@ -4,7 +4,15 @@ import { createEventing, type Eventing } from '@seams/eventing'
 import type { EventHandler } from '@seams/inbox'
 import type { Projection } from '@seams/projector'
 import { createEventDecoder } from '@seams/schema-registry'
-import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql, type TransactionSql } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  runMigrations,
+  type ServiceApp,
+  type Sql,
+  type TransactionSql,
+} from '@seams/service-kit'
 import { createTestDatabase, createTestIdentities } from '@seams/testing'
 import { buildApp } from './app.ts'
 import { orderHistory } from './order-history/order-history-projection.ts'
@@ -25,7 +33,13 @@ export interface TestUser {
 export const newCustomer = (): TestUser => ({ id: newId(), role: 'customer' })
 
 /** An event as its producer would publish it, at `at` (producer time). */
-export function event<C extends EventContract>(contract: C, subject: string, version: number, data: EventData<C>, at = new Date()): EventEnvelope {
+export function event<C extends EventContract>(
+  contract: C,
+  subject: string,
+  version: number,
+  data: EventData<C>,
+  at = new Date(),
+): EventEnvelope {
   return createEnvelope({ newId, now: () => at }, contract, { subject, aggregateVersion: version, data })
 }
 
@@ -42,7 +56,14 @@ export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_
 export async function createOrderHistoryTestApp(options: { feeds?: Record<string, string> } = {}) {
   const database = await createTestDatabase('order_history')
   const sql: Sql = createDatabase(database.url, { applicationName: 'order-history-test', max: 10 })
-  const eventing: Eventing = createEventing({ sql, service: 'order-history', publishes: [], transport: 'http-feed', feeds: options.feeds ?? {}, tokens: identities.authOf('order-history') })
+  const eventing: Eventing = createEventing({
+    sql,
+    service: 'order-history',
+    publishes: [],
+    transport: 'http-feed',
+    feeds: options.feeds ?? {},
+    tokens: identities.authOf('order-history'),
+  })
   for (const projection of projections) eventing.project(projection)
   await runMigrations(sql, { sources: [...eventing.migrations] })
   await eventing.prepare()
@@ -57,7 +78,9 @@ export async function createOrderHistoryTestApp(options: { feeds?: Record<string
 
   // The live tables' handlers by event type, behind the decoder the consumers use, so that every event
   // a spec applies is checked against the producer's published schema first.
-  const liveHandlers: EventHandler[] = projections.flatMap((projection) => projection.sources.flatMap((source) => source.handlers(projection.name)))
+  const liveHandlers: EventHandler[] = projections.flatMap((projection) =>
+    projection.sources.flatMap((source) => source.handlers(projection.name)),
+  )
   const handlers = new Map(liveHandlers.map((handler) => [handler.contract.type, handler]))
   const decoder = createEventDecoder({ wanted: liveHandlers.map((handler) => handler.contract) })
   const applyIn = async (tx: TransactionSql, envelope: EventEnvelope): Promise<void> => {
@@ -78,7 +101,8 @@ export async function createOrderHistoryTestApp(options: { feeds?: Record<string
     applyIn,
     bearer,
     /** GET through the gateway on behalf of `user` (or of nobody). */
-    get: async (url: string, user?: TestUser) => app.inject({ method: 'GET', url, headers: await bearer('gateway', user) }),
+    get: async (url: string, user?: TestUser) =>
+      app.inject({ method: 'GET', url, headers: await bearer('gateway', user) }),
     async close() {
       await app.close()
       await eventing.stop()

@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import type { EventContract, EventEnvelope } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, createServiceApp, runMigrations } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  createServiceApp,
+  runMigrations,
+} from '@seams/service-kit'
 import { createTestDatabase } from '@seams/testing'
 import { identities } from './order-history-test-app.ts'
 
@@ -15,7 +21,12 @@ export async function startProducerFeed(service: string, publishes: readonly Eve
   const sql = createDatabase(database.url, { applicationName: `${service}-feed-test`, max: 5 })
   const eventing = createEventing({ sql, service, publishes, transport: 'http-feed', feedReaders: ['order-history'] })
   await runMigrations(sql, { sources: [...eventing.migrations] })
-  const app = await createServiceApp({ service, logger: createLogger({ service, level: 'silent' }), metrics: createMetricsRegistry(service), auth: identities.authOf(service) })
+  const app = await createServiceApp({
+    service,
+    logger: createLogger({ service, level: 'silent' }),
+    metrics: createMetricsRegistry(service),
+    auth: identities.authOf(service),
+  })
   eventing.registerRoutes(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   eventing.start()

@@ -1,7 +1,15 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
+import {
+  createServiceApp,
+  databaseCheck,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type Sql,
+} from '@seams/service-kit'
 import { cancelOrderRoutes } from './cancel-order/cancel-order.route.ts'
 import type { CancellationData } from './cancellation-saga/cancellation-saga.ts'
 import type { CheckoutData } from './checkout-saga/checkout.ts'
@@ -38,7 +46,13 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
   const outbox = deps.eventing.outbox
   placeOrderRoutes(app, { outbox, sagas: deps.sagas, checkout: deps.checkout, newId: deps.newId, now: deps.now })
   readOrdersRoutes(app, { sql: deps.sql })
-  cancelOrderRoutes(app, { outbox, sagas: deps.sagas, cancellation: deps.cancellation, newId: deps.newId, now: deps.now })
+  cancelOrderRoutes(app, {
+    outbox,
+    sagas: deps.sagas,
+    cancellation: deps.cancellation,
+    newId: deps.newId,
+    now: deps.now,
+  })
   deps.eventing.registerRoutes(app)
   registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators })
   return app

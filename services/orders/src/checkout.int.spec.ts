@@ -22,16 +22,28 @@ describe('checkout across catalog, payments and orders', () => {
   })
 
   async function product(stockOnHand: number, priceCents = 1500): Promise<Product> {
-    const created = await test.call('catalog', 'POST', '/products', { user: admin, body: { sku: `SKU-${newId()}`, name: 'Lamp', priceCents, currency: 'EUR', stockOnHand } })
+    const created = await test.call('catalog', 'POST', '/products', {
+      user: admin,
+      body: { sku: `SKU-${newId()}`, name: 'Lamp', priceCents, currency: 'EUR', stockOnHand },
+    })
     expect(created.status).toBe(201)
     return created.body
   }
 
   const stockOf = async (id: string) => (await test.call<Product>('catalog', 'GET', `/products/${id}`)).body.stockOnHand
-  const paymentOf = async (orderId: string) => (await test.call<Payment>('payments', 'GET', `/payments?orderId=${orderId}`, { as: 'orders' })).body
+  const paymentOf = async (orderId: string) =>
+    (await test.call<Payment>('payments', 'GET', `/payments?orderId=${orderId}`, { as: 'orders' })).body
 
-  async function place(items: { productId: string; quantity: number }[], user = customer, key = `key-${newId()}`): Promise<string> {
-    const accepted = await test.call('orders', 'POST', '/orders', { user, body: { items }, headers: { 'idempotency-key': key } })
+  async function place(
+    items: { productId: string; quantity: number }[],
+    user = customer,
+    key = `key-${newId()}`,
+  ): Promise<string> {
+    const accepted = await test.call('orders', 'POST', '/orders', {
+      user,
+      body: { items },
+      headers: { 'idempotency-key': key },
+    })
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(202)
     return accepted.body.orderId
   }
@@ -57,7 +69,12 @@ describe('checkout across catalog, payments and orders', () => {
     const lamp = await product(5, 1999)
     const orderId = await place([{ productId: lamp.id, quantity: 2 }])
     const order = await settled(orderId)
-    expect(order).toMatchObject({ status: 'CONFIRMED', totalCents: 3998, currency: 'EUR', items: [{ productId: lamp.id, quantity: 2, unitPriceCents: 1999 }] })
+    expect(order).toMatchObject({
+      status: 'CONFIRMED',
+      totalCents: 3998,
+      currency: 'EUR',
+      items: [{ productId: lamp.id, quantity: 2, unitPriceCents: 1999 }],
+    })
     expect(await stockOf(lamp.id)).toBe(3)
     expect(await paymentOf(orderId)).toMatchObject({ status: 'authorized', amountCents: 3998, id: order.paymentId })
   })
@@ -68,9 +85,16 @@ describe('checkout across catalog, payments and orders', () => {
     const first = await place([{ productId: lamp.id, quantity: 1 }], customer, key)
     const again = await place([{ productId: lamp.id, quantity: 1 }], customer, key)
     expect(again).toBe(first)
-    const other = await test.call('orders', 'POST', '/orders', { user: customer, body: { items: [{ productId: lamp.id, quantity: 2 }] }, headers: { 'idempotency-key': key } })
+    const other = await test.call('orders', 'POST', '/orders', {
+      user: customer,
+      body: { items: [{ productId: lamp.id, quantity: 2 }] },
+      headers: { 'idempotency-key': key },
+    })
     expect(other.status).toBe(422)
-    const missing = await test.call('orders', 'POST', '/orders', { user: customer, body: { items: [{ productId: lamp.id, quantity: 1 }] } })
+    const missing = await test.call('orders', 'POST', '/orders', {
+      user: customer,
+      body: { items: [{ productId: lamp.id, quantity: 1 }] },
+    })
     expect(missing.status).toBe(400)
     expect(missing.body.detail).toContain('headers.idempotency-key')
     await settled(first)
@@ -87,7 +111,10 @@ describe('checkout across catalog, payments and orders', () => {
 
   it('rejects an order whose payment is declined and puts the stock back', async () => {
     const lamp = await product(3)
-    await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { latencyMs: 5, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 } })
+    await test.call('payments', 'PUT', '/simulator', {
+      as: 'operator',
+      body: { latencyMs: 5, jitterMs: 0, declineRate: 1, errorRate: 0, hangRate: 0 },
+    })
     try {
       const orderId = await place([{ productId: lamp.id, quantity: 2 }])
       const order = await settled(orderId)
@@ -96,7 +123,10 @@ describe('checkout across catalog, payments and orders', () => {
       expect(await stockOf(lamp.id)).toBe(3)
       expect((await paymentOf(orderId)).status).toBe('failed')
     } finally {
-      await test.call('payments', 'PUT', '/simulator', { as: 'operator', body: { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 } })
+      await test.call('payments', 'PUT', '/simulator', {
+        as: 'operator',
+        body: { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 },
+      })
     }
   })
 
@@ -138,21 +168,26 @@ describe('checkout across catalog, payments and orders', () => {
     }
   })
 
-  it.each(['reserve-stock', 'authorize-payment', 'confirm-order'])('finishes exactly once when orders is killed right after %s', async (step) => {
-    const lamp = await product(5, 700)
-    await test.shop.stop('orders')
-    const dying = await test.shop.start('orders', { SAGA_FAULT_KILL_AFTER: `checkout:${step}` })
-    const orderId = await place([{ productId: lamp.id, quantity: 2 }])
-    expect(await dying.exited).toBe('SIGKILL')
-    await test.shop.start('orders')
-    const order = await settled(orderId)
-    expect(order.status).toBe('CONFIRMED')
-    expect(await stockOf(lamp.id)).toBe(3)
-    expect(await paymentOf(orderId)).toMatchObject({ status: 'authorized', amountCents: 1400 })
-  })
+  it.each(['reserve-stock', 'authorize-payment', 'confirm-order'])(
+    'finishes exactly once when orders is killed right after %s',
+    async (step) => {
+      const lamp = await product(5, 700)
+      await test.shop.stop('orders')
+      const dying = await test.shop.start('orders', { SAGA_FAULT_KILL_AFTER: `checkout:${step}` })
+      const orderId = await place([{ productId: lamp.id, quantity: 2 }])
+      expect(await dying.exited).toBe('SIGKILL')
+      await test.shop.start('orders')
+      const order = await settled(orderId)
+      expect(order.status).toBe('CONFIRMED')
+      expect(await stockOf(lamp.id)).toBe(3)
+      expect(await paymentOf(orderId)).toMatchObject({ status: 'authorized', amountCents: 1400 })
+    },
+  )
 
-  it('cancels a deactivated customer\'s open orders by choreography: catalog and payments give back on their own', async () => {
-    const registered = await test.call('users', 'POST', '/users', { body: { email: `c-${newId()}@example.com`, name: 'Dee Activated', password: 'a-long-password' } })
+  it("cancels a deactivated customer's open orders by choreography: catalog and payments give back on their own", async () => {
+    const registered = await test.call('users', 'POST', '/users', {
+      body: { email: `c-${newId()}@example.com`, name: 'Dee Activated', password: 'a-long-password' },
+    })
     const user = { id: registered.body.id as string, role: 'customer' }
     const lamp = await product(6)
     const orderId = await place([{ productId: lamp.id, quantity: 2 }], user)
@@ -163,7 +198,11 @@ describe('checkout across catalog, payments and orders', () => {
     await eventually(async () => (await stockOf(lamp.id)) === 6)
     await eventually(async () => (await paymentOf(orderId)).status === 'voided')
     // The replica now refuses new orders from the account, even with a token that is still valid.
-    const refused = await test.call('orders', 'POST', '/orders', { user, body: { items: [{ productId: lamp.id, quantity: 1 }] }, headers: { 'idempotency-key': `key-${newId()}` } })
+    const refused = await test.call('orders', 'POST', '/orders', {
+      user,
+      body: { items: [{ productId: lamp.id, quantity: 1 }] },
+      headers: { 'idempotency-key': `key-${newId()}` },
+    })
     expect(refused.status).toBe(403)
   })
 })

@@ -1,9 +1,35 @@
 import { defineError, type SeamsErrorClass } from '@seams/core'
 
 export const OrderNotFound = defineError('OrderNotFound', 'ORDERS_ORDER_NOT_FOUND', 'not_found', 'No such order')
-export const IdempotencyMismatch = defineError('IdempotencyMismatch', 'ORDERS_IDEMPOTENCY_MISMATCH', 'unprocessable', 'This Idempotency-Key was used with another request')
-export const CustomerDeactivated = defineError('CustomerDeactivated', 'ORDERS_CUSTOMER_DEACTIVATED', 'forbidden', 'The customer account is deactivated')
-export const NotCancellable = defineError('NotCancellable', 'ORDERS_NOT_CANCELLABLE', 'conflict', 'The order cannot be cancelled')
-export const InvalidCursor = defineError('InvalidCursor', 'ORDERS_INVALID_CURSOR', 'validation', 'querystring.after is not a cursor this service issued')
+export const IdempotencyMismatch = defineError(
+  'IdempotencyMismatch',
+  'ORDERS_IDEMPOTENCY_MISMATCH',
+  'unprocessable',
+  'This Idempotency-Key was used with another request',
+)
+export const CustomerDeactivated = defineError(
+  'CustomerDeactivated',
+  'ORDERS_CUSTOMER_DEACTIVATED',
+  'forbidden',
+  'The customer account is deactivated',
+)
+export const NotCancellable = defineError(
+  'NotCancellable',
+  'ORDERS_NOT_CANCELLABLE',
+  'conflict',
+  'The order cannot be cancelled',
+)
+export const InvalidCursor = defineError(
+  'InvalidCursor',
+  'ORDERS_INVALID_CURSOR',
+  'validation',
+  'querystring.after is not a cursor this service issued',
+)
 
-export const ordersErrors: readonly SeamsErrorClass[] = [OrderNotFound, IdempotencyMismatch, CustomerDeactivated, NotCancellable, InvalidCursor]
+export const ordersErrors: readonly SeamsErrorClass[] = [
+  OrderNotFound,
+  IdempotencyMismatch,
+  CustomerDeactivated,
+  NotCancellable,
+  InvalidCursor,
+]

@@ -3,7 +3,16 @@ import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
 import { createHttpClient, UpstreamUnavailable } from '@seams/http-client'
 import { createSagaRunner, sagaMigrations } from '@seams/saga'
-import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  loadConfig,
+  namesOf,
+  runMigrations,
+  runService,
+  serviceAuthFromConfig,
+} from '@seams/service-kit'
 import { createCatalogClient } from '@shop/catalog-contracts'
 import { ordersEvents } from '@shop/orders-contracts'
 import { createPaymentsClient } from '@shop/payments-contracts'
@@ -23,7 +32,11 @@ await runService({
   logger,
   async start() {
     const metrics = createMetricsRegistry('orders')
-    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'orders', max: config.DATABASE_POOL_SIZE, metrics })
+    const sql = createDatabase(config.DATABASE_URL, {
+      applicationName: 'orders',
+      max: config.DATABASE_POOL_SIZE,
+      metrics,
+    })
     const auth = serviceAuthFromConfig('orders', config)
     const catalogHttp = createHttpClient({ name: 'catalog', baseUrl: config.CATALOG_URL, tokens: auth, metrics })
     const paymentsHttp = createHttpClient({ name: 'payments', baseUrl: config.PAYMENTS_URL, tokens: auth, metrics })
@@ -43,14 +56,24 @@ await runService({
       logger,
       metrics,
     })
-    const deps = { outbox: eventing.outbox, catalog: createCatalogClient(catalogHttp), payments: createPaymentsClient(paymentsHttp), newId, now: systemClock }
+    const deps = {
+      outbox: eventing.outbox,
+      catalog: createCatalogClient(catalogHttp),
+      payments: createPaymentsClient(paymentsHttp),
+      newId,
+      now: systemClock,
+    }
     const checkout = checkoutSaga(deps)
     const cancellation = cancellationSaga(deps)
     eventing.project(customerReplica)
     eventing.project(productReplica)
     eventing.consume(customerDeactivation(deps))
     await runMigrations(sql, {
-      sources: [...eventing.migrations, sagaMigrations, { component: 'orders', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+      sources: [
+        ...eventing.migrations,
+        sagaMigrations,
+        { component: 'orders', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+      ],
       log: (message) => logger.info(message),
     })
     await eventing.prepare()
@@ -73,7 +96,19 @@ await runService({
               process.kill(process.pid, 'SIGKILL')
             },
     })
-    const app = await buildApp({ sql, eventing, sagas, checkout, cancellation, auth, logger, metrics, newId, now: systemClock, operators: namesOf(config.OPERATORS) })
+    const app = await buildApp({
+      sql,
+      eventing,
+      sagas,
+      checkout,
+      cancellation,
+      auth,
+      logger,
+      metrics,
+      newId,
+      now: systemClock,
+      operators: namesOf(config.OPERATORS),
+    })
     await app.listen({ port: config.PORT, host: config.HOST })
     eventing.start()
     sagas.start()

@@ -18,12 +18,22 @@ describe('payments', () => {
     const terms = newTerms()
     const first = await t.authorize(terms)
     expect(first.statusCode, first.body).toBe(201)
-    expect(first.json()).toMatchObject({ id: terms.paymentId, orderId: terms.orderId, amountCents: 4200, status: 'authorized', failureReason: null, version: 2 })
+    expect(first.json()).toMatchObject({
+      id: terms.paymentId,
+      orderId: terms.orderId,
+      amountCents: 4200,
+      status: 'authorized',
+      failureReason: null,
+      version: 2,
+    })
     const again = await t.authorize(terms)
     expect(again.statusCode).toBe(200)
     expect(again.json()).toEqual(first.json())
 
-    for (const [action, status] of [['capture', 'captured'], ['refund', 'refunded']] as const) {
+    for (const [action, status] of [
+      ['capture', 'captured'],
+      ['refund', 'refunded'],
+    ] as const) {
       const done = await t.act(terms.paymentId, action)
       expect(done.json()).toMatchObject({ status })
       const repeated = await t.act(terms.paymentId, action)
@@ -35,15 +45,27 @@ describe('payments', () => {
     expect((await t.authorize(terms)).json()).toMatchObject({ status: 'refunded' })
 
     const events = await t.eventsOf(terms.paymentId)
-    expect(events.map((event) => [event.type, event.version])).toEqual([['payments.PaymentAuthorized', 2], ['payments.PaymentCaptured', 3], ['payments.PaymentRefunded', 4]])
-    expect(events[2]!.data).toEqual({ paymentId: terms.paymentId, orderId: terms.orderId, customerId: terms.customerId, amountCents: 4200, currency: 'EUR', status: 'refunded' })
+    expect(events.map((event) => [event.type, event.version])).toEqual([
+      ['payments.PaymentAuthorized', 2],
+      ['payments.PaymentCaptured', 3],
+      ['payments.PaymentRefunded', 4],
+    ])
+    expect(events[2]!.data).toEqual({
+      paymentId: terms.paymentId,
+      orderId: terms.orderId,
+      customerId: terms.customerId,
+      amountCents: 4200,
+      currency: 'EUR',
+      status: 'refunded',
+    })
   })
 
   it('writes each event in the transaction that changes the payment', async () => {
     const terms = newTerms()
     const writers = async () => {
       const [payment] = await t.sql`select xmin::text as tx from payments where id = ${terms.paymentId}`
-      const [event] = await t.sql`select xmin::text as tx from seams_outbox where subject = ${terms.paymentId} order by id desc limit 1`
+      const [event] =
+        await t.sql`select xmin::text as tx from seams_outbox where subject = ${terms.paymentId} order by id desc limit 1`
       return [payment!['tx'], event!['tx']]
     }
     await t.authorize(terms)
@@ -64,11 +86,20 @@ describe('payments', () => {
     await t.authorize(captured)
     await t.act(captured.paymentId, 'capture')
     const eventsBefore = await t.count('seams_outbox')
-    for (const [id, action, status] of [[voided.paymentId, 'capture', 'voided'], [voided.paymentId, 'refund', 'voided'], [captured.paymentId, 'void', 'captured']] as const) {
+    for (const [id, action, status] of [
+      [voided.paymentId, 'capture', 'voided'],
+      [voided.paymentId, 'refund', 'voided'],
+      [captured.paymentId, 'void', 'captured'],
+    ] as const) {
       const refused = await t.act(id, action)
       expect(refused.statusCode, `${action} a ${status} payment`).toBe(409)
       expect(refused.headers['content-type']).toContain('application/problem+json')
-      expect(refused.json()).toMatchObject({ code: 'PAYMENTS_ILLEGAL_TRANSITION', status: 409, paymentId: id, paymentStatus: status })
+      expect(refused.json()).toMatchObject({
+        code: 'PAYMENTS_ILLEGAL_TRANSITION',
+        status: 409,
+        paymentId: id,
+        paymentStatus: status,
+      })
     }
     const authorized = newTerms()
     await t.authorize(authorized)
@@ -99,7 +130,10 @@ describe('payments', () => {
     expect(attempts.filter((response) => response.statusCode === 200)).toHaveLength(9)
     expect(new Set(attempts.map((response) => response.body)).size).toBe(1)
     await Promise.all(Array.from({ length: 10 }, () => t.act(terms.paymentId, 'capture')))
-    expect((await t.eventsOf(terms.paymentId)).map((event) => event.type)).toEqual(['payments.PaymentAuthorized', 'payments.PaymentCaptured'])
+    expect((await t.eventsOf(terms.paymentId)).map((event) => event.type)).toEqual([
+      'payments.PaymentAuthorized',
+      'payments.PaymentCaptured',
+    ])
   })
 
   it('shows a payment to orders, admins and its customer only, asks anonymous callers to log in, and changes only for the configured callers', async () => {
@@ -108,8 +142,13 @@ describe('payments', () => {
     const customer = { id: terms.customerId, role: 'customer' }
     const readers = [await t.asOrders(), await t.asUser({ id: newId(), role: 'admin' }), await t.asUser(customer)]
     for (const url of [`/payments/${terms.paymentId}`, `/payments?orderId=${terms.orderId}`]) {
-      for (const headers of readers) expect((await t.app.inject({ method: 'GET', url, headers })).json()).toMatchObject({ id: terms.paymentId })
-      const stranger = await t.app.inject({ method: 'GET', url, headers: await t.asUser({ id: newId(), role: 'customer' }) })
+      for (const headers of readers)
+        expect((await t.app.inject({ method: 'GET', url, headers })).json()).toMatchObject({ id: terms.paymentId })
+      const stranger = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: await t.asUser({ id: newId(), role: 'customer' }),
+      })
       expect(stranger.statusCode).toBe(404)
       expect(stranger.json()).toMatchObject({ code: 'PAYMENTS_PAYMENT_NOT_FOUND' })
       expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401)
@@ -126,7 +165,11 @@ describe('payments', () => {
       { method: 'PUT', url: '/simulator', payload: calm },
     ] as const
     for (const write of writes) {
-      const callers = [await t.bearer('catalog'), await t.asUser(customer), await t.bearer('gateway', { id: newId(), role: 'admin' })]
+      const callers = [
+        await t.bearer('catalog'),
+        await t.asUser(customer),
+        await t.bearer('gateway', { id: newId(), role: 'admin' }),
+      ]
       // Orders pays, but the simulator's knobs are the operator's alone.
       if (write.url === '/simulator') callers.push(await t.asOrders())
       for (const headers of callers) {
@@ -150,11 +193,19 @@ describe('payments', () => {
       { ...post({ ...newTerms(), amountCents: 1.5 }), field: 'body.amountCents' },
       { ...post({ ...newTerms(), currency: 'eur' }), field: 'body.currency' },
       { ...post({ ...newTerms(), status: 'captured' }), field: 'body.status' },
-      ...(['capture', 'void', 'refund'] as const).map((action) => ({ method: 'POST' as const, url: `/payments/not-a-uuid/${action}`, field: 'params.id' })),
+      ...(['capture', 'void', 'refund'] as const).map((action) => ({
+        method: 'POST' as const,
+        url: `/payments/not-a-uuid/${action}`,
+        field: 'params.id',
+      })),
       { method: 'GET', url: '/payments/42', field: 'params.id' },
       { method: 'GET', url: '/payments', field: 'querystring.orderId' },
       { method: 'GET', url: '/payments?orderId=x', field: 'querystring.orderId' },
-      { method: 'GET', url: `/payments?orderId=${terms.orderId}&customerId=${terms.customerId}`, field: 'querystring.customerId' },
+      {
+        method: 'GET',
+        url: `/payments?orderId=${terms.orderId}&customerId=${terms.customerId}`,
+        field: 'querystring.customerId',
+      },
       { method: 'PUT', url: '/simulator', payload: { ...calm, declineRate: 2 }, field: 'body.declineRate' },
       { method: 'PUT', url: '/simulator', payload: { ...calm, latencyMs: -1 }, field: 'body.latencyMs' },
       { method: 'PUT', url: '/simulator', payload: { ...calm, hangRate: undefined }, field: 'body.hangRate' },
@@ -170,12 +221,18 @@ describe('payments', () => {
     }
     expect(await Promise.all(['payments', 'seams_outbox'].map(t.count))).toEqual(before)
     expect(await t.paymentOf(id)).toMatchObject({ status: 'authorized', version: 2 })
-    expect((await t.app.inject({ method: 'GET', url: '/simulator', headers: await t.bearer('operator') })).json()).toEqual(calm)
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/simulator', headers: await t.bearer('operator') })).json(),
+    ).toEqual(calm)
   })
 
   it('serves its OpenAPI document and health without a token', async () => {
-    const openapi = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> }
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/capture', '/simulator']))
+    const openapi = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, unknown>
+    }
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/payments', '/payments/{id}', '/payments/{id}/capture', '/simulator']),
+    )
     expect((await t.app.inject({ method: 'GET', url: '/health/ready' })).json()).toMatchObject({ status: 'ready' })
   })
 })

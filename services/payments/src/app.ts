@@ -1,6 +1,14 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { registerOperationsRoutes, type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
+import {
+  createServiceApp,
+  databaseCheck,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type Sql,
+} from '@seams/service-kit'
 import { authorizePaymentRoutes } from './authorize-payment/authorize-payment.route.ts'
 import { captureVoidRefundRoutes } from './capture-void-refund/capture-void-refund.route.ts'
 import type { PaymentProvider } from './payment-provider/payment-provider.ts'
@@ -37,7 +45,14 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
   })
   const outbox = deps.eventing.outbox
   const { newId, now, paymentCallers } = deps
-  authorizePaymentRoutes(app, { outbox, newId, now, provider: deps.provider, providerTimeoutMs: deps.providerTimeoutMs, paymentCallers })
+  authorizePaymentRoutes(app, {
+    outbox,
+    newId,
+    now,
+    provider: deps.provider,
+    providerTimeoutMs: deps.providerTimeoutMs,
+    paymentCallers,
+  })
   captureVoidRefundRoutes(app, { outbox, newId, now, paymentCallers })
   viewPaymentsRoutes(app, { sql: deps.sql, readers: paymentCallers })
   const operators = deps.operators ?? ['operator']

@@ -1,7 +1,16 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, loadConfig, namesOf, runMigrations, runService, serviceAuthFromConfig } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  loadConfig,
+  namesOf,
+  runMigrations,
+  runService,
+  serviceAuthFromConfig,
+} from '@seams/service-kit'
 import { paymentsEvents } from '@shop/payments-contracts'
 import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
@@ -16,7 +25,11 @@ await runService({
   logger,
   async start() {
     const metrics = createMetricsRegistry('payments')
-    const sql = createDatabase(config.DATABASE_URL, { applicationName: 'payments', max: config.DATABASE_POOL_SIZE, metrics })
+    const sql = createDatabase(config.DATABASE_URL, {
+      applicationName: 'payments',
+      max: config.DATABASE_POOL_SIZE,
+      metrics,
+    })
     const auth = serviceAuthFromConfig('payments', config)
     const eventing = createEventing({
       sql,
@@ -36,7 +49,10 @@ await runService({
     })
     eventing.consume(orderCancellation({ outbox: eventing.outbox, newId, now: systemClock }))
     await runMigrations(sql, {
-      sources: [...eventing.migrations, { component: 'payments', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }],
+      sources: [
+        ...eventing.migrations,
+        { component: 'payments', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+      ],
       log: (message) => logger.info(message),
     })
     const simulator = createSimulatedProvider({

@@ -1,6 +1,14 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import { type Eventing, eventsReadiness } from '@seams/eventing'
-import { createServiceApp, databaseCheck, type Logger, type Registry, type ServiceApp, type ServiceAuth, type Sql } from '@seams/service-kit'
+import {
+  createServiceApp,
+  databaseCheck,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type ServiceAuth,
+  type Sql,
+} from '@seams/service-kit'
 import type { AccessTokens } from './access-tokens/access-tokens.ts'
 import { jwksRoutes } from './access-tokens/jwks.route.ts'
 import type { SigningKeys } from './access-tokens/signing-keys.ts'
@@ -43,19 +51,34 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
     metrics: deps.metrics,
     auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
-    openapi: { title: 'Users', description: 'User accounts and login, owned by the users service, the shop\'s identity provider.' },
+    openapi: {
+      title: 'Users',
+      description: "User accounts and login, owned by the users service, the shop's identity provider.",
+    },
   })
   const outbox = deps.eventing.outbox
   const { newId, now } = deps
   const throttleStore = createThrottleStore(deps.sql)
-  const limit = createRegistrationLimit({ store: throttleStore, now }, { globalPerMinute: deps.limits?.registrationsPerMinute })
-  const throttle = createLoginThrottle({ store: throttleStore, now }, { globalFailuresPerMinute: deps.limits?.loginFailuresPerMinute })
+  const limit = createRegistrationLimit(
+    { store: throttleStore, now },
+    { globalPerMinute: deps.limits?.registrationsPerMinute },
+  )
+  const throttle = createLoginThrottle(
+    { store: throttleStore, now },
+    { globalFailuresPerMinute: deps.limits?.loginFailuresPerMinute },
+  )
   sweepThrottleCounters(app, { store: throttleStore, now, logger: deps.logger })
   registerUserRoutes(app, { outbox, passwords: deps.passwords, limit, newId, now })
   readUserRoutes(app, { sql: deps.sql })
   updateProfileRoutes(app, { outbox, newId, now })
   deactivateUserRoutes(app, { outbox, newId, now })
-  loginRoutes(app, { sql: deps.sql, passwords: deps.passwords, accessTokens: deps.accessTokens, throttle, logger: deps.logger })
+  loginRoutes(app, {
+    sql: deps.sql,
+    passwords: deps.passwords,
+    accessTokens: deps.accessTokens,
+    throttle,
+    logger: deps.logger,
+  })
   jwksRoutes(app, { signingKeys: deps.signingKeys })
   deps.eventing.registerRoutes(app)
   return app

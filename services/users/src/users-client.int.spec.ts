@@ -19,7 +19,11 @@ describe('createUsersClient', () => {
     app = await users.buildApp()
     await app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = app.server.address() as { port: number }
-    http = createHttpClient({ name: 'users', baseUrl: `http://127.0.0.1:${port}`, tokens: users.identities.authOf('gateway') })
+    http = createHttpClient({
+      name: 'users',
+      baseUrl: `http://127.0.0.1:${port}`,
+      tokens: users.identities.authOf('gateway'),
+    })
     client = createUsersClient(http)
   })
 
@@ -31,7 +35,10 @@ describe('createUsersClient', () => {
   it('registers a user and reports a taken email as an outcome, not an error', async () => {
     const registered = await client.register({ email: 'Ivy@example.com', name: 'Ivy', password })
     expect(registered).toMatchObject({ ok: true, user: { email: 'ivy@example.com', role: 'customer', version: 1 } })
-    expect(await client.register({ email: 'ivy@EXAMPLE.com', name: 'Ivy', password })).toEqual({ ok: false, reason: 'DUPLICATE_EMAIL' })
+    expect(await client.register({ email: 'ivy@EXAMPLE.com', name: 'Ivy', password })).toEqual({
+      ok: false,
+      reason: 'DUPLICATE_EMAIL',
+    })
   })
 
   it('reads a user by id for an admin, and answers undefined for one that does not exist', async () => {

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing, type Eventing } from '@seams/eventing'
-import { createDatabase, createLogger, createMetricsRegistry, runMigrations, type ServiceApp, type Sql } from '@seams/service-kit'
+import {
+  createDatabase,
+  createLogger,
+  createMetricsRegistry,
+  runMigrations,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
 import { createTestDatabase, createTestIdentities, type TestDatabase, type TestIdentities } from '@seams/testing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
@@ -32,7 +39,12 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
   const database = await createTestDatabase('users')
   const sql = createDatabase(database.url, { applicationName: 'users-test', max: 20 })
   const eventing = createEventing({ sql, service: 'users', publishes: usersEvents, transport: 'http-feed' })
-  await runMigrations(sql, { sources: [...eventing.migrations, { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) }] })
+  await runMigrations(sql, {
+    sources: [
+      ...eventing.migrations,
+      { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
+    ],
+  })
   const apps: ServiceApp[] = []
   const identities = await createTestIdentities()
   return {
@@ -60,12 +72,19 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
       return app
     },
     async raceReplicas(replicas, table, work) {
-      const pools = Array.from({ length: replicas }, (_, index) => createDatabase(database.url, { applicationName: `users-replica-${index}`, max: 1 }))
+      const pools = Array.from({ length: replicas }, (_, index) =>
+        createDatabase(database.url, { applicationName: `users-replica-${index}`, max: 1 }),
+      )
       try {
         const { settled } = await sql.begin(async (tx) => {
           await tx`lock table ${tx(table)} in access exclusive mode`
           const settled = Promise.allSettled(pools.map(work))
-          await waitUntil(async () => (await sql`select count(*)::int as n from pg_locks where relation = ${table}::regclass and not granted`)[0]!['n'] === replicas)
+          await waitUntil(
+            async () =>
+              (
+                await sql`select count(*)::int as n from pg_locks where relation = ${table}::regclass and not granted`
+              )[0]!['n'] === replicas,
+          )
           return { settled }
         })
         return await settled

@@ -9,7 +9,7 @@ export const Product = Type.Object({
   sku: Type.String(),
   name: Type.String(),
   description: Type.String(),
-  priceCents: Type.Integer({ minimum: 0, description: 'Price in the currency\'s minor unit' }),
+  priceCents: Type.Integer({ minimum: 0, description: "Price in the currency's minor unit" }),
   currency: Currency,
   stockOnHand: Type.Integer({ minimum: 0, description: 'Units available to reserve' }),
   version: Type.Integer({ minimum: 1 }),
@@ -43,7 +43,12 @@ export type ChangeProductRequest = Static<typeof ChangeProductRequest>
 
 export const AdjustStockRequest = Type.Object(
   {
-    delta: Type.Integer({ minimum: -10_000_000, maximum: 10_000_000, not: { const: 0 }, description: 'Units received (positive) or written off (negative)' }),
+    delta: Type.Integer({
+      minimum: -10_000_000,
+      maximum: 10_000_000,
+      not: { const: 0 },
+      description: 'Units received (positive) or written off (negative)',
+    }),
     reason: Type.String({ minLength: 1, maxLength: 200 }),
   },
   { additionalProperties: false },
@@ -53,7 +58,7 @@ export type AdjustStockRequest = Static<typeof AdjustStockRequest>
 export const ListProductsQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-    after: Type.Optional(Type.String({ maxLength: 200, description: 'Cursor from the previous page\'s nextCursor' })),
+    after: Type.Optional(Type.String({ maxLength: 200, description: "Cursor from the previous page's nextCursor" })),
   },
   { additionalProperties: false },
 )
@@ -76,7 +81,10 @@ export type ReservationItem = Static<typeof ReservationItem>
 
 export const ReserveStockRequest = Type.Object(
   {
-    reservationId: Type.String({ format: 'uuid', description: 'Chosen by the caller; repeating a request with the same id is safe' }),
+    reservationId: Type.String({
+      format: 'uuid',
+      description: 'Chosen by the caller; repeating a request with the same id is safe',
+    }),
     items: Type.Array(ReservationItem, { minItems: 1, maxItems: 100 }),
   },
   { additionalProperties: false },

@@ -15,20 +15,35 @@ export function browseProductsRoutes(app: ServiceApp, deps: { sql: Sql }): void 
   const { sql } = deps
 
   // Products in SKU order, a page at a time; nextCursor continues where the page ended.
-  app.get('/products', { schema: { summary: 'List products', tags: ['products'], querystring: ListProductsQuery, response: { 200: ProductPage } } }, async (request) => {
-    const { limit, after } = request.query
-    const rows = await sql`
+  app.get(
+    '/products',
+    {
+      schema: {
+        summary: 'List products',
+        tags: ['products'],
+        querystring: ListProductsQuery,
+        response: { 200: ProductPage },
+      },
+    },
+    async (request) => {
+      const { limit, after } = request.query
+      const rows = await sql`
       select ${productColumns(sql)} from products
       ${after === undefined ? sql`` : sql`where sku > ${decodeCursor(after)}`}
       order by sku limit ${limit + 1}`
-    const items = rows.slice(0, limit).map((row) => toProduct(row as Parameters<typeof toProduct>[0]))
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.sku) : null }
-  })
+      const items = rows.slice(0, limit).map((row) => toProduct(row as Parameters<typeof toProduct>[0]))
+      return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.sku) : null }
+    },
+  )
 
   // One product, with its current stock.
-  app.get('/products/:id', { schema: { summary: 'Get a product', tags: ['products'], params: IdParams, response: { 200: Product } } }, async (request) => {
-    const product = await findProduct(sql, request.params.id)
-    if (product === undefined) throw new ProductNotFound(`No product ${request.params.id}`)
-    return product
-  })
+  app.get(
+    '/products/:id',
+    { schema: { summary: 'Get a product', tags: ['products'], params: IdParams, response: { 200: Product } } },
+    async (request) => {
+      const product = await findProduct(sql, request.params.id)
+      if (product === undefined) throw new ProductNotFound(`No product ${request.params.id}`)
+      return product
+    },
+  )
 }

@@ -1,4 +1,10 @@
-import { createEnvelope, formatTraceparent, type EnvelopeFactoryDeps, type EventEnvelope, type TraceContext } from '@seams/core'
+import {
+  createEnvelope,
+  formatTraceparent,
+  type EnvelopeFactoryDeps,
+  type EventEnvelope,
+  type TraceContext,
+} from '@seams/core'
 import { ProductAddedV1, ProductChangedV1, StockChangedV1, type Product } from '@shop/catalog-contracts'
 
 function productState(product: Product) {

@@ -15,8 +15,14 @@ export interface ReleaseDeps {
  * Returns a reservation's stock in the given transaction. Releasing twice, or releasing a refused
  * reservation, changes nothing; undefined when the reservation never existed.
  */
-export async function releaseReservation(tx: TransactionSql, deps: ReleaseDeps, reservationId: string, trace: TraceContext): Promise<StoredReservation | undefined> {
-  const [row] = await tx`update stock_reservations set status = 'released', released_at = now() where id = ${reservationId} and status = 'reserved' returning id`
+export async function releaseReservation(
+  tx: TransactionSql,
+  deps: ReleaseDeps,
+  reservationId: string,
+  trace: TraceContext,
+): Promise<StoredReservation | undefined> {
+  const [row] =
+    await tx`update stock_reservations set status = 'released', released_at = now() where id = ${reservationId} and status = 'reserved' returning id`
   const stored = await loadReservation(tx, reservationId)
   if (row === undefined || stored === undefined) return stored
   const lines = stored.reservation.items
@@ -26,7 +32,9 @@ export async function releaseReservation(tx: TransactionSql, deps: ReleaseDeps, 
   const changed = await changeStock(tx, quantities)
   await deps.outbox.enqueue(
     tx,
-    changed.map((product) => stockChanged(deps, product, { delta: quantities.get(product.id)!, reason: 'released', reservationId }, trace)),
+    changed.map((product) =>
+      stockChanged(deps, product, { delta: quantities.get(product.id)!, reason: 'released', reservationId }, trace),
+    ),
   )
   return stored
 }

@@ -9,17 +9,27 @@ export interface StoredReservation {
 }
 
 export async function loadReservation(sql: Sql | TransactionSql, id: string): Promise<StoredReservation | undefined> {
-  const [row] = await sql<{ status: Reservation['status'] | 'rejected'; requestHash: string; rejection: StoredReservation['rejection'] }[]>`
+  const [row] = await sql<
+    { status: Reservation['status'] | 'rejected'; requestHash: string; rejection: StoredReservation['rejection'] }[]
+  >`
     select status, request_hash as "requestHash", rejection from stock_reservations where id = ${id}`
   if (row === undefined) return undefined
   const items = await sql<ReservedLine[]>`
     select product_id as "productId", quantity, unit_price_cents as "unitPriceCents", currency
     from stock_reservation_items where reservation_id = ${id} order by product_id`
   const status = row.status === 'rejected' ? 'released' : row.status
-  return { reservation: { reservationId: id, status, items: [...items] }, requestHash: row.requestHash, rejection: row.rejection }
+  return {
+    reservation: { reservationId: id, status, items: [...items] },
+    requestHash: row.requestHash,
+    rejection: row.rejection,
+  }
 }
 
-export async function insertReservationItems(tx: TransactionSql, reservationId: string, lines: readonly ReservedLine[]): Promise<void> {
+export async function insertReservationItems(
+  tx: TransactionSql,
+  reservationId: string,
+  lines: readonly ReservedLine[],
+): Promise<void> {
   await tx`
     insert into stock_reservation_items (reservation_id, product_id, quantity, unit_price_cents, currency)
     select ${reservationId}, * from unnest(${lines.map((line) => line.productId)}::uuid[], ${lines.map((line) => line.quantity)}::int[],

@@ -19,13 +19,17 @@ export interface ReserveStockDeps {
 function refusal(decision: Extract<ReservationDecision, { ok: false }>): Error {
   const details = { productId: decision.productId, requested: decision.requested, available: decision.available }
   return decision.reason === 'OUT_OF_STOCK'
-    ? new OutOfStock(`Only ${decision.available} of product ${decision.productId} available, ${decision.requested} requested`, { details })
+    ? new OutOfStock(
+        `Only ${decision.available} of product ${decision.productId} available, ${decision.requested} requested`,
+        { details },
+      )
     : new UnknownProduct(`No product ${decision.productId}`, { details })
 }
 
 /** The answer to a repeated reservation id: the first outcome again, unless the items differ. */
 function replay(stored: StoredReservation, hash: string): Reservation {
-  if (stored.requestHash !== hash) throw new ReservationMismatch(`Reservation ${stored.reservation.reservationId} was made with other items`)
+  if (stored.requestHash !== hash)
+    throw new ReservationMismatch(`Reservation ${stored.reservation.reservationId} was made with other items`)
   if (stored.rejection !== null) throw refusal(stored.rejection)
   return stored.reservation
 }
@@ -34,45 +38,80 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
   const { outbox } = deps
 
   // Called by the checkout saga: reserves every line or none; the reservation id makes retries safe.
-  app.post('/reservations', { schema: { summary: 'Reserve stock (services only)', tags: ['reservations'], body: ReserveStockRequest, response: { 200: Reservation, 201: Reservation } } }, async (request, reply) => {
-    requireService(request, deps.reservationCallers)
-    const { reservationId } = request.body
-    const items = mergeItems(request.body.items)
-    const hash = requestHash(items)
-    const outcome = await outbox.transaction(async (tx) => {
-      // Claiming the id first serialises concurrent retries of one reservation on its primary key.
-      const [claimed] = await tx`
+  app.post(
+    '/reservations',
+    {
+      schema: {
+        summary: 'Reserve stock (services only)',
+        tags: ['reservations'],
+        body: ReserveStockRequest,
+        response: { 200: Reservation, 201: Reservation },
+      },
+    },
+    async (request, reply) => {
+      requireService(request, deps.reservationCallers)
+      const { reservationId } = request.body
+      const items = mergeItems(request.body.items)
+      const hash = requestHash(items)
+      const outcome = await outbox.transaction(async (tx) => {
+        // Claiming the id first serialises concurrent retries of one reservation on its primary key.
+        const [claimed] = await tx`
         insert into stock_reservations (id, status, request_hash) values (${reservationId}, 'reserved', ${hash})
         on conflict (id) do nothing returning id`
-      if (claimed === undefined) {
-        const replayed = await loadReservation(tx, reservationId)
-        if (replayed === undefined) throw new Error(`reservation ${reservationId} was claimed but cannot be read`)
-        return { kind: 'replayed' as const, replayed }
-      }
-      const decision = decideReservation(items, await lockProducts(tx, items.map((item) => item.productId)))
-      if (!decision.ok) {
-        await tx`update stock_reservations set status = 'rejected', rejection = ${tx.json(decision)} where id = ${reservationId}`
+        if (claimed === undefined) {
+          const replayed = await loadReservation(tx, reservationId)
+          if (replayed === undefined) throw new Error(`reservation ${reservationId} was claimed but cannot be read`)
+          return { kind: 'replayed' as const, replayed }
+        }
+        const decision = decideReservation(
+          items,
+          await lockProducts(
+            tx,
+            items.map((item) => item.productId),
+          ),
+        )
+        if (!decision.ok) {
+          await tx`update stock_reservations set status = 'rejected', rejection = ${tx.json(decision)} where id = ${reservationId}`
+          return { kind: 'decided' as const, decision }
+        }
+        const changed = await changeStock(tx, new Map(decision.lines.map((line) => [line.productId, -line.quantity])))
+        await insertReservationItems(tx, reservationId, decision.lines)
+        const quantities = new Map(decision.lines.map((line) => [line.productId, line.quantity]))
+        await outbox.enqueue(
+          tx,
+          changed.map((product) =>
+            stockChanged(
+              deps,
+              product,
+              { delta: -quantities.get(product.id)!, reason: 'reserved', reservationId },
+              request.trace,
+            ),
+          ),
+        )
         return { kind: 'decided' as const, decision }
-      }
-      const changed = await changeStock(tx, new Map(decision.lines.map((line) => [line.productId, -line.quantity])))
-      await insertReservationItems(tx, reservationId, decision.lines)
-      const quantities = new Map(decision.lines.map((line) => [line.productId, line.quantity]))
-      await outbox.enqueue(
-        tx,
-        changed.map((product) => stockChanged(deps, product, { delta: -quantities.get(product.id)!, reason: 'reserved', reservationId }, request.trace)),
-      )
-      return { kind: 'decided' as const, decision }
-    })
-    if (outcome.kind === 'replayed') return reply.code(200).send(replay(outcome.replayed, hash))
-    if (!outcome.decision.ok) throw refusal(outcome.decision)
-    return reply.code(201).send({ reservationId, status: 'reserved', items: outcome.decision.lines })
-  })
+      })
+      if (outcome.kind === 'replayed') return reply.code(200).send(replay(outcome.replayed, hash))
+      if (!outcome.decision.ok) throw refusal(outcome.decision)
+      return reply.code(201).send({ reservationId, status: 'reserved', items: outcome.decision.lines })
+    },
+  )
 
   // Reservation state, for the saga's recovery and for invariant checks.
-  app.get('/reservations/:id', { schema: { summary: 'Get a reservation (services only)', tags: ['reservations'], params: IdParams, response: { 200: Reservation } } }, async (request) => {
-    requireService(request, deps.reservationCallers)
-    const stored = await loadReservation(outbox.sql, request.params.id)
-    if (stored === undefined) throw new ReservationNotFound(`No reservation ${request.params.id}`)
-    return stored.reservation
-  })
+  app.get(
+    '/reservations/:id',
+    {
+      schema: {
+        summary: 'Get a reservation (services only)',
+        tags: ['reservations'],
+        params: IdParams,
+        response: { 200: Reservation },
+      },
+    },
+    async (request) => {
+      requireService(request, deps.reservationCallers)
+      const stored = await loadReservation(outbox.sql, request.params.id)
+      if (stored === undefined) throw new ReservationNotFound(`No reservation ${request.params.id}`)
+      return stored.reservation
+    },
+  )
 }

@@ -19,7 +19,15 @@ const b = '00000000-0000-7000-8000-00000000000b'
 
 describe('decideReservation', () => {
   it('reserves every line at the current price when all stock suffices', () => {
-    expect(decideReservation([{ productId: b, quantity: 2 }, { productId: a, quantity: 1 }], [product(a, 1, 250), product(b, 5)])).toEqual({
+    expect(
+      decideReservation(
+        [
+          { productId: b, quantity: 2 },
+          { productId: a, quantity: 1 },
+        ],
+        [product(a, 1, 250), product(b, 5)],
+      ),
+    ).toEqual({
       ok: true,
       lines: [
         { productId: a, quantity: 1, unitPriceCents: 250, currency: 'EUR' },
@@ -29,7 +37,15 @@ describe('decideReservation', () => {
   })
 
   it('refuses the whole reservation when one product is short, counting repeated lines together', () => {
-    expect(decideReservation([{ productId: a, quantity: 2 }, { productId: a, quantity: 2 }], [product(a, 3)])).toEqual({
+    expect(
+      decideReservation(
+        [
+          { productId: a, quantity: 2 },
+          { productId: a, quantity: 2 },
+        ],
+        [product(a, 3)],
+      ),
+    ).toEqual({
       ok: false,
       reason: 'OUT_OF_STOCK',
       productId: a,
@@ -39,15 +55,37 @@ describe('decideReservation', () => {
   })
 
   it('refuses a reservation naming an unknown product', () => {
-    expect(decideReservation([{ productId: b, quantity: 1 }], [product(a, 3)])).toMatchObject({ ok: false, reason: 'UNKNOWN_PRODUCT', productId: b })
+    expect(decideReservation([{ productId: b, quantity: 1 }], [product(a, 3)])).toMatchObject({
+      ok: false,
+      reason: 'UNKNOWN_PRODUCT',
+      productId: b,
+    })
   })
 })
 
 describe('requestHash', () => {
   it('is the same for the same items in any order and different for other quantities', () => {
-    const one = requestHash([{ productId: a, quantity: 1 }, { productId: b, quantity: 2 }])
-    expect(requestHash([{ productId: b, quantity: 2 }, { productId: a, quantity: 1 }])).toBe(one)
-    expect(requestHash([{ productId: b, quantity: 3 }, { productId: a, quantity: 1 }])).not.toBe(one)
-    expect(mergeItems([{ productId: b, quantity: 1 }, { productId: a, quantity: 1 }])[0]!.productId).toBe(a)
+    const one = requestHash([
+      { productId: a, quantity: 1 },
+      { productId: b, quantity: 2 },
+    ])
+    expect(
+      requestHash([
+        { productId: b, quantity: 2 },
+        { productId: a, quantity: 1 },
+      ]),
+    ).toBe(one)
+    expect(
+      requestHash([
+        { productId: b, quantity: 3 },
+        { productId: a, quantity: 1 },
+      ]),
+    ).not.toBe(one)
+    expect(
+      mergeItems([
+        { productId: b, quantity: 1 },
+        { productId: a, quantity: 1 },
+      ])[0]!.productId,
+    ).toBe(a)
   })
 })

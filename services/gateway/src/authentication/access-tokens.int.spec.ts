@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { User } from '@shop/users-contracts'
-import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import {
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  UnsecuredJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shopClient, type ShopClient } from '../testing/shop-client.ts'
@@ -19,7 +28,11 @@ async function readUsersSigningKey(databaseUrl: string): Promise<SigningKey> {
   try {
     const [row] = await sql<{ kid: string; publicJwk: JWK; privateJwk: JWK }[]>`
       select kid, public_jwk as "publicJwk", private_jwk as "privateJwk" from signing_keys order by generation desc limit 1`
-    return { kid: row!.kid, privateKey: (await importJWK(row!.privateJwk, 'ES256')) as CryptoKey, publicJwk: row!.publicJwk }
+    return {
+      kid: row!.kid,
+      privateKey: (await importJWK(row!.privateJwk, 'ES256')) as CryptoKey,
+      publicJwk: row!.publicJwk,
+    }
   } finally {
     await sql.end()
   }
@@ -44,10 +57,24 @@ describe('access tokens at the gateway', () => {
     await shop?.stop()
   })
 
-  const claims = (): JWTPayload => ({ role: customer.user.role, email: customer.user.email, sub: customer.user.id, iss: 'seams-users', aud: 'seams-shop' })
+  const claims = (): JWTPayload => ({
+    role: customer.user.role,
+    email: customer.user.email,
+    sub: customer.user.id,
+    iss: 'seams-users',
+    aud: 'seams-shop',
+  })
   const now = () => Math.floor(Date.now() / 1000)
-  const sign = (payload: JWTPayload, signingKey: CryptoKey | Uint8Array = key.privateKey, header: { alg: string; kid?: string } = { alg: 'ES256', kid: key.kid }) =>
-    new SignJWT(payload).setProtectedHeader(header).setIssuedAt().setExpirationTime(payload.exp ?? now() + 300).sign(signingKey)
+  const sign = (
+    payload: JWTPayload,
+    signingKey: CryptoKey | Uint8Array = key.privateKey,
+    header: { alg: string; kid?: string } = { alg: 'ES256', kid: key.kid },
+  ) =>
+    new SignJWT(payload)
+      .setProtectedHeader(header)
+      .setIssuedAt()
+      .setExpirationTime(payload.exp ?? now() + 300)
+      .sign(signingKey)
 
   const tokenCases: [string, () => Promise<string>][] = [
     ['expired', () => sign({ ...claims(), exp: now() - 60 })],
@@ -55,13 +82,30 @@ describe('access tokens at the gateway', () => {
     ['from another issuer', () => sign({ ...claims(), iss: 'evil-users' })],
     ['without a role', () => sign({ ...claims(), role: undefined })],
     ['unsigned (alg none)', async () => new UnsecuredJWT(claims()).setExpirationTime('5m').encode()],
-    ['HS256-signed with the public key', async () => sign(claims(), new TextEncoder().encode(await exportSPKI((await importJWK(key.publicJwk, 'ES256')) as CryptoKey)), { alg: 'HS256', kid: key.kid })],
-    ['with a tampered payload', async () => {
-      const [header, , signature] = customer.token.split('.')
-      return `${header}.${base64url({ ...claims(), role: 'admin', exp: now() + 300 })}.${signature}`
-    }],
-    ['signed by an unknown key under the real kid', async () => sign(claims(), (await generateKeyPair('ES256')).privateKey)],
-    ['signed by an unknown key', async () => sign(claims(), (await generateKeyPair('ES256')).privateKey, { alg: 'ES256', kid: randomUUID() })],
+    [
+      'HS256-signed with the public key',
+      async () =>
+        sign(
+          claims(),
+          new TextEncoder().encode(await exportSPKI((await importJWK(key.publicJwk, 'ES256')) as CryptoKey)),
+          { alg: 'HS256', kid: key.kid },
+        ),
+    ],
+    [
+      'with a tampered payload',
+      async () => {
+        const [header, , signature] = customer.token.split('.')
+        return `${header}.${base64url({ ...claims(), role: 'admin', exp: now() + 300 })}.${signature}`
+      },
+    ],
+    [
+      'signed by an unknown key under the real kid',
+      async () => sign(claims(), (await generateKeyPair('ES256')).privateKey),
+    ],
+    [
+      'signed by an unknown key',
+      async () => sign(claims(), (await generateKeyPair('ES256')).privateKey, { alg: 'ES256', kid: randomUUID() }),
+    ],
     ['not a JWT at all', async () => 'not-a-jwt'],
   ]
 
@@ -77,21 +121,31 @@ describe('access tokens at the gateway', () => {
     expect(response.headers.get('content-type')).toContain('application/problem+json')
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"')
     const { instance: _instance, ...problem } = (await response.json()) as Record<string, unknown>
-    expect(problem).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Invalid or expired token', code: 'SEAMS_KIT_ACCESS_TOKEN_INVALID' })
+    expect(problem).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'Invalid or expired token',
+      code: 'SEAMS_KIT_ACCESS_TOKEN_INVALID',
+    })
   })
 
   it('refuses other authorization schemes rather than treating the request as anonymous', async () => {
-    const response = await fetch(`${shop.gatewayUrl}/api/products`, { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } })
+    const response = await fetch(`${shop.gatewayUrl}/api/products`, {
+      headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    })
     expect(response.status).toBe(401)
   })
 
-  it('answers 503 to requests with a token while the users service\'s keys cannot be fetched', async () => {
+  it("answers 503 to requests with a token while the users service's keys cannot be fetched", async () => {
     // The customer has been browsing: the first replica knows the token and that its account is open.
     expect((await client.send('GET', '/api/products', { token: customer.token })).status).toBe(200)
     await shop.shop.stop('users')
     // A fresh replica has no keys cached yet; the first one verified them before users stopped.
     const fresh = await shop.startGateway()
-    const withToken = await fetch(`${fresh.url}/api/products`, { headers: { authorization: `Bearer ${customer.token}` } })
+    const withToken = await fetch(`${fresh.url}/api/products`, {
+      headers: { authorization: `Bearer ${customer.token}` },
+    })
     expect(withToken.status).toBe(503)
     expect(await withToken.json()).toMatchObject({ code: 'SEAMS_KIT_IDENTITY_PROVIDER_UNAVAILABLE' })
     expect((await fetch(`${fresh.url}/api/products`)).status).toBe(200)

@@ -19,7 +19,10 @@ declare module 'fastify' {
  * whether an anonymous caller may proceed); a bad one is refused. Refusal waits for `preParsing` so
  * that the rate limiter, which runs between the two, counts requests with bad tokens against the IP.
  */
-export function authenticateEndUsers(app: ServiceApp, deps: { verifier: AccessTokenVerifier; deactivations: Deactivations }): void {
+export function authenticateEndUsers(
+  app: ServiceApp,
+  deps: { verifier: AccessTokenVerifier; deactivations: Deactivations },
+): void {
   app.decorateRequest('endUser', undefined)
   app.decorateRequest('endUserToken', undefined)
   app.decorateRequest('authenticationFailure', undefined)

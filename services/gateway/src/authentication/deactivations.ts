@@ -30,7 +30,11 @@ const subscriptionSettlingMs = 10_000
  * the users service (`GET /users/me` as its user) and the answer kept until the token expires. The cost
  * is one lookup per user per gateway start, and two map lookups per request.
  */
-export function followDeactivations(transport: Transport, users: UsersClient, options: DeactivationsOptions): Deactivations {
+export function followDeactivations(
+  transport: Transport,
+  users: UsersClient,
+  options: DeactivationsOptions,
+): Deactivations {
   const followingSince = Date.now()
   // A user is forgotten once every token issued before the deactivation has expired: login refuses them after.
   const deactivated = new LRUCache<string, true>({ max: 100_000, ttl: longestTokenLifetimeMs })
@@ -56,7 +60,9 @@ export function followDeactivations(transport: Transport, users: UsersClient, op
       const me = await users.getMe({ userToken: token })
       return me?.status === 'active'
     } catch (error) {
-      throw new IdentityProviderUnavailable('Whether this account is still open cannot be checked right now', { cause: error })
+      throw new IdentityProviderUnavailable('Whether this account is still open cannot be checked right now', {
+        cause: error,
+      })
     }
   }
 

@@ -22,7 +22,10 @@ describe('order details composed at the gateway', () => {
   beforeAll(async () => {
     shop = await startShopUnderTest({ services: ['users', 'catalog', 'payments', 'orders', 'order-history'] })
     client = shopClient(shop.gatewayUrl)
-    actions = shopActions(client, (await client.logIn(shop.shop.wiring.admin.email, shop.secrets.adminPassword)).accessToken)
+    actions = shopActions(
+      client,
+      (await client.logIn(shop.shop.wiring.admin.email, shop.secrets.adminPassword)).accessToken,
+    )
     customer = await client.signUp()
     lamp = await actions.addProduct({ name: 'Brass lamp', priceCents: 4500 })
     shade = await actions.addProduct({ name: 'Linen shade', priceCents: 1200 })
@@ -51,16 +54,26 @@ describe('order details composed at the gateway', () => {
   }
 
   const namedAndPaid = (entry: OrderHistoryEntry | undefined) =>
-    entry?.customerName === customer.user.name && entry.paymentStatus === 'authorized' && entry.items.every((item) => item.productName !== null)
+    entry?.customerName === customer.user.name &&
+    entry.paymentStatus === 'authorized' &&
+    entry.items.every((item) => item.productName !== null)
 
   it('answers with the order, its customer, its products and its payment, each from its owner', async () => {
     const { order, customer: owner, products, payment } = await detailsOk()
-    expect(order).toMatchObject({ id: orderId, status: 'CONFIRMED', customerId: customer.user.id, totalCents: 4500 + 2 * 1200 })
+    expect(order).toMatchObject({
+      id: orderId,
+      status: 'CONFIRMED',
+      customerId: customer.user.id,
+      totalCents: 4500 + 2 * 1200,
+    })
     expect(owner).toEqual({ status: 'ok', data: customer.user })
     expect(products.status).toBe('ok')
     const names = products.status === 'ok' ? products.data.map((product) => product.name).sort() : []
     expect(names).toEqual(['Brass lamp', 'Linen shade'])
-    expect(payment).toMatchObject({ status: 'ok', data: { id: order.paymentId, orderId, status: 'authorized', amountCents: 6900 } })
+    expect(payment).toMatchObject({
+      status: 'ok',
+      data: { id: order.paymentId, orderId, status: 'authorized', amountCents: 6900 },
+    })
   })
 
   it('answers without the payment, within the part deadline, while payments hangs', async () => {
@@ -80,7 +93,9 @@ describe('order details composed at the gateway', () => {
 
   it('marks only the payment unavailable while payments is stopped; the order history still knows it', async () => {
     // The view learns of the payment through events, so wait until it has before taking payments away.
-    await eventually('the order history naming the order and its payment', async () => namedAndPaid(await historyEntry()))
+    await eventually('the order history naming the order and its payment', async () =>
+      namedAndPaid(await historyEntry()),
+    )
     await shop.shop.stop('payments')
     try {
       const { order, customer: owner, products, payment } = await detailsOk()
@@ -91,7 +106,13 @@ describe('order details composed at the gateway', () => {
 
       // The same question, answered from order-history's own tables: no call to payments needed.
       const entry = await historyEntry()
-      expect(entry).toMatchObject({ orderId, status: 'CONFIRMED', customerName: customer.user.name, paymentId: order.paymentId, paymentStatus: 'authorized' })
+      expect(entry).toMatchObject({
+        orderId,
+        status: 'CONFIRMED',
+        customerName: customer.user.name,
+        paymentId: order.paymentId,
+        paymentStatus: 'authorized',
+      })
       expect(entry?.items.map((item) => item.productName).sort()).toEqual(['Brass lamp', 'Linen shade'])
     } finally {
       await shop.shop.start('payments')

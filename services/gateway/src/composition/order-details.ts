@@ -7,7 +7,10 @@ import Type, { type Static, type TSchema } from 'typebox'
 
 /** One part of a composed answer: its data, or why it is missing (the rest of the answer still stands). */
 const Part = <T extends TSchema>(data: T) =>
-  Type.Union([Type.Object({ status: Type.Literal('ok'), data }), Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() })])
+  Type.Union([
+    Type.Object({ status: Type.Literal('ok'), data }),
+    Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() }),
+  ])
 
 export const OrderDetails = Type.Object({
   order: Order,
@@ -24,12 +27,22 @@ export type PartOf<T> = { status: 'ok'; data: T } | { status: 'unavailable'; rea
  * The client is told which owner failed and whether it was late, nothing more: the error itself (hosts,
  * ports, an upstream's own answer) goes to `onFailure`, for the log.
  */
-export async function part<T>(owner: string, fetchPart: (signal: AbortSignal) => Promise<T>, timeoutMs: number, onFailure: (error: unknown) => void): Promise<PartOf<T>> {
+export async function part<T>(
+  owner: string,
+  fetchPart: (signal: AbortSignal) => Promise<T>,
+  timeoutMs: number,
+  onFailure: (error: unknown) => void,
+): Promise<PartOf<T>> {
   try {
     return { status: 'ok', data: await withDeadline(timeoutMs, fetchPart) }
   } catch (error) {
     onFailure(error)
     const late = error instanceof DOMException && error.name === 'TimeoutError'
-    return { status: 'unavailable', reason: late ? `the ${owner} service did not answer within ${timeoutMs} ms` : `the ${owner} service could not provide it` }
+    return {
+      status: 'unavailable',
+      reason: late
+        ? `the ${owner} service did not answer within ${timeoutMs} ms`
+        : `the ${owner} service could not provide it`,
+    }
   }
 }

@@ -15,7 +15,11 @@ const invalidationWithinMs = 10_000
 
 const redisUp = await requireInfrastructure('Redis', redisUrl())
 /** Settings of a Redis-backed gateway whose keys are this run's own. */
-const redisSettings = () => ({ ...cacheSettings, REDIS_URL: redisUrl(), CACHE_NAMESPACE: `seams-test-${randomBytes(4).toString('hex')}:` })
+const redisSettings = () => ({
+  ...cacheSettings,
+  REDIS_URL: redisUrl(),
+  CACHE_NAMESPACE: `seams-test-${randomBytes(4).toString('hex')}:`,
+})
 
 interface Read<T> {
   cache: string | null
@@ -30,7 +34,9 @@ async function read<T = Product>(gatewayUrl: string, target: string): Promise<Re
 
 /** One sample of a metric whose labels include `labels`, from Prometheus text. */
 function sample(metrics: string, name: string, labels: string[]): number | undefined {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)))
+  const line = metrics
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`${name}{`) && labels.every((label) => candidate.includes(label)))
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1))
 }
 
@@ -59,24 +65,39 @@ describe('product cache at the gateway', () => {
   /** Reads through `gatewayUrl` until `fresh` holds, within the bound; the read that showed it. */
   async function readUntil<T>(gatewayUrl: string, target: string, fresh: (body: T) => boolean): Promise<Read<T>> {
     let last: Read<T> | undefined
-    await eventually(`GET ${target} showing the change`, async () => fresh((last = await read<T>(gatewayUrl, target)).body), invalidationWithinMs)
+    await eventually(
+      `GET ${target} showing the change`,
+      async () => fresh((last = await read<T>(gatewayUrl, target)).body),
+      invalidationWithinMs,
+    )
     return last!
   }
 
   const idsOf = (page: ProductPage) => page.items.map((item) => item.id)
 
   // The gateway's metrics are for operators: read as one.
-  const metricsOf = async (gatewayUrl: string) => (await fetch(`${gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` } })).text()
-  const invalidations = async (gatewayUrl: string) => sample(await metricsOf(gatewayUrl), 'cache_invalidations_total', ['cache="products"']) ?? 0
+  const metricsOf = async (gatewayUrl: string) =>
+    (
+      await fetch(`${gatewayUrl}/metrics`, {
+        headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` },
+      })
+    ).text()
+  const invalidations = async (gatewayUrl: string) =>
+    sample(await metricsOf(gatewayUrl), 'cache_invalidations_total', ['cache="products"']) ?? 0
 
   /**
    * Adds a product and waits until each gateway has applied its ProductAdded: that event drops the
    * product's key and the list pages too, and would otherwise turn a later hit into a miss.
    */
-  async function addAnnounced(gatewayUrls: string[], fields?: Parameters<ShopActions['addProduct']>[0]): Promise<Product> {
+  async function addAnnounced(
+    gatewayUrls: string[],
+    fields?: Parameters<ShopActions['addProduct']>[0],
+  ): Promise<Product> {
     const before = await Promise.all(gatewayUrls.map(invalidations))
     const product = await actions.addProduct(fields)
-    await eventually('the gateways applying ProductAdded', async () => (await Promise.all(gatewayUrls.map(invalidations))).every((count, index) => count > before[index]!))
+    await eventually('the gateways applying ProductAdded', async () =>
+      (await Promise.all(gatewayUrls.map(invalidations))).every((count, index) => count > before[index]!),
+    )
     return product
   }
 
@@ -101,7 +122,10 @@ describe('product cache at the gateway', () => {
       expect(await read(url(), target)).toMatchObject({ cache: 'hit', body: { stockOnHand: 10 } })
 
       const customer = await client.signUp()
-      await actions.confirmed(customer.token, await actions.placeOrder(customer.token, [{ productId: lamp.id, quantity: 3 }]))
+      await actions.confirmed(
+        customer.token,
+        await actions.placeOrder(customer.token, [{ productId: lamp.id, quantity: 3 }]),
+      )
       expect((await readUntil<Product>(url(), target, (product) => product.stockOnHand === 7)).cache).toBe('miss')
     })
 
@@ -119,7 +143,9 @@ describe('product cache at the gateway', () => {
       expect((await read(url(), '/api/products?limit=100')).cache).toBe('hit')
 
       await change(lamp.id, { name: 'Renamed lamp' })
-      const page = await readUntil<ProductPage>(url(), '/api/products?limit=100', (body) => body.items.some((item) => item.id === lamp.id && item.name === 'Renamed lamp'))
+      const page = await readUntil<ProductPage>(url(), '/api/products?limit=100', (body) =>
+        body.items.some((item) => item.id === lamp.id && item.name === 'Renamed lamp'),
+      )
       expect(page.cache).toBe('miss')
     })
 
@@ -167,7 +193,8 @@ describe('product cache at the gateway', () => {
       expect((await read(two, '/api/products?limit=100')).cache).toBe('hit')
 
       await change(lamp.id, { name: 'Shared lamp II' })
-      for (const replica of [one, two]) await readUntil<Product>(replica, target, (product) => product.name === 'Shared lamp II')
+      for (const replica of [one, two])
+        await readUntil<Product>(replica, target, (product) => product.name === 'Shared lamp II')
     })
 
     it('keeps a replica started after a change from serving list pages cached before it', async () => {

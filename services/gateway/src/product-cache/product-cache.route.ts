@@ -18,7 +18,10 @@ function answer(reply: FastifyReply, cached: Cached): FastifyReply {
  * Gateway-owned product reads: served from the product cache, filled from the catalog on a miss.
  * Everything else under /api/products is plain forwarding.
  */
-export function productCacheRoutes(app: ServiceApp, deps: { products: ProductCache; catalog: Upstream; routes: readonly ForwardRoute[]; timeoutMs: number }): void {
+export function productCacheRoutes(
+  app: ServiceApp,
+  deps: { products: ProductCache; catalog: Upstream; routes: readonly ForwardRoute[]; timeoutMs: number },
+): void {
   const load = (request: FastifyRequest, path: string) => () => forwardTo(deps.catalog, request, path, deps.timeoutMs)
 
   // The raw target is judged as forwarding judges it, before the params are: Fastify's router matched the
@@ -35,14 +38,22 @@ export function productCacheRoutes(app: ServiceApp, deps: { products: ProductCac
   // One product, as the catalog last described it (header x-cache: hit or miss).
   app.get<{ Params: Static<typeof ProductParams> }>(
     '/api/products/:id',
-    { onRequest, schema: { summary: 'Get a product (cached at the gateway)', tags: ['catalog'], params: ProductParams } },
-    async (request, reply) => answer(reply, await deps.products.product(request.params.id, load(request, `/products/${request.params.id}`))),
+    {
+      onRequest,
+      schema: { summary: 'Get a product (cached at the gateway)', tags: ['catalog'], params: ProductParams },
+    },
+    async (request, reply) =>
+      answer(reply, await deps.products.product(request.params.id, load(request, `/products/${request.params.id}`))),
   )
 
   // A page of products; the query string is passed on as it came and is part of the cache key.
-  app.get('/api/products', { onRequest, schema: { summary: 'List products (cached at the gateway)', tags: ['catalog'] } }, async (request, reply) => {
-    const resolution = resolveRoute(deps.routes, request.url)
-    if (resolution.kind !== 'forward') throw new PathNotCanonical()
-    return answer(reply, await deps.products.page(resolution.path, load(request, resolution.path)))
-  })
+  app.get(
+    '/api/products',
+    { onRequest, schema: { summary: 'List products (cached at the gateway)', tags: ['catalog'] } },
+    async (request, reply) => {
+      const resolution = resolveRoute(deps.routes, request.url)
+      if (resolution.kind !== 'forward') throw new PathNotCanonical()
+      return answer(reply, await deps.products.page(resolution.path, load(request, resolution.path)))
+    },
+  )
 }

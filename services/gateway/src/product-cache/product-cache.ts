@@ -43,7 +43,12 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
   // would serve a page another replica cached before them).
   let listGeneration = `start-${randomUUID()}`
 
-  async function read(key: string, ttlMs: number, load: () => Promise<Loaded>, fresh: (json: string) => boolean): Promise<Cached> {
+  async function read(
+    key: string,
+    ttlMs: number,
+    load: () => Promise<Loaded>,
+    fresh: (json: string) => boolean,
+  ): Promise<Cached> {
     const json = await cache.get(key)
     if (json !== undefined) {
       metrics.hit()
@@ -51,14 +56,20 @@ export function createProductCache(options: ProductCacheOptions): ProductCache {
     }
     metrics.miss()
     const loaded = await load()
-    if (loaded.status === 200 && fresh(loaded.body.toString('utf8'))) await cache.set(key, loaded.body.toString('utf8'), ttlMs)
+    if (loaded.status === 200 && fresh(loaded.body.toString('utf8')))
+      await cache.set(key, loaded.body.toString('utf8'), ttlMs)
     return { hit: false, loaded }
   }
 
   return {
     kind: cache.kind,
     product: (id, load) =>
-      read(`product:${id}`, options.ttlMs, load, (json) => (JSON.parse(json) as { version: number }).version >= (announced.get(id) ?? 0)),
+      read(
+        `product:${id}`,
+        options.ttlMs,
+        load,
+        (json) => (JSON.parse(json) as { version: number }).version >= (announced.get(id) ?? 0),
+      ),
     page: (query, load) => read(`products:${listGeneration}:${query}`, options.listTtlMs, load, () => true),
     async invalidate(event) {
       const id = (event.data as { productId?: string }).productId

@@ -24,7 +24,11 @@ function catalogEvent(type: 'catalog.ProductChanged' | 'catalog.StockChanged', v
   }
 }
 
-const answer = (status: number, body: unknown): Loaded => ({ status, headers: {}, body: Buffer.from(JSON.stringify(body)) })
+const answer = (status: number, body: unknown): Loaded => ({
+  status,
+  headers: {},
+  body: Buffer.from(JSON.stringify(body)),
+})
 const productAt = (version: number) => answer(200, { id: productId, name: `Lamp v${version}`, version })
 
 /** A loader that counts its calls and answers what `next` holds at the time. */
@@ -113,7 +117,10 @@ describe('createProductCache', () => {
     inFlight.resolve(answer(200, { items: ['before the change'] }))
     await racing
     const after = loader(answer(200, { items: ['after the change'] }))
-    expect(await products.page('/products', after.load)).toEqual({ hit: false, loaded: answer(200, { items: ['after the change'] }) })
+    expect(await products.page('/products', after.load)).toEqual({
+      hit: false,
+      loaded: answer(200, { items: ['after the change'] }),
+    })
   })
 
   it('shares pages between replicas that applied the same changes, but not with one started since', async () => {
@@ -133,6 +140,9 @@ describe('createProductCache', () => {
     await early.invalidate(next)
     await late.invalidate(next)
     await early.page('/products', loader(answer(200, { items: ['latest'] })).load)
-    expect(await late.page('/products', loader(answer(500, {})).load)).toEqual({ hit: true, json: '{"items":["latest"]}' })
+    expect(await late.page('/products', loader(answer(500, {})).load)).toEqual({
+      hit: true,
+      json: '{"items":["latest"]}',
+    })
   })
 })

@@ -26,7 +26,10 @@ describe('rate limiting at the gateway', () => {
   })
 
   const get = (from: string, target = '/api/users/me', token?: string, gatewayUrl = shop.gatewayUrl) =>
-    rawRequest(gatewayUrl, target, { localAddress: from, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } })
+    rawRequest(gatewayUrl, target, {
+      localAddress: from,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    })
 
   function expectRateLimited(response: RawResponse): void {
     expect(response.status).toBe(429)
@@ -49,30 +52,38 @@ describe('rate limiting at the gateway', () => {
   it('limits a logged-in user by their id, from wherever they send', async () => {
     const { token: accessToken } = await shopClient(shop.gatewayUrl).signUp()
     const addresses = [newClientAddress(), newClientAddress(), newClientAddress(), newClientAddress()]
-    for (const address of addresses.slice(0, userMax)) expect((await get(address, '/api/users/me', accessToken)).status).toBe(200)
+    for (const address of addresses.slice(0, userMax))
+      expect((await get(address, '/api/users/me', accessToken)).status).toBe(200)
     expectRateLimited(await get(addresses[userMax]!, '/api/users/me', accessToken))
     // The same address without the token is another client: its own, anonymous budget.
     expect((await get(addresses[0]!)).status).toBe(401)
   })
 
-  it('counts requests with refused tokens against the client\'s IP', async () => {
+  it("counts requests with refused tokens against the client's IP", async () => {
     const client = newClientAddress()
-    for (let request = 0; request < anonymousMax; request += 1) expect((await get(client, '/api/users/me', 'forged.token.value')).status).toBe(401)
+    for (let request = 0; request < anonymousMax; request += 1)
+      expect((await get(client, '/api/users/me', 'forged.token.value')).status).toBe(401)
     expectRateLimited(await get(client, '/api/users/me', 'forged.token.value'))
   })
 
   it('lets requests pass uncounted while Redis is unreachable, rather than failing them', async () => {
     const gateway = await shop.startGateway({ ...limits, REDIS_URL: `redis://127.0.0.1:${await freePort()}` })
     const client = newClientAddress()
-    for (let request = 0; request < anonymousMax * 2; request += 1) expect((await get(client, '/api/users/me', undefined, gateway.url)).status).toBe(401)
+    for (let request = 0; request < anonymousMax * 2; request += 1)
+      expect((await get(client, '/api/users/me', undefined, gateway.url)).status).toBe(401)
   })
 
   it('shares one budget between replicas through Redis', async (context) => {
     if (!(await requireInfrastructure('Redis', redisUrl()))) return context.skip()
-    const env = { ...limits, REDIS_URL: redisUrl(), RATE_LIMIT_NAMESPACE: `seams-test-${randomBytes(4).toString('hex')}:` }
+    const env = {
+      ...limits,
+      REDIS_URL: redisUrl(),
+      RATE_LIMIT_NAMESPACE: `seams-test-${randomBytes(4).toString('hex')}:`,
+    }
     const replicas: RunningGateway[] = [await shop.startGateway(env), await shop.startGateway(env)]
     const client = newClientAddress()
-    for (let request = 0; request < anonymousMax; request += 1) expect((await get(client, '/api/users/me', undefined, replicas[request % 2]!.url)).status).toBe(401)
+    for (let request = 0; request < anonymousMax; request += 1)
+      expect((await get(client, '/api/users/me', undefined, replicas[request % 2]!.url)).status).toBe(401)
     // Each replica saw only half of the budget; with counters of their own both would still let this through.
     for (const replica of replicas) expectRateLimited(await get(client, '/api/users/me', undefined, replica.url))
   })

@@ -17,7 +17,8 @@ export interface RateLimitOptions {
 }
 
 // Keys are namespaced by kind so that a user id can never collide with an address.
-const clientKeyOf = (request: FastifyRequest) => (request.endUser === undefined ? `ip:${normalizeIP(request.ip)}` : `user:${request.endUser.id}`)
+const clientKeyOf = (request: FastifyRequest) =>
+  request.endUser === undefined ? `ip:${normalizeIP(request.ip)}` : `user:${request.endUser.id}`
 
 /**
  * Limits every route registered on `app` after this call, per client: the logged-in user, or else the
@@ -37,6 +38,9 @@ export async function limitRequestRates(app: ServiceApp, options: RateLimitOptio
     // A Redis outage must not take the shop down with it: requests pass uncounted until it is back.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>
-      Object.assign(new Error(`Too many requests; retry in ${context.after}`), { statusCode: context.statusCode, code: RATE_LIMITED_CODE }),
+      Object.assign(new Error(`Too many requests; retry in ${context.after}`), {
+        statusCode: context.statusCode,
+        code: RATE_LIMITED_CODE,
+      }),
   })
 }

@@ -4,14 +4,19 @@ import { describe, expect, it } from 'vitest'
 import { limitRequestRates } from './rate-limit.ts'
 
 describe('per-process rate limits', () => {
-  it('still limits a user after more clients than the limiter\'s default LRU holds (5,000) were counted', async () => {
+  it("still limits a user after more clients than the limiter's default LRU holds (5,000) were counted", async () => {
     const app = Fastify()
     app.decorateRequest('endUser', undefined)
     // Stands in for authentication, which runs before the limiter and names the user.
     app.addHook('onRequest', async (request) => {
       request.endUser = { id: String(request.headers['x-user']), role: 'customer' }
     })
-    await limitRequestRates(app as unknown as ServiceApp, { userMax: 1, anonymousMax: 1, windowMs: 60_000, namespace: 'test:' })
+    await limitRequestRates(app as unknown as ServiceApp, {
+      userMax: 1,
+      anonymousMax: 1,
+      windowMs: 60_000,
+      namespace: 'test:',
+    })
     app.get('/', async () => ({ ok: true }))
     const get = (user: number) => app.inject({ method: 'GET', url: '/', headers: { 'x-user': `user-${user}` } })
 

@@ -6,13 +6,18 @@ import type { Upstreams } from '../routing/upstreams.ts'
  * through the forwarding client, so that probes neither trip the traffic's circuit breaker nor are
  * refused by it once open. The breaker's state is shown next to the answer.
  */
-export function upstreamReadiness(upstreams: Upstreams, options: { timeoutMs: number }): Record<string, ReadinessCheck> {
+export function upstreamReadiness(
+  upstreams: Upstreams,
+  options: { timeoutMs: number },
+): Record<string, ReadinessCheck> {
   const checks: Record<string, ReadinessCheck> = {}
   for (const upstream of Object.values(upstreams)) {
     checks[upstream.name] = async () => {
       const circuit = upstream.client.circuitState()
       try {
-        const response = await fetch(`${upstream.baseUrl.replace(/\/$/, '')}/health/ready`, { signal: AbortSignal.timeout(options.timeoutMs) })
+        const response = await fetch(`${upstream.baseUrl.replace(/\/$/, '')}/health/ready`, {
+          signal: AbortSignal.timeout(options.timeoutMs),
+        })
         await response.body?.cancel()
         return { ok: response.status === 200, detail: { status: response.status, circuit } }
       } catch (error) {

@@ -16,7 +16,7 @@ describe('login and sign-up through a users client of their own', () => {
     await shop?.stop()
   })
 
-  it('passes on users\' 429s to a guesser from many addresses, while profile reads go on and their circuit stays closed', async () => {
+  it("passes on users' 429s to a guesser from many addresses, while profile reads go on and their circuit stays closed", async () => {
     const { user, token } = await client.signUp()
     const statuses: number[] = []
     let throttled
@@ -38,9 +38,12 @@ describe('login and sign-up through a users client of their own', () => {
     expect(throttled!.json()).toMatchObject({ status: 429, code: 'USERS_LOGIN_THROTTLED', reason: 'account' })
 
     // On the client every users call shares, these 429s would have opened the circuit after five.
-    for (let read = 0; read < 5; read += 1) expect((await client.send('GET', '/api/users/me', { token })).status).toBe(200)
+    for (let read = 0; read < 5; read += 1)
+      expect((await client.send('GET', '/api/users/me', { token })).status).toBe(200)
     const operator = { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` }
-    const readiness = (await (await fetch(`${shop.gatewayUrl}/health/ready`, { headers: operator })).json()) as { checks: Record<string, { detail: unknown }> }
+    const readiness = (await (await fetch(`${shop.gatewayUrl}/health/ready`, { headers: operator })).json()) as {
+      checks: Record<string, { detail: unknown }>
+    }
     expect(readiness.checks['users']?.detail).toMatchObject({ circuit: 'closed' })
     const metrics = await (await fetch(`${shop.gatewayUrl}/metrics`, { headers: operator })).text()
     expect(metrics).toMatch(/http_client_calls_total\{[^}]*dependency="users-auth"/)

@@ -4,7 +4,14 @@ import type { IncomingHttpHeaders } from 'node:http'
  * Request headers a service may need from the client. Everything else stays at the edge: above all
  * `authorization` (services trust the gateway's service token, never the client's own) and cookies.
  */
-const requestHeaderNames = ['accept', 'accept-language', 'content-type', 'idempotency-key', 'if-match', 'if-none-match'] as const
+const requestHeaderNames = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'idempotency-key',
+  'if-match',
+  'if-none-match',
+] as const
 
 /** Response headers a client may see; the rest (cookies, server internals) stays behind the gateway. */
 const responseHeaderNames = ['content-type', 'location', 'retry-after', 'cache-control', 'etag'] as const
@@ -18,7 +25,9 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, requestId: 
   return forwarded
 }
 
-export function clientResponseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+export function clientResponseHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const passed: Record<string, string | string[]> = {}
   for (const name of responseHeaderNames) {
     const value = headers[name]

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { clientResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts'
 
 describe('forwarded headers', () => {
-  it('never passes the client\'s credentials, cookies or hop headers upstream', () => {
+  it("never passes the client's credentials, cookies or hop headers upstream", () => {
     const forwarded = upstreamRequestHeaders(
       {
         authorization: 'Bearer client-token',
@@ -20,10 +20,16 @@ describe('forwarded headers', () => {
       },
       'req-1',
     )
-    expect(forwarded).toEqual({ 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': 'k-1', 'if-none-match': '"v1"', 'x-request-id': 'req-1' })
+    expect(forwarded).toEqual({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'idempotency-key': 'k-1',
+      'if-none-match': '"v1"',
+      'x-request-id': 'req-1',
+    })
   })
 
-  it('lets only the safe subset of the service\'s answer through to the client', () => {
+  it("lets only the safe subset of the service's answer through to the client", () => {
     const passed = clientResponseHeaders({
       'content-type': 'application/json',
       location: '/products/1',
@@ -36,6 +42,12 @@ describe('forwarded headers', () => {
       'content-length': '10',
       connection: 'keep-alive',
     })
-    expect(passed).toEqual({ 'content-type': 'application/json', location: '/products/1', 'retry-after': '3', 'cache-control': 'no-store', etag: '"v2"' })
+    expect(passed).toEqual({
+      'content-type': 'application/json',
+      location: '/products/1',
+      'retry-after': '3',
+      'cache-control': 'no-store',
+      etag: '"v2"',
+    })
   })
 })

@@ -18,7 +18,12 @@ export interface ForwardingDeps {
 const forwardedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 /** Passes the client's request on to `upstream` at `path` and returns its answer as it is. */
-export async function forwardTo(upstream: Upstream, request: FastifyRequest, path: string, timeoutMs: number): Promise<RawResponse> {
+export async function forwardTo(
+  upstream: Upstream,
+  request: FastifyRequest,
+  path: string,
+  timeoutMs: number,
+): Promise<RawResponse> {
   try {
     // The per-attempt timeout alone would let retries stretch a client's wait to a multiple of it.
     return await withDeadline(timeoutMs, (signal) =>
@@ -35,7 +40,10 @@ export async function forwardTo(upstream: Upstream, request: FastifyRequest, pat
   } catch (error) {
     if (!(error instanceof UpstreamUnavailable)) throw error
     // The client learns which service is down, not how the gateway reaches it.
-    throw new ServiceUnavailable(`The ${upstream.name} service is unavailable; try again shortly`, { cause: error, details: { service: upstream.name } })
+    throw new ServiceUnavailable(`The ${upstream.name} service is unavailable; try again shortly`, {
+      cause: error,
+      details: { service: upstream.name },
+    })
   }
 }
 
@@ -49,7 +57,10 @@ function forwardRequest(deps: ForwardingDeps) {
     const resolution = resolveRoute(deps.routes, request.url)
     if (resolution.kind === 'no_route') return reply.callNotFound()
     if (resolution.kind === 'unsafe_path') throw new PathNotCanonical()
-    return sendForwarded(reply, await forwardTo(deps.upstreams[resolution.upstream], request, resolution.path, deps.timeoutMs))
+    return sendForwarded(
+      reply,
+      await forwardTo(deps.upstreams[resolution.upstream], request, resolution.path, deps.timeoutMs),
+    )
   }
 }
 

@@ -63,6 +63,7 @@ export function resolveRoute(routes: readonly ForwardRoute[], rawUrl: string): R
   const query = queryStart === -1 ? '' : rawUrl.slice(queryStart)
   const route = routes.find(({ prefix }) => pathname === prefix || pathname.startsWith(`${prefix}/`))
   if (route === undefined) return { kind: 'no_route' }
-  if (!isCanonicalPath(pathname) || !safeTarget.test(query) || rewrittenByParsers.test(query)) return { kind: 'unsafe_path' }
+  if (!isCanonicalPath(pathname) || !safeTarget.test(query) || rewrittenByParsers.test(query))
+    return { kind: 'unsafe_path' }
   return { kind: 'forward', upstream: route.upstream, path: route.target + pathname.slice(route.prefix.length) + query }
 }

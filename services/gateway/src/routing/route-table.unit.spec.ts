@@ -7,10 +7,18 @@ describe('route table', () => {
   it.each([
     ['/api/users', 'users', '/users'],
     ['/api/users/me', 'users', '/users/me'],
-    ['/api/users/0190a5f0-0000-7000-8000-000000000001/deactivate', 'users', '/users/0190a5f0-0000-7000-8000-000000000001/deactivate'],
+    [
+      '/api/users/0190a5f0-0000-7000-8000-000000000001/deactivate',
+      'users',
+      '/users/0190a5f0-0000-7000-8000-000000000001/deactivate',
+    ],
     ['/api/auth/login', 'users', '/auth/login'],
     ['/api/products', 'catalog', '/products'],
-    ['/api/products/0190a5f0-0000-7000-8000-000000000001/stock-adjustments', 'catalog', '/products/0190a5f0-0000-7000-8000-000000000001/stock-adjustments'],
+    [
+      '/api/products/0190a5f0-0000-7000-8000-000000000001/stock-adjustments',
+      'catalog',
+      '/products/0190a5f0-0000-7000-8000-000000000001/stock-adjustments',
+    ],
     ['/api/orders', 'orders', '/orders'],
     ['/api/orders/42', 'orders', '/orders/42'],
     ['/api/payments/7', 'payments', '/payments/7'],
@@ -21,8 +29,16 @@ describe('route table', () => {
   })
 
   it('keeps the query string exactly as the client wrote it', () => {
-    expect(resolve('/api/products?limit=2&after=REVNTy0wMDI%3D')).toEqual({ kind: 'forward', upstream: 'catalog', path: '/products?limit=2&after=REVNTy0wMDI%3D' })
-    expect(resolve('/api/payments?orderId=a&orderId=b')).toEqual({ kind: 'forward', upstream: 'payments', path: '/payments?orderId=a&orderId=b' })
+    expect(resolve('/api/products?limit=2&after=REVNTy0wMDI%3D')).toEqual({
+      kind: 'forward',
+      upstream: 'catalog',
+      path: '/products?limit=2&after=REVNTy0wMDI%3D',
+    })
+    expect(resolve('/api/payments?orderId=a&orderId=b')).toEqual({
+      kind: 'forward',
+      upstream: 'payments',
+      path: '/payments?orderId=a&orderId=b',
+    })
   })
 
   it('matches prefixes as whole segments only', () => {
@@ -31,12 +47,20 @@ describe('route table', () => {
     expect(resolve('/api/order-history-x/1')).toEqual({ kind: 'no_route' })
   })
 
-  it.each(['/api', '/api/', '/api/reservations', '/api/events', '/api/simulator', '/api/health/ready', '/reservations', '/products', '/api/%70roducts', '/API/products'])(
-    'has no route for %s',
-    (url) => {
-      expect(resolve(url)).toEqual({ kind: 'no_route' })
-    },
-  )
+  it.each([
+    '/api',
+    '/api/',
+    '/api/reservations',
+    '/api/events',
+    '/api/simulator',
+    '/api/health/ready',
+    '/reservations',
+    '/products',
+    '/api/%70roducts',
+    '/API/products',
+  ])('has no route for %s', (url) => {
+    expect(resolve(url)).toEqual({ kind: 'no_route' })
+  })
 
   it.each([
     '/api/products/../reservations',

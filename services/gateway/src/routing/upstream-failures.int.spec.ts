@@ -14,7 +14,10 @@ describe('gateway with a service down', () => {
   let customerToken: string
 
   beforeAll(async () => {
-    shop = await startShopUnderTest({ services: ['users', 'catalog', 'payments'], gateway: { UPSTREAM_TIMEOUT_MS: String(timeoutMs) } })
+    shop = await startShopUnderTest({
+      services: ['users', 'catalog', 'payments'],
+      gateway: { UPSTREAM_TIMEOUT_MS: String(timeoutMs) },
+    })
     client = shopClient(shop.gatewayUrl)
     customerToken = (await client.signUp()).token
   })
@@ -32,7 +35,8 @@ describe('gateway with a service down', () => {
 
   // A query string of its own each time (a valid cursor past a random SKU): the gateway caches list pages
   // and would serve a cached one while the catalog is down, which is not what these tests are about.
-  const uncachedProducts = () => `/api/products?after=${Buffer.from(randomBytes(4).toString('hex')).toString('base64url')}`
+  const uncachedProducts = () =>
+    `/api/products?after=${Buffer.from(randomBytes(4).toString('hex')).toString('base64url')}`
   const productsServed = async () => (await client.send('GET', uncachedProducts())).status === 200
 
   async function expectCatalogUnavailable(withinMs: number): Promise<void> {

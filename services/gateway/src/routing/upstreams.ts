@@ -24,16 +24,28 @@ export interface UpstreamsOptions {
  * service token's audience, so it must be the service's own name.
  */
 export function createUpstreams(urls: Record<UpstreamName, string>, options: UpstreamsOptions): Upstreams {
-  const clientOf = (name: UpstreamName) => createHttpClient({ name, baseUrl: urls[name], tokens: options.tokens, metrics: options.metrics, timeoutMs: options.timeoutMs })
+  const clientOf = (name: UpstreamName) =>
+    createHttpClient({
+      name,
+      baseUrl: urls[name],
+      tokens: options.tokens,
+      metrics: options.metrics,
+      timeoutMs: options.timeoutMs,
+    })
   const entries = upstreamNames.map((name): [UpstreamName, Upstream] => [
     name,
-    { name, baseUrl: urls[name], client: name === 'users' ? withOwnAuthClient(clientOf(name), urls[name], options) : clientOf(name) },
+    {
+      name,
+      baseUrl: urls[name],
+      client: name === 'users' ? withOwnAuthClient(clientOf(name), urls[name], options) : clientOf(name),
+    },
   ])
   return Object.fromEntries(entries) as Upstreams
 }
 
 // Login and sign-up, the calls users throttles per account and sheds under load by design.
-const isAuthCall = (method: string, path: string) => /^\/auth(\/|\?|$)/.test(path) || (method === 'POST' && /^\/users(\?|$)/.test(path))
+const isAuthCall = (method: string, path: string) =>
+  /^\/auth(\/|\?|$)/.test(path) || (method === 'POST' && /^\/users(\?|$)/.test(path))
 
 /**
  * Login and sign-up through a client of their own: their 429s and 503s under an attack would otherwise
@@ -43,11 +55,19 @@ const isAuthCall = (method: string, path: string) => /^\/auth(\/|\?|$)/.test(pat
 function withOwnAuthClient(users: HttpClient, baseUrl: string, options: UpstreamsOptions): HttpClient {
   // Named apart in the metrics; still a token for the users service.
   const tokens: TokenSource = { tokenFor: () => options.tokens.tokenFor(users.name) }
-  const auth = createHttpClient({ name: 'users-auth', baseUrl, tokens, metrics: options.metrics, timeoutMs: options.timeoutMs, rateLimitedIsFailure: false })
+  const auth = createHttpClient({
+    name: 'users-auth',
+    baseUrl,
+    tokens,
+    metrics: options.metrics,
+    timeoutMs: options.timeoutMs,
+    rateLimitedIsFailure: false,
+  })
   return {
     name: users.name,
     forward: (request) => (isAuthCall(request.method, request.path) ? auth : users).forward(request),
-    call: <T>(call: CallOptions, accept?: readonly number[]) => (isAuthCall(call.method, call.path) ? auth : users).call<T>(call, accept),
+    call: <T>(call: CallOptions, accept?: readonly number[]) =>
+      (isAuthCall(call.method, call.path) ? auth : users).call<T>(call, accept),
     circuitState: () => users.circuitState(),
     close: async () => {
       await Promise.all([users.close(), auth.close()])

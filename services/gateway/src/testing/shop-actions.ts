@@ -17,16 +17,24 @@ export function shopActions(client: ShopClient, adminToken: string): ShopActions
   return {
     async addProduct(fields = {}) {
       const sku = `GW-${randomBytes(4).toString('hex')}`
-      const body = { sku, name: fields.name ?? `Lamp ${sku}`, priceCents: fields.priceCents ?? 1999, currency: 'EUR', stockOnHand: fields.stockOnHand ?? 10 }
+      const body = {
+        sku,
+        name: fields.name ?? `Lamp ${sku}`,
+        priceCents: fields.priceCents ?? 1999,
+        currency: 'EUR',
+        stockOnHand: fields.stockOnHand ?? 10,
+      }
       const response = await client.send('POST', '/api/products', { token: adminToken, body })
-      if (response.status !== 201) throw new Error(`adding a product answered ${response.status}: ${await response.text()}`)
+      if (response.status !== 201)
+        throw new Error(`adding a product answered ${response.status}: ${await response.text()}`)
       return (await response.json()) as Product
     },
 
     async placeOrder(token, items) {
       const headers = { 'idempotency-key': `gw-${randomBytes(8).toString('hex')}` }
       const response = await client.send('POST', '/api/orders', { token, body: { items }, headers })
-      if (response.status !== 202) throw new Error(`placing an order answered ${response.status}: ${await response.text()}`)
+      if (response.status !== 202)
+        throw new Error(`placing an order answered ${response.status}: ${await response.text()}`)
       return ((await response.json()) as { orderId: string }).orderId
     },
 
@@ -36,7 +44,8 @@ export function shopActions(client: ShopClient, adminToken: string): ShopActions
         order = (await (await client.send('GET', `/api/orders/${orderId}`, { token })).json()) as Order
         return order.status !== 'PENDING'
       })
-      if (order?.status !== 'CONFIRMED') throw new Error(`order ${orderId} settled as ${order?.status}: ${order?.reason}`)
+      if (order?.status !== 'CONFIRMED')
+        throw new Error(`order ${orderId} settled as ${order?.status}: ${order?.reason}`)
       return order
     },
   }

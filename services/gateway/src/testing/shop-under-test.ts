@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { freePort, startServiceProcess, type ServiceProcess } from '@seams/process-runner'
 import { adminDatabaseUrl } from '@seams/testing'
-import { environmentOf, startTestShop, type RunningShop, type ServiceName, type ShopSecrets, type TestShop } from '@shop/launcher'
+import {
+  environmentOf,
+  startTestShop,
+  type RunningShop,
+  type ServiceName,
+  type ShopSecrets,
+  type TestShop,
+} from '@shop/launcher'
 
 /** Real service processes on a database prefix of their own, with one or more gateways in front. */
 export interface ShopUnderTest {
@@ -28,7 +35,10 @@ const gatewayEntry = fileURLToPath(new URL('../main.ts', import.meta.url))
  * `startShop`, which waits for `/health/ready` to answer 200: the gateway's readiness is the whole
  * shop's, and stays 503 while orders and order-history do not run. Its process is up once live.
  */
-export async function startShopUnderTest(options: { services: readonly ServiceName[]; gateway?: Record<string, string> }): Promise<ShopUnderTest> {
+export async function startShopUnderTest(options: {
+  services: readonly ServiceName[]
+  gateway?: Record<string, string>
+}): Promise<ShopUnderTest> {
   const testShop = await startTestShop(adminDatabaseUrl(), { services: options.services })
   const { shop } = testShop
   const gateways: RunningGateway[] = []

@@ -14,14 +14,24 @@ export function createOrderHistoryClient(http: HttpClient) {
   return {
     /** One entry; undefined when it does not exist or the acting user may not see it. */
     async getEntry(orderId: string, context: CallContext = {}): Promise<OrderHistoryEntry | undefined> {
-      const response = await http.call<OrderHistoryEntry>({ method: 'GET', path: `/order-history/${encodeURIComponent(orderId)}`, ...context }, [404])
+      const response = await http.call<OrderHistoryEntry>(
+        { method: 'GET', path: `/order-history/${encodeURIComponent(orderId)}`, ...context },
+        [404],
+      )
       return response.status === 404 ? undefined : response.body
     },
 
     /** A page of the acting user's orders (or, for an admin, `customerId`'s), newest first. */
     async list(query: OrderHistoryListOptions = {}, context: CallContext = {}): Promise<OrderHistoryPage> {
       const { limit, after, customerId } = query
-      return (await http.call<OrderHistoryPage>({ method: 'GET', path: '/order-history', query: { limit, after, customerId }, ...context })).body
+      return (
+        await http.call<OrderHistoryPage>({
+          method: 'GET',
+          path: '/order-history',
+          query: { limit, after, customerId },
+          ...context,
+        })
+      ).body
     },
   }
 }

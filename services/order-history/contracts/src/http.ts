@@ -3,11 +3,22 @@ import Type, { type Static } from 'typebox'
 // Statuses as the producers announce them: the order's from the orders service, the payment's from
 // payments. Declared here rather than imported, so that this contract depends on no other service's.
 
-export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CONFIRMED'), Type.Literal('REJECTED'), Type.Literal('CANCELLED')])
+export const OrderStatus = Type.Union([
+  Type.Literal('PENDING'),
+  Type.Literal('CONFIRMED'),
+  Type.Literal('REJECTED'),
+  Type.Literal('CANCELLED'),
+])
 export type OrderStatus = Static<typeof OrderStatus>
 
 /** A payment is only known here once the provider answered: payments announce no pending state. */
-export const PaymentStatus = Type.Union([Type.Literal('authorized'), Type.Literal('captured'), Type.Literal('voided'), Type.Literal('refunded'), Type.Literal('failed')])
+export const PaymentStatus = Type.Union([
+  Type.Literal('authorized'),
+  Type.Literal('captured'),
+  Type.Literal('voided'),
+  Type.Literal('refunded'),
+  Type.Literal('failed'),
+])
 export type PaymentStatus = Static<typeof PaymentStatus>
 
 export const OrderHistoryLine = Type.Object({
@@ -49,7 +60,13 @@ export const ListOrderHistoryQuery = Type.Object(
 )
 export type ListOrderHistoryQuery = Static<typeof ListOrderHistoryQuery>
 
-export const OrderHistoryPage = Type.Object({ items: Type.Array(OrderHistoryEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+export const OrderHistoryPage = Type.Object({
+  items: Type.Array(OrderHistoryEntry),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+})
 export type OrderHistoryPage = Static<typeof OrderHistoryPage>
 
-export const OrderHistoryParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
+export const OrderHistoryParams = Type.Object(
+  { orderId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+)

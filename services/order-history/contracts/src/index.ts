@@ -1,3 +1,11 @@
-export { OrderStatus, PaymentStatus, OrderHistoryLine, OrderHistoryEntry, ListOrderHistoryQuery, OrderHistoryPage, OrderHistoryParams } from './http.ts'
+export {
+  OrderStatus,
+  PaymentStatus,
+  OrderHistoryLine,
+  OrderHistoryEntry,
+  ListOrderHistoryQuery,
+  OrderHistoryPage,
+  OrderHistoryParams,
+} from './http.ts'
 export { createOrderHistoryClient } from './client.ts'
 export type { OrderHistoryClient, OrderHistoryListOptions } from './client.ts'

@@ -10,7 +10,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // Only the exact form Date#toISOString writes, which is also how entries' times are stored (ms).
 const isInstant = (text: string) => !Number.isNaN(Date.parse(text)) && new Date(text).toISOString() === text
 
-export const encodeCursor = (key: CursorKey): string => Buffer.from(`${key.placedAt}|${key.orderId}`).toString('base64url')
+export const encodeCursor = (key: CursorKey): string =>
+  Buffer.from(`${key.placedAt}|${key.orderId}`).toString('base64url')
 
 /** The key the cursor names, or undefined when this service cannot have issued it. */
 export function decodeCursor(cursor: string): CursorKey | undefined {

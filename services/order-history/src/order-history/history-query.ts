@@ -24,7 +24,11 @@ const selectEntries = (sql: Sql) => sql`
   from ${sql(orderHistory.name)} h left join ${sql(historyCustomers.name)} c on c.id = h.customer_id
   where h.order_version > 0`
 
-const toEntry = (row: EntryRow): OrderHistoryEntry => ({ ...row, placedAt: row.placedAt.toISOString(), updatedAt: row.updatedAt.toISOString() })
+const toEntry = (row: EntryRow): OrderHistoryEntry => ({
+  ...row,
+  placedAt: row.placedAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})
 
 export async function findEntry(sql: Sql, orderId: string): Promise<OrderHistoryEntry | undefined> {
   const [row] = await sql<EntryRow[]>`${selectEntries(sql)} and h.order_id = ${orderId}`
@@ -32,7 +36,12 @@ export async function findEntry(sql: Sql, orderId: string): Promise<OrderHistory
 }
 
 /** A customer's entries, newest first, strictly after `after` in that order. */
-export async function listEntries(sql: Sql, customerId: string, limit: number, after: CursorKey | undefined): Promise<OrderHistoryEntry[]> {
+export async function listEntries(
+  sql: Sql,
+  customerId: string,
+  limit: number,
+  after: CursorKey | undefined,
+): Promise<OrderHistoryEntry[]> {
   const rows = await sql<EntryRow[]>`
     ${selectEntries(sql)} and h.customer_id = ${customerId}
     ${after === undefined ? sql`` : sql`and (h.placed_at, h.order_id) < (${after.placedAt}::timestamptz, ${after.orderId}::uuid)`}

@@ -1,15 +1,37 @@
 import { newId } from '@seams/core'
 import type { OrderHistoryEntry, OrderHistoryPage } from '@shop/order-history-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOrderHistoryTestApp, newCustomer, waitFor, type OrderHistoryTestApp, type TestUser } from '../order-history-test-app.ts'
-import { authorized, cancelled, captured, confirmed, placed, productAdded, productChanged, profileChanged, refunded, registered } from '../test-events.ts'
+import {
+  createOrderHistoryTestApp,
+  newCustomer,
+  waitFor,
+  type OrderHistoryTestApp,
+  type TestUser,
+} from '../order-history-test-app.ts'
+import {
+  authorized,
+  cancelled,
+  captured,
+  confirmed,
+  placed,
+  productAdded,
+  productChanged,
+  profileChanged,
+  refunded,
+  registered,
+} from '../test-events.ts'
 
 // Events applied through the projections' own handlers, one transaction each (or held open where a
 // spec needs two consumers to overlap), and read back through the HTTP API.
 
 describe('order history read models', () => {
   let t: OrderHistoryTestApp
-  const lockWaiters = async () => Number((await t.sql`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)[0]!['n'])
+  const lockWaiters = async () =>
+    Number(
+      (
+        await t.sql`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+      )[0]!['n'],
+    )
   const entryOf = async (orderId: string, user: TestUser) => {
     const response = await t.get(`/order-history/${orderId}`, user)
     expect(response.statusCode, response.body).toBe(200)
@@ -28,9 +50,21 @@ describe('order history read models', () => {
     const customer = newCustomer()
     const [lamp, chair, unknown] = [newId(), newId(), newId()]
     const orderId = newId()
-    await t.apply(registered(customer, 'Ada'), productAdded(lamp, 'Lamp'), productAdded(chair, 'Chair'), placed(orderId, customer, [lamp, chair, unknown]))
+    await t.apply(
+      registered(customer, 'Ada'),
+      productAdded(lamp, 'Lamp'),
+      productAdded(chair, 'Chair'),
+      placed(orderId, customer, [lamp, chair, unknown]),
+    )
     expect(await entryOf(orderId, customer)).toMatchObject({
-      orderId, customerId: customer.id, customerName: 'Ada', status: 'PENDING', reason: null, totalCents: null, paymentId: null, paymentStatus: null,
+      orderId,
+      customerId: customer.id,
+      customerName: 'Ada',
+      status: 'PENDING',
+      reason: null,
+      totalCents: null,
+      paymentId: null,
+      paymentStatus: null,
       items: [
         { productId: lamp, productName: 'Lamp', quantity: 2, unitPriceCents: null },
         { productId: chair, productName: 'Chair', quantity: 2, unitPriceCents: null },
@@ -54,13 +88,29 @@ describe('order history read models', () => {
   it('follows the order and its payment from both feeds to the end', async () => {
     const customer = newCustomer()
     const [orderId, paymentId, lamp] = [newId(), newId(), newId()]
-    await t.apply(productAdded(lamp, 'Lamp'), placed(orderId, customer, [lamp]), authorized(orderId, customer, paymentId), confirmed(orderId, customer, paymentId, lamp), captured(orderId, customer, paymentId))
+    await t.apply(
+      productAdded(lamp, 'Lamp'),
+      placed(orderId, customer, [lamp]),
+      authorized(orderId, customer, paymentId),
+      confirmed(orderId, customer, paymentId, lamp),
+      captured(orderId, customer, paymentId),
+    )
     expect(await entryOf(orderId, customer)).toMatchObject({
-      status: 'CONFIRMED', totalCents: 3000, currency: 'EUR', paymentId, paymentStatus: 'captured',
+      status: 'CONFIRMED',
+      totalCents: 3000,
+      currency: 'EUR',
+      paymentId,
+      paymentStatus: 'captured',
       items: [{ productId: lamp, productName: 'Lamp', quantity: 2, unitPriceCents: 1500 }],
     })
     await t.apply(cancelled(orderId, customer, paymentId), refunded(orderId, customer, paymentId))
-    expect(await entryOf(orderId, customer)).toMatchObject({ status: 'CANCELLED', reason: 'changed my mind', totalCents: 3000, paymentId, paymentStatus: 'refunded' })
+    expect(await entryOf(orderId, customer)).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'changed my mind',
+      totalCents: 3000,
+      paymentId,
+      paymentStatus: 'refunded',
+    })
   })
 
   it('keeps a payment that arrives before its order and shows the entry once the order is known', async () => {
@@ -72,8 +122,15 @@ describe('order history read models', () => {
 
     const placedAt = new Date('2025-03-01T10:00:00.000Z')
     await t.apply(placed(orderId, customer, [newId()], placedAt))
-    expect(await entryOf(orderId, customer)).toMatchObject({ status: 'PENDING', paymentId, paymentStatus: 'authorized', placedAt: placedAt.toISOString() })
-    expect(((await t.get('/order-history', customer)).json() as OrderHistoryPage).items.map((entry) => entry.orderId)).toEqual([orderId])
+    expect(await entryOf(orderId, customer)).toMatchObject({
+      status: 'PENDING',
+      paymentId,
+      paymentStatus: 'authorized',
+      placedAt: placedAt.toISOString(),
+    })
+    expect(
+      ((await t.get('/order-history', customer)).json() as OrderHistoryPage).items.map((entry) => entry.orderId),
+    ).toEqual([orderId])
   })
 
   it('merges an order event and a payment event that both found no entry for the same new order', async () => {
@@ -95,19 +152,44 @@ describe('order history read models', () => {
     await waitFor(async () => (await lockWaiters()) > 0)
     commitPayment()
     await Promise.all([payment, order])
-    expect(await entryOf(orderId, customer)).toMatchObject({ status: 'PENDING', paymentId, paymentStatus: 'authorized' })
+    expect(await entryOf(orderId, customer)).toMatchObject({
+      status: 'PENDING',
+      paymentId,
+      paymentStatus: 'authorized',
+    })
   })
 
   it('ignores events older than what each part, customer and product already hold', async () => {
     const customer = newCustomer()
     const [orderId, paymentId, lamp] = [newId(), newId(), newId()]
-    await t.apply(registered(customer, 'Grace'), profileChanged(customer, 'Grace Hopper', 3), productAdded(lamp, 'Lamp'), productChanged(lamp, 'Floor lamp', 3))
-    await t.apply(placed(orderId, customer, [lamp]), confirmed(orderId, customer, paymentId, lamp), authorized(orderId, customer, paymentId), captured(orderId, customer, paymentId))
+    await t.apply(
+      registered(customer, 'Grace'),
+      profileChanged(customer, 'Grace Hopper', 3),
+      productAdded(lamp, 'Lamp'),
+      productChanged(lamp, 'Floor lamp', 3),
+    )
+    await t.apply(
+      placed(orderId, customer, [lamp]),
+      confirmed(orderId, customer, paymentId, lamp),
+      authorized(orderId, customer, paymentId),
+      captured(orderId, customer, paymentId),
+    )
     const before = await entryOf(orderId, customer)
 
     // Late redeliveries, past the inbox's memory: only the aggregate versions can catch them.
-    await t.apply(placed(orderId, customer, [newId()]), authorized(orderId, customer, paymentId), profileChanged(customer, 'G.', 2), productChanged(lamp, 'Old lamp', 2), registered(customer, 'Someone'))
+    await t.apply(
+      placed(orderId, customer, [newId()]),
+      authorized(orderId, customer, paymentId),
+      profileChanged(customer, 'G.', 2),
+      productChanged(lamp, 'Old lamp', 2),
+      registered(customer, 'Someone'),
+    )
     expect(await entryOf(orderId, customer)).toEqual(before)
-    expect(before).toMatchObject({ status: 'CONFIRMED', paymentStatus: 'captured', customerName: 'Grace Hopper', items: [{ productName: 'Floor lamp', unitPriceCents: 1500 }] })
+    expect(before).toMatchObject({
+      status: 'CONFIRMED',
+      paymentStatus: 'captured',
+      customerName: 'Grace Hopper',
+      items: [{ productName: 'Floor lamp', unitPriceCents: 1500 }],
+    })
   })
 })

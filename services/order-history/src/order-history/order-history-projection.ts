@@ -2,7 +2,13 @@ import { on } from '@seams/inbox'
 import { defineProjection } from '@seams/projector'
 import type { TransactionSql } from '@seams/service-kit'
 import { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from '@shop/orders-contracts'
-import { PaymentAuthorizedV1, PaymentCapturedV1, PaymentFailedV1, PaymentRefundedV1, PaymentVoidedV1 } from '@shop/payments-contracts'
+import {
+  PaymentAuthorizedV1,
+  PaymentCapturedV1,
+  PaymentFailedV1,
+  PaymentRefundedV1,
+  PaymentVoidedV1,
+} from '@shop/payments-contracts'
 import { mergeOrderFact, mergePaymentFact, type HistoryRow, type OrderFact, type PaymentFact } from './history-entry.ts'
 import { cancelledFact, confirmedFact, paymentFact, placedFact, rejectedFact } from './history-facts.ts'
 
@@ -34,9 +40,16 @@ function columnsOf(tx: TransactionSql, row: HistoryRow) {
  * so both may find no row for the same order: the loser's insert does nothing, and it merges into the
  * winner's row on the next turn (at most one more, since that row now exists and is locked by us).
  */
-async function applyToEntry(tx: TransactionSql, table: string, orderId: string, merge: (row: HistoryRow | undefined) => HistoryRow | undefined): Promise<void> {
+async function applyToEntry(
+  tx: TransactionSql,
+  table: string,
+  orderId: string,
+  merge: (row: HistoryRow | undefined) => HistoryRow | undefined,
+): Promise<void> {
   for (;;) {
-    const [current] = await tx<HistoryRow[]>`select ${rowColumns(tx)} from ${tx(table)} where order_id = ${orderId} for update`
+    const [current] = await tx<
+      HistoryRow[]
+    >`select ${rowColumns(tx)} from ${tx(table)} where order_id = ${orderId} for update`
     const next = merge(current)
     if (next === undefined) return
     const columns = columnsOf(tx, next)
@@ -49,8 +62,10 @@ async function applyToEntry(tx: TransactionSql, table: string, orderId: string, 
   }
 }
 
-const applyOrder = (tx: TransactionSql, table: string, fact: OrderFact) => applyToEntry(tx, table, fact.orderId, (row) => mergeOrderFact(row, fact))
-const applyPayment = (tx: TransactionSql, table: string, fact: PaymentFact) => applyToEntry(tx, table, fact.orderId, (row) => mergePaymentFact(row, fact))
+const applyOrder = (tx: TransactionSql, table: string, fact: OrderFact) =>
+  applyToEntry(tx, table, fact.orderId, (row) => mergeOrderFact(row, fact))
+const applyPayment = (tx: TransactionSql, table: string, fact: PaymentFact) =>
+  applyToEntry(tx, table, fact.orderId, (row) => mergePaymentFact(row, fact))
 
 /**
  * One row per order, fed by two producers: orders write the order part, payments the payment part,
@@ -79,9 +94,10 @@ export const orderHistory = defineProjection({
     },
     {
       source: 'payments',
-      handlers: (table) => [PaymentAuthorizedV1, PaymentFailedV1, PaymentCapturedV1, PaymentVoidedV1, PaymentRefundedV1].map((contract) =>
-        on(contract, (tx, event) => applyPayment(tx, table, paymentFact(event))),
-      ),
+      handlers: (table) =>
+        [PaymentAuthorizedV1, PaymentFailedV1, PaymentCapturedV1, PaymentVoidedV1, PaymentRefundedV1].map((contract) =>
+          on(contract, (tx, event) => applyPayment(tx, table, paymentFact(event))),
+        ),
     },
   ],
 })

@@ -1,6 +1,11 @@
 import { Forbidden } from '@seams/core'
 import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
-import { ListOrderHistoryQuery, OrderHistoryEntry, OrderHistoryPage, OrderHistoryParams } from '@shop/order-history-contracts'
+import {
+  ListOrderHistoryQuery,
+  OrderHistoryEntry,
+  OrderHistoryPage,
+  OrderHistoryParams,
+} from '@shop/order-history-contracts'
 import { EntryNotFound, InvalidCursor } from '../errors.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
 import { findEntry, listEntries } from './history-query.ts'
@@ -11,11 +16,19 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   // One order with its payment and current names, from this service's own tables only.
   app.get(
     '/order-history/:orderId',
-    { schema: { summary: 'Get an order history entry', tags: ['order-history'], params: OrderHistoryParams, response: { 200: OrderHistoryEntry } } },
+    {
+      schema: {
+        summary: 'Get an order history entry',
+        tags: ['order-history'],
+        params: OrderHistoryParams,
+        response: { 200: OrderHistoryEntry },
+      },
+    },
     async (request) => {
       const reader = requireReader(request)
       const entry = await findEntry(sql, request.params.orderId)
-      if (entry === undefined || !mayRead(reader, entry.customerId)) throw new EntryNotFound(`No order ${request.params.orderId} in the history`)
+      if (entry === undefined || !mayRead(reader, entry.customerId))
+        throw new EntryNotFound(`No order ${request.params.orderId} in the history`)
       return entry
     },
   )
@@ -23,11 +36,19 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   // The acting customer's orders, newest first; admins may name another customer.
   app.get(
     '/order-history',
-    { schema: { summary: 'List order history', tags: ['order-history'], querystring: ListOrderHistoryQuery, response: { 200: OrderHistoryPage } } },
+    {
+      schema: {
+        summary: 'List order history',
+        tags: ['order-history'],
+        querystring: ListOrderHistoryQuery,
+        response: { 200: OrderHistoryPage },
+      },
+    },
     async (request) => {
       const user = requireUser(request)
       const { limit, after, customerId } = request.query
-      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin') throw new Forbidden('Only admins may list another customer\'s orders')
+      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin')
+        throw new Forbidden("Only admins may list another customer's orders")
       const key = after === undefined ? undefined : decodeCursor(after)
       if (after !== undefined && key === undefined) throw new InvalidCursor()
       const entries = await listEntries(sql, customerId ?? user.id, limit + 1, key)

@@ -11,7 +11,12 @@ interface CustomerState {
 
 // Both events carry the whole public profile, so either one can create the row or replace it; only a
 // newer aggregate version wins, so a late redelivery cannot roll a name back.
-async function upsertCustomer(tx: TransactionSql, table: string, customer: CustomerState, version: number): Promise<void> {
+async function upsertCustomer(
+  tx: TransactionSql,
+  table: string,
+  customer: CustomerState,
+  version: number,
+): Promise<void> {
   await tx`
     insert into ${tx(table)} (id, name, email, version) values (${customer.userId}, ${customer.name}, ${customer.email}, ${version})
     on conflict (id) do update set name = excluded.name, email = excluded.email, version = excluded.version

@@ -5,7 +5,10 @@ import type { Order } from './http.ts'
 export function createOrdersClient(http: HttpClient) {
   return {
     async getOrder(id: string, context: CallContext = {}): Promise<Order | undefined> {
-      const response = await http.call<Order>({ method: 'GET', path: `/orders/${encodeURIComponent(id)}`, ...context }, [404])
+      const response = await http.call<Order>(
+        { method: 'GET', path: `/orders/${encodeURIComponent(id)}`, ...context },
+        [404],
+      )
       return response.status === 404 ? undefined : response.body
     },
   }

@@ -2,14 +2,22 @@ import type { EventContract } from '@seams/core'
 import Type from 'typebox'
 
 const Line = Type.Object({ productId: Type.String({ format: 'uuid' }), quantity: Type.Integer({ minimum: 1 }) })
-const PricedLine = Type.Object({ productId: Type.String({ format: 'uuid' }), quantity: Type.Integer({ minimum: 1 }), unitPriceCents: Type.Integer({ minimum: 0 }) })
+const PricedLine = Type.Object({
+  productId: Type.String({ format: 'uuid' }),
+  quantity: Type.Integer({ minimum: 1 }),
+  unitPriceCents: Type.Integer({ minimum: 0 }),
+})
 
 /** A customer placed an order; the checkout saga has started. */
 export const OrderPlacedV1 = {
   source: 'orders',
   type: 'orders.OrderPlaced',
   version: 1,
-  schema: Type.Object({ orderId: Type.String({ format: 'uuid' }), customerId: Type.String({ format: 'uuid' }), items: Type.Array(Line) }),
+  schema: Type.Object({
+    orderId: Type.String({ format: 'uuid' }),
+    customerId: Type.String({ format: 'uuid' }),
+    items: Type.Array(Line),
+  }),
 } as const satisfies EventContract
 
 /** Stock is reserved and payment authorized: the order stands. */
@@ -32,7 +40,11 @@ export const OrderRejectedV1 = {
   source: 'orders',
   type: 'orders.OrderRejected',
   version: 1,
-  schema: Type.Object({ orderId: Type.String({ format: 'uuid' }), customerId: Type.String({ format: 'uuid' }), reason: Type.String() }),
+  schema: Type.Object({
+    orderId: Type.String({ format: 'uuid' }),
+    customerId: Type.String({ format: 'uuid' }),
+    reason: Type.String(),
+  }),
 } as const satisfies EventContract
 
 /**

@@ -1,6 +1,11 @@
 import Type, { type Static } from 'typebox'
 
-export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CONFIRMED'), Type.Literal('REJECTED'), Type.Literal('CANCELLED')])
+export const OrderStatus = Type.Union([
+  Type.Literal('PENDING'),
+  Type.Literal('CONFIRMED'),
+  Type.Literal('REJECTED'),
+  Type.Literal('CANCELLED'),
+])
 export type OrderStatus = Static<typeof OrderStatus>
 
 export const PlaceOrderRequest = Type.Object(
@@ -21,7 +26,12 @@ export const PlaceOrderRequest = Type.Object(
 export type PlaceOrderRequest = Static<typeof PlaceOrderRequest>
 
 export const IdempotencyKeyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\w.:-]+$', description: 'Chosen by the client; repeating the request with the same key is safe' }),
+  'idempotency-key': Type.String({
+    minLength: 8,
+    maxLength: 128,
+    pattern: '^[\\w.:-]+$',
+    description: 'Chosen by the client; repeating the request with the same key is safe',
+  }),
 })
 
 export const OrderAccepted = Type.Object({

@@ -32,7 +32,10 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
         name: 'reserve-stock',
         async run(data, context) {
           // The order id is the reservation id: a retried step finds its first reservation.
-          const result = await deps.catalog.reserveStock({ reservationId: data.orderId, items: data.items }, call(context))
+          const result = await deps.catalog.reserveStock(
+            { reservationId: data.orderId, items: data.items },
+            call(context),
+          )
           if (!result.ok) return { refused: `${result.reason}: ${result.productId}` }
           return { done: { ...data, reserved: result.reservation.items } }
         },
@@ -46,8 +49,13 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
           const charge = chargeFor(data.reserved ?? [])
           if (!charge.ok) return { refused: charge.reason }
           const { paymentId, orderId, customerId } = data
-          const result = await deps.payments.authorize({ paymentId, orderId, customerId, amountCents: charge.totalCents, currency: charge.currency }, call(context))
-          return result.ok ? { done: data } : { refused: `PAYMENT_DECLINED: ${result.payment.failureReason ?? 'declined'}` }
+          const result = await deps.payments.authorize(
+            { paymentId, orderId, customerId, amountCents: charge.totalCents, currency: charge.currency },
+            call(context),
+          )
+          return result.ok
+            ? { done: data }
+            : { refused: `PAYMENT_DECLINED: ${result.payment.failureReason ?? 'declined'}` }
         },
         async compensate(data, context) {
           await settlePayment(deps.payments, data, call(context))
@@ -63,8 +71,16 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
             if (order === undefined || order.status === 'CANCELLED') return 'ORDER_CANCELLED'
             if (!charge.ok) return charge.reason
             if (order.status === 'CONFIRMED') return undefined // this step ran before a crash
-            await capturePrices(tx, data.orderId, new Map((data.reserved ?? []).map((line) => [line.productId, line.unitPriceCents])))
-            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', currency: charge.currency, totalCents: charge.totalCents })
+            await capturePrices(
+              tx,
+              data.orderId,
+              new Map((data.reserved ?? []).map((line) => [line.productId, line.unitPriceCents])),
+            )
+            const confirmed = await changeOrder(tx, data.orderId, {
+              status: 'CONFIRMED',
+              currency: charge.currency,
+              totalCents: charge.totalCents,
+            })
             await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed))
             return undefined
           })

@@ -23,5 +23,9 @@ export type Charge = { ok: true; totalCents: number; currency: string } | { ok: 
 export function chargeFor(lines: readonly ReservedLine[]): Charge {
   const currencies = new Set(lines.map((line) => line.currency))
   if (currencies.size !== 1) return { ok: false, reason: `MIXED_CURRENCIES: ${[...currencies].sort().join(', ')}` }
-  return { ok: true, totalCents: lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0), currency: [...currencies][0]! }
+  return {
+    ok: true,
+    totalCents: lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0),
+    currency: [...currencies][0]!,
+  }
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { chargeFor } from './checkout.ts'
 
-const line = (quantity: number, unitPriceCents: number, currency = 'EUR') => ({ productId: 'p', quantity, unitPriceCents, currency })
+const line = (quantity: number, unitPriceCents: number, currency = 'EUR') => ({
+  productId: 'p',
+  quantity,
+  unitPriceCents,
+  currency,
+})
 
 describe('chargeFor', () => {
   it('charges the sum of quantity times the reserved price', () => {
@@ -9,6 +14,9 @@ describe('chargeFor', () => {
   })
 
   it('refuses an order whose products are priced in different currencies', () => {
-    expect(chargeFor([line(1, 100, 'EUR'), line(1, 100, 'USD')])).toEqual({ ok: false, reason: 'MIXED_CURRENCIES: EUR, USD' })
+    expect(chargeFor([line(1, 100, 'EUR'), line(1, 100, 'USD')])).toEqual({
+      ok: false,
+      reason: 'MIXED_CURRENCIES: EUR, USD',
+    })
   })
 })

@@ -33,9 +33,19 @@ export const orderRejected = (deps: EnvelopeFactoryDeps, order: StoredOrder): Ev
     data: { orderId: order.id, customerId: order.customerId, reason: order.reason ?? 'unknown' },
   })
 
-export const orderCancelled = (deps: EnvelopeFactoryDeps, order: StoredOrder, settlement: 'orchestrated' | 'choreographed'): EventEnvelope =>
+export const orderCancelled = (
+  deps: EnvelopeFactoryDeps,
+  order: StoredOrder,
+  settlement: 'orchestrated' | 'choreographed',
+): EventEnvelope =>
   createEnvelope(deps, OrderCancelledV1, {
     subject: order.id,
     aggregateVersion: order.version,
-    data: { orderId: order.id, customerId: order.customerId, reason: order.reason ?? 'cancelled', paymentId: order.paymentId, settlement },
+    data: {
+      orderId: order.id,
+      customerId: order.customerId,
+      reason: order.reason ?? 'cancelled',
+      paymentId: order.paymentId,
+      settlement,
+    },
   })

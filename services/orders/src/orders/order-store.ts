@@ -26,8 +26,14 @@ const columns = (sql: Queryable) => sql`
     select json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents) order by i.line)
     from order_items i where i.order_id = o.id), '[]') as items`
 
-export async function findOrder(sql: Queryable, id: string, options: { lock?: boolean } = {}): Promise<StoredOrder | undefined> {
-  const [order] = await sql<StoredOrder[]>`select ${columns(sql)} from orders o where o.id = ${id} ${options.lock === true ? sql`for update of o` : sql``}`
+export async function findOrder(
+  sql: Queryable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<StoredOrder | undefined> {
+  const [order] = await sql<
+    StoredOrder[]
+  >`select ${columns(sql)} from orders o where o.id = ${id} ${options.lock === true ? sql`for update of o` : sql``}`
   return order
 }
 
@@ -38,14 +44,27 @@ export async function orderStatus(sql: Queryable, id: string): Promise<OrderStat
 }
 
 /** A customer's orders, newest first (ids are time-ordered), after the given id. */
-export async function listOrders(sql: Queryable, customerId: string, limit: number, afterId: string | undefined): Promise<StoredOrder[]> {
+export async function listOrders(
+  sql: Queryable,
+  customerId: string,
+  limit: number,
+  afterId: string | undefined,
+): Promise<StoredOrder[]> {
   return sql<StoredOrder[]>`
     select ${columns(sql)} from orders o
     where o.customer_id = ${customerId} ${afterId === undefined ? sql`` : sql`and o.id < ${afterId}`}
     order by o.id desc limit ${limit}`
 }
 
-export async function insertOrder(tx: TransactionSql, order: { id: string; customerId: string; paymentId: string; items: readonly { productId: string; quantity: number }[] }): Promise<StoredOrder> {
+export async function insertOrder(
+  tx: TransactionSql,
+  order: {
+    id: string
+    customerId: string
+    paymentId: string
+    items: readonly { productId: string; quantity: number }[]
+  },
+): Promise<StoredOrder> {
   const [row] = await tx<Omit<StoredOrder, 'items'>[]>`
     with lines as (
       insert into order_items (order_id, line, product_id, quantity)
@@ -54,7 +73,10 @@ export async function insertOrder(tx: TransactionSql, order: { id: string; custo
     insert into orders (id, customer_id, status, payment_id) values (${order.id}, ${order.customerId}, 'PENDING', ${order.paymentId})
     returning id, customer_id as "customerId", status, currency, total_cents as "totalCents", payment_id as "paymentId", reason,
       cancel_requested_at as "cancelRequestedAt", version, created_at as "createdAt", updated_at as "updatedAt"`
-  return { ...row!, items: order.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: null })) }
+  return {
+    ...row!,
+    items: order.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPriceCents: null })),
+  }
 }
 
 export interface StatusChange {
@@ -76,7 +98,11 @@ export async function changeOrder(tx: TransactionSql, id: string, change: Status
 }
 
 /** Records the prices the catalog reserved the stock at. */
-export async function capturePrices(tx: TransactionSql, orderId: string, prices: ReadonlyMap<string, number>): Promise<void> {
+export async function capturePrices(
+  tx: TransactionSql,
+  orderId: string,
+  prices: ReadonlyMap<string, number>,
+): Promise<void> {
   const productIds = [...prices.keys()]
   await tx`
     update order_items i set unit_price_cents = p.price

@@ -15,7 +15,12 @@ export async function settlePayment(
   if (payment === undefined) return
   if (payment.status === 'pending') {
     const { paymentId, orderId, customerId } = order
-    payment = (await payments.authorize({ paymentId, orderId, customerId, amountCents: payment.amountCents, currency: payment.currency }, context)).payment
+    payment = (
+      await payments.authorize(
+        { paymentId, orderId, customerId, amountCents: payment.amountCents, currency: payment.currency },
+        context,
+      )
+    ).payment
   }
   if (payment.status === 'authorized') await payments.void(payment.id, context)
   else if (payment.status === 'captured') await payments.refund(payment.id, context)

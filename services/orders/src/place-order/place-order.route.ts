@@ -25,7 +25,15 @@ export function placeOrderRoutes(app: ServiceApp, deps: PlaceOrderDeps): void {
   // the answer (202) does not wait for the saga. The Idempotency-Key makes a retried request safe.
   app.post(
     '/orders',
-    { schema: { summary: 'Place an order', tags: ['orders'], headers: IdempotencyKeyHeaders, body: PlaceOrderRequest, response: { 202: OrderAccepted } } },
+    {
+      schema: {
+        summary: 'Place an order',
+        tags: ['orders'],
+        headers: IdempotencyKeyHeaders,
+        body: PlaceOrderRequest,
+        response: { 202: OrderAccepted },
+      },
+    },
     async (request, reply) => {
       const customer = requireUser(request)
       const key = request.headers['idempotency-key']
@@ -41,15 +49,23 @@ export function placeOrderRoutes(app: ServiceApp, deps: PlaceOrderDeps): void {
           return decideReplay(existing, hash)
         }
         // The replica may lag a deactivation by moments; the customer's token may outlive it by an hour.
-        if (await isCustomerDeactivated(tx, customer.id)) throw new CustomerDeactivated('This customer account is deactivated and cannot place orders')
+        if (await isCustomerDeactivated(tx, customer.id))
+          throw new CustomerDeactivated('This customer account is deactivated and cannot place orders')
         const items = request.body.items
         const order = await insertOrder(tx, { id: orderId, customerId: customer.id, paymentId: deps.newId(), items })
         const traceparent = formatTraceparent(request.trace)
         await outbox.enqueue(tx, orderPlaced(deps, order, traceparent))
-        await deps.sagas.begin(tx, deps.checkout, orderId, { orderId, customerId: customer.id, paymentId: order.paymentId, items, traceparent })
+        await deps.sagas.begin(tx, deps.checkout, orderId, {
+          orderId,
+          customerId: customer.id,
+          paymentId: order.paymentId,
+          items,
+          traceparent,
+        })
         return decideReplay(undefined, hash)
       })
-      if (!claim.fresh && !claim.sameRequest) throw new IdempotencyMismatch(`Idempotency-Key ${key} was used for another order request`)
+      if (!claim.fresh && !claim.sameRequest)
+        throw new IdempotencyMismatch(`Idempotency-Key ${key} was used for another order request`)
       deps.sagas.wake()
       return reply.code(202).send({ orderId: claim.fresh ? orderId : claim.orderId, status: 'PENDING' as const })
     },

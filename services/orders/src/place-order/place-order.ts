@@ -3,7 +3,9 @@ import type { PlaceOrderRequest } from '@shop/orders-contracts'
 
 /** Identifies a request body, so a reused Idempotency-Key with another body can be refused. */
 export function requestHash(request: PlaceOrderRequest): string {
-  return createHash('sha256').update(JSON.stringify(request.items.map((item) => [item.productId, item.quantity]))).digest('base64url')
+  return createHash('sha256')
+    .update(JSON.stringify(request.items.map((item) => [item.productId, item.quantity])))
+    .digest('base64url')
 }
 
 export type KeyClaim = { fresh: true } | { fresh: false; orderId: string; sameRequest: boolean }

@@ -11,10 +11,20 @@ describe('placing an order with an Idempotency-Key', () => {
   })
 
   it('replays the first order for the same key and body', () => {
-    expect(decideReplay({ orderId: 'o1', requestHash: requestHash(body) }, requestHash({ items: [{ productId: p, quantity: 2 }] }))).toEqual({ fresh: false, orderId: 'o1', sameRequest: true })
+    expect(
+      decideReplay(
+        { orderId: 'o1', requestHash: requestHash(body) },
+        requestHash({ items: [{ productId: p, quantity: 2 }] }),
+      ),
+    ).toEqual({ fresh: false, orderId: 'o1', sameRequest: true })
   })
 
   it('refuses the same key with another body', () => {
-    expect(decideReplay({ orderId: 'o1', requestHash: requestHash(body) }, requestHash({ items: [{ productId: p, quantity: 3 }] }))).toMatchObject({ sameRequest: false })
+    expect(
+      decideReplay(
+        { orderId: 'o1', requestHash: requestHash(body) },
+        requestHash({ items: [{ productId: p, quantity: 3 }] }),
+      ),
+    ).toMatchObject({ sameRequest: false })
   })
 })

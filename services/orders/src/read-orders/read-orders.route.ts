@@ -17,21 +17,50 @@ export function readOrdersRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   const { sql } = deps
 
   // One order, with product names from the catalog replica, for its customer or an admin.
-  app.get('/orders/:id', { schema: { summary: 'Get an order', tags: ['orders'], params: IdParams, response: { 200: Order } } }, async (request) => {
-    const reader = requireReader(request)
-    const order = await findOrder(sql, request.params.id)
-    if (order === undefined || !mayRead(reader, order.customerId)) throw new OrderNotFound(`No order ${request.params.id}`)
-    return toOrder(order, await productNames(sql, order.items.map((item) => item.productId)))
-  })
+  app.get(
+    '/orders/:id',
+    { schema: { summary: 'Get an order', tags: ['orders'], params: IdParams, response: { 200: Order } } },
+    async (request) => {
+      const reader = requireReader(request)
+      const order = await findOrder(sql, request.params.id)
+      if (order === undefined || !mayRead(reader, order.customerId))
+        throw new OrderNotFound(`No order ${request.params.id}`)
+      return toOrder(
+        order,
+        await productNames(
+          sql,
+          order.items.map((item) => item.productId),
+        ),
+      )
+    },
+  )
 
   // The acting customer's orders, newest first; admins may name another customer.
-  app.get('/orders', { schema: { summary: 'List orders', tags: ['orders'], querystring: ListOrdersQuery, response: { 200: OrderPage } } }, async (request) => {
-    const user = requireUser(request)
-    const { limit, after, customerId } = request.query
-    if (customerId !== undefined && customerId !== user.id && user.role !== 'admin') throw new Forbidden('Only admins may list another customer\'s orders')
-    const orders = await listOrders(sql, customerId ?? user.id, limit + 1, after === undefined ? undefined : decodeCursor(after))
-    const page = orders.slice(0, limit)
-    const names = await productNames(sql, page.flatMap((order) => order.items.map((item) => item.productId)))
-    return { items: page.map((order) => toOrder(order, names)), nextCursor: orders.length > limit ? encodeCursor(page.at(-1)!.id) : null }
-  })
+  app.get(
+    '/orders',
+    {
+      schema: { summary: 'List orders', tags: ['orders'], querystring: ListOrdersQuery, response: { 200: OrderPage } },
+    },
+    async (request) => {
+      const user = requireUser(request)
+      const { limit, after, customerId } = request.query
+      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin')
+        throw new Forbidden("Only admins may list another customer's orders")
+      const orders = await listOrders(
+        sql,
+        customerId ?? user.id,
+        limit + 1,
+        after === undefined ? undefined : decodeCursor(after),
+      )
+      const page = orders.slice(0, limit)
+      const names = await productNames(
+        sql,
+        page.flatMap((order) => order.items.map((item) => item.productId)),
+      )
+      return {
+        items: page.map((order) => toOrder(order, names)),
+        nextCursor: orders.length > limit ? encodeCursor(page.at(-1)!.id) : null,
+      }
+    },
+  )
 }

@@ -25,7 +25,9 @@ describe('customer replica: placing an order against a deactivation', () => {
 
   async function waitUntilSomeoneWaitsForALock(): Promise<void> {
     for (let tries = 0; tries < 200; tries += 1) {
-      const [row] = await sql<{ waiting: number }[]>`select count(*)::int as waiting from pg_locks where not granted and locktype = 'advisory'`
+      const [row] = await sql<
+        { waiting: number }[]
+      >`select count(*)::int as waiting from pg_locks where not granted and locktype = 'advisory'`
       if (row!.waiting > 0) return
       await sleep(10)
     }
@@ -35,7 +37,8 @@ describe('customer replica: placing an order against a deactivation', () => {
   for (const known of [true, false]) {
     it(`refuses the order once a deactivation holding the lock commits (customer ${known ? 'in' : 'not yet in'} the replica)`, async () => {
       const customerId = newId()
-      if (known) await sql`insert into customer_replica (id, email, name, role, active, version) values (${customerId}, 'a@example.com', 'A', 'customer', true, 1)`
+      if (known)
+        await sql`insert into customer_replica (id, email, name, role, active, version) values (${customerId}, 'a@example.com', 'A', 'customer', true, 1)`
       let releaseDeactivation!: () => void
       const deactivationHolds = new Promise<void>((resolve) => (releaseDeactivation = resolve))
       let deactivationLocked!: () => void

@@ -42,8 +42,13 @@ export const productReplica = defineProjection({
   ],
 })
 
-export async function productNames(sql: Sql | TransactionSql, productIds: readonly string[]): Promise<Map<string, string>> {
+export async function productNames(
+  sql: Sql | TransactionSql,
+  productIds: readonly string[],
+): Promise<Map<string, string>> {
   if (productIds.length === 0) return new Map()
-  const rows = await sql<{ id: string; name: string }[]>`select id, name from product_replica where id = any(${[...new Set(productIds)]}::uuid[])`
+  const rows = await sql<
+    { id: string; name: string }[]
+  >`select id, name from product_replica where id = any(${[...new Set(productIds)]}::uuid[])`
   return new Map(rows.map((row) => [row.id, row.name]))
 }

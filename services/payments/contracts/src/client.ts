@@ -1,7 +1,8 @@
 import type { CallContext, HttpClient } from '@seams/http-client'
 import type { AuthorizePaymentRequest, Payment, SimulatorSettings } from './http.ts'
 
-export type AuthorizePaymentResult = { ok: true; payment: Payment } | { ok: false; reason: 'DECLINED'; payment: Payment }
+export type AuthorizePaymentResult =
+  { ok: true; payment: Payment } | { ok: false; reason: 'DECLINED'; payment: Payment }
 
 // The service waits up to its provider timeout (2 s by default) before answering 503; the client's own
 // 2 s default would give up on answers that are about to arrive, so authorize waits longer.
@@ -9,7 +10,11 @@ const authorizeTimeoutMs = 5000
 
 /** Typed calls to the payments service; transport, retries and tokens come from the given HttpClient. */
 export function createPaymentsClient(http: HttpClient) {
-  const change = async (id: string, action: 'capture' | 'void' | 'refund', context: CallContext): Promise<Payment | undefined> => {
+  const change = async (
+    id: string,
+    action: 'capture' | 'void' | 'refund',
+    context: CallContext,
+  ): Promise<Payment | undefined> => {
     const response = await http.call<Payment>(
       { method: 'POST', path: `/payments/${encodeURIComponent(id)}/${action}`, idempotencyKey: id, ...context },
       [404],
@@ -45,13 +50,19 @@ export function createPaymentsClient(http: HttpClient) {
     refund: (id: string, context: CallContext = {}) => change(id, 'refund', context),
 
     async getPayment(id: string, context: CallContext = {}): Promise<Payment | undefined> {
-      const response = await http.call<Payment>({ method: 'GET', path: `/payments/${encodeURIComponent(id)}`, ...context }, [404])
+      const response = await http.call<Payment>(
+        { method: 'GET', path: `/payments/${encodeURIComponent(id)}`, ...context },
+        [404],
+      )
       return response.status === 404 ? undefined : response.body
     },
 
     /** The order's payment (an order has at most one); undefined when it has none. */
     async findByOrder(orderId: string, context: CallContext = {}): Promise<Payment | undefined> {
-      const response = await http.call<Payment>({ method: 'GET', path: '/payments', query: { orderId }, ...context }, [404])
+      const response = await http.call<Payment>(
+        { method: 'GET', path: '/payments', query: { orderId }, ...context },
+        [404],
+      )
       return response.status === 404 ? undefined : response.body
     },
 
@@ -61,7 +72,8 @@ export function createPaymentsClient(http: HttpClient) {
     },
 
     async configureSimulator(settings: SimulatorSettings, context: CallContext = {}): Promise<SimulatorSettings> {
-      return (await http.call<SimulatorSettings>({ method: 'PUT', path: '/simulator', body: settings, ...context })).body
+      return (await http.call<SimulatorSettings>({ method: 'PUT', path: '/simulator', body: settings, ...context }))
+        .body
     },
   }
 }

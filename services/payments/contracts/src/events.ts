@@ -17,7 +17,11 @@ export const PaymentAuthorizedV1 = {
   source: 'payments',
   type: 'payments.PaymentAuthorized',
   version: 1,
-  schema: Type.Object({ ...PaymentState, status: Type.Literal('authorized'), failureReason: Type.Optional(Type.String()) }),
+  schema: Type.Object({
+    ...PaymentState,
+    status: Type.Literal('authorized'),
+    failureReason: Type.Optional(Type.String()),
+  }),
 } as const satisfies EventContract
 
 /** The provider declined the payment; final, the order needs another way to be paid or is cancelled. */
@@ -33,7 +37,11 @@ export const PaymentCapturedV1 = {
   source: 'payments',
   type: 'payments.PaymentCaptured',
   version: 1,
-  schema: Type.Object({ ...PaymentState, status: Type.Literal('captured'), failureReason: Type.Optional(Type.String()) }),
+  schema: Type.Object({
+    ...PaymentState,
+    status: Type.Literal('captured'),
+    failureReason: Type.Optional(Type.String()),
+  }),
 } as const satisfies EventContract
 
 /** The authorization was released without taking the money. */
@@ -49,7 +57,17 @@ export const PaymentRefundedV1 = {
   source: 'payments',
   type: 'payments.PaymentRefunded',
   version: 1,
-  schema: Type.Object({ ...PaymentState, status: Type.Literal('refunded'), failureReason: Type.Optional(Type.String()) }),
+  schema: Type.Object({
+    ...PaymentState,
+    status: Type.Literal('refunded'),
+    failureReason: Type.Optional(Type.String()),
+  }),
 } as const satisfies EventContract
 
-export const paymentsEvents = [PaymentAuthorizedV1, PaymentFailedV1, PaymentCapturedV1, PaymentVoidedV1, PaymentRefundedV1] as const
+export const paymentsEvents = [
+  PaymentAuthorizedV1,
+  PaymentFailedV1,
+  PaymentCapturedV1,
+  PaymentVoidedV1,
+  PaymentRefundedV1,
+] as const

@@ -4,7 +4,11 @@ export const PaymentId = Type.String({ format: 'uuid', description: 'Payment id,
 
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' })
 
-export const AmountCents = Type.Integer({ minimum: 1, maximum: 100_000_000_000, description: 'Amount in the currency\'s minor unit' })
+export const AmountCents = Type.Integer({
+  minimum: 1,
+  maximum: 100_000_000_000,
+  description: "Amount in the currency's minor unit",
+})
 
 export const PaymentStatus = Type.Union([
   Type.Literal('pending'),
@@ -23,7 +27,9 @@ export const Payment = Type.Object({
   amountCents: AmountCents,
   currency: Currency,
   status: PaymentStatus,
-  failureReason: Type.Union([Type.String(), Type.Null()], { description: 'Why the provider declined; null unless failed' }),
+  failureReason: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why the provider declined; null unless failed',
+  }),
   version: Type.Integer({ minimum: 1 }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -32,7 +38,10 @@ export type Payment = Static<typeof Payment>
 
 export const AuthorizePaymentRequest = Type.Object(
   {
-    paymentId: Type.String({ format: 'uuid', description: 'Chosen by the caller; repeating a request with the same id is safe' }),
+    paymentId: Type.String({
+      format: 'uuid',
+      description: 'Chosen by the caller; repeating a request with the same id is safe',
+    }),
     orderId: Type.String({ format: 'uuid', description: 'The order paid for; an order has at most one payment' }),
     customerId: Type.String({ format: 'uuid' }),
     amountCents: AmountCents,
@@ -55,7 +64,11 @@ const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, desc
 export const SimulatorSettings = Type.Object(
   {
     latencyMs: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Mean time the provider takes to answer' }),
-    jitterMs: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Latency varies uniformly by up to this much either way' }),
+    jitterMs: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      description: 'Latency varies uniformly by up to this much either way',
+    }),
     declineRate: Rate('Share of payments the provider declines'),
     errorRate: Rate('Share of calls that fail transiently (the service answers 503)'),
     hangRate: Rate('Share of calls that never answer (the service gives up after its provider timeout)'),

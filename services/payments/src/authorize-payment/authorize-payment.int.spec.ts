@@ -67,13 +67,24 @@ describe('authorizing against the simulated provider', () => {
   it('is usable through its typed client over HTTP', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = t.app.server.address() as { port: number }
-    const http = createHttpClient({ name: 'payments', baseUrl: `http://127.0.0.1:${port}`, tokens: t.identities.authOf('orders') })
-    const operatorHttp = createHttpClient({ name: 'payments', baseUrl: `http://127.0.0.1:${port}`, tokens: t.identities.authOf('operator') })
+    const http = createHttpClient({
+      name: 'payments',
+      baseUrl: `http://127.0.0.1:${port}`,
+      tokens: t.identities.authOf('orders'),
+    })
+    const operatorHttp = createHttpClient({
+      name: 'payments',
+      baseUrl: `http://127.0.0.1:${port}`,
+      tokens: t.identities.authOf('operator'),
+    })
     const payments = createPaymentsClient(http)
     const simulator = createPaymentsClient(operatorHttp)
     try {
       const terms = newTerms()
-      expect(await payments.authorize(terms)).toMatchObject({ ok: true, payment: { id: terms.paymentId, status: 'authorized' } })
+      expect(await payments.authorize(terms)).toMatchObject({
+        ok: true,
+        payment: { id: terms.paymentId, status: 'authorized' },
+      })
       expect(await payments.capture(terms.paymentId)).toMatchObject({ status: 'captured' })
       expect(await payments.findByOrder(terms.orderId)).toMatchObject({ id: terms.paymentId })
       expect(await payments.findByOrder(newId())).toBeUndefined()
@@ -88,7 +99,10 @@ describe('authorizing against the simulated provider', () => {
       await simulator.configureSimulator({ ...calm, errorRate: 1 })
       await expect(payments.authorize(unlucky)).rejects.toBeInstanceOf(UpstreamUnavailable)
       await simulator.configureSimulator(calm)
-      expect(await payments.authorize(unlucky)).toMatchObject({ ok: true, payment: { id: unlucky.paymentId, status: 'authorized' } })
+      expect(await payments.authorize(unlucky)).toMatchObject({
+        ok: true,
+        payment: { id: unlucky.paymentId, status: 'authorized' },
+      })
     } finally {
       await http.close()
       await operatorHttp.close()

@@ -23,7 +23,9 @@ async function claimPayment(sql: Sql, request: AuthorizePaymentRequest): Promise
   if (claimed !== undefined) return claimed
   const existing = await findPayment(sql, request.paymentId)
   if (existing === undefined) {
-    throw new OrderAlreadyPaid(`Order ${request.orderId} already has another payment`, { details: { orderId: request.orderId } })
+    throw new OrderAlreadyPaid(`Order ${request.orderId} already has another payment`, {
+      details: { orderId: request.orderId },
+    })
   }
   const { paymentId: _paymentId, ...terms } = request
   const repeat = decide(stateOf(existing), { type: 'RequestAuthorization', terms })
@@ -35,13 +37,24 @@ export function authorizePaymentRoutes(app: ServiceApp, deps: AuthorizePaymentDe
   // Called by the checkout saga. The claim commits before the provider is asked and the answer commits
   // after, so no transaction waits on the provider; a payment left pending by a crash or a provider
   // fault is completed by the next attempt with the same paymentId.
-  app.post('/payments', { schema: { summary: 'Authorize a payment (services only)', tags: ['payments'], body: AuthorizePaymentRequest, response: { 200: Payment, 201: Payment } } }, async (request, reply) => {
-    requireService(request, deps.paymentCallers)
-    const payment = await claimPayment(deps.outbox.sql, request.body)
-    if (payment.status !== 'pending') return reply.code(200).send(payment)
-    const decision = await authorizeWithin(deps.provider, request.body, deps.providerTimeoutMs)
-    const outcome = await changePayment(deps, payment.id, { type: 'RecordProviderDecision', decision }, request.trace)
-    // 201 goes to the attempt that settled the payment; a racing or later repeat learns the same with 200.
-    return reply.code(outcome.changed ? 201 : 200).send(outcome.payment)
-  })
+  app.post(
+    '/payments',
+    {
+      schema: {
+        summary: 'Authorize a payment (services only)',
+        tags: ['payments'],
+        body: AuthorizePaymentRequest,
+        response: { 200: Payment, 201: Payment },
+      },
+    },
+    async (request, reply) => {
+      requireService(request, deps.paymentCallers)
+      const payment = await claimPayment(deps.outbox.sql, request.body)
+      if (payment.status !== 'pending') return reply.code(200).send(payment)
+      const decision = await authorizeWithin(deps.provider, request.body, deps.providerTimeoutMs)
+      const outcome = await changePayment(deps, payment.id, { type: 'RecordProviderDecision', decision }, request.trace)
+      // 201 goes to the attempt that settled the payment; a racing or later repeat learns the same with 200.
+      return reply.code(outcome.changed ? 201 : 200).send(outcome.payment)
+    },
+  )
 }

@@ -16,10 +16,14 @@ const actions = [
 export function captureVoidRefundRoutes(app: ServiceApp, deps: CaptureVoidRefundDeps): void {
   for (const action of actions) {
     // Called by the checkout saga to finish or compensate a payment; a repeat answers the current state.
-    app.post(`/payments/:id/${action.path}`, { schema: { summary: action.summary, tags: ['payments'], params: IdParams, response: { 200: Payment } } }, async (request) => {
-      requireService(request, deps.paymentCallers)
-      const outcome = await changePayment(deps, request.params.id, { type: action.command }, request.trace)
-      return outcome.payment
-    })
+    app.post(
+      `/payments/:id/${action.path}`,
+      { schema: { summary: action.summary, tags: ['payments'], params: IdParams, response: { 200: Payment } } },
+      async (request) => {
+        requireService(request, deps.paymentCallers)
+        const outcome = await changePayment(deps, request.params.id, { type: action.command }, request.trace)
+        return outcome.payment
+      },
+    )
   }
 }

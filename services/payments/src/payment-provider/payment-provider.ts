@@ -28,13 +28,19 @@ export interface PaymentProvider {
  * Asks the provider, but answers within `timeoutMs` whatever it does: a provider that hangs must not
  * hold a request (and a caller's connection) open. Every failure becomes a 503-class SeamsError.
  */
-export async function authorizeWithin(provider: PaymentProvider, request: ProviderAuthorization, timeoutMs: number): Promise<ProviderDecision> {
+export async function authorizeWithin(
+  provider: PaymentProvider,
+  request: ProviderAuthorization,
+  timeoutMs: number,
+): Promise<ProviderDecision> {
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       // Rejecting before aborting makes the timeout, not the provider's reaction to it, the answer.
-      reject(new ProviderTimeout(`The payment provider did not answer within ${timeoutMs} ms`, { details: { timeoutMs } }))
+      reject(
+        new ProviderTimeout(`The payment provider did not answer within ${timeoutMs} ms`, { details: { timeoutMs } }),
+      )
       controller.abort()
     }, timeoutMs)
   })

@@ -5,9 +5,12 @@ import { authorizeWithin, type PaymentProvider } from './payment-provider.ts'
 const request = { paymentId: 'p', orderId: 'o', customerId: 'c', amountCents: 1, currency: 'EUR' }
 
 describe('authorizeWithin', () => {
-  it('passes the provider\'s decision through', async () => {
+  it("passes the provider's decision through", async () => {
     const provider: PaymentProvider = { authorize: async () => ({ approved: false, reason: 'card_declined' }) }
-    await expect(authorizeWithin(provider, request, 1000)).resolves.toEqual({ approved: false, reason: 'card_declined' })
+    await expect(authorizeWithin(provider, request, 1000)).resolves.toEqual({
+      approved: false,
+      reason: 'card_declined',
+    })
   })
 
   it('gives up on a provider that ignores the deadline, and tells it to stop', async () => {

@@ -64,7 +64,10 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Simu
     // that lands on another replica must still get the same decision.
     const digest = createHash('sha256').update(paymentId).digest()
     const declined = digest.readUIntBE(0, 6) / 2 ** 48 < declineRate
-    return remember(paymentId, declined ? { approved: false, reason: declineReasons[digest[6]! % declineReasons.length]! } : { approved: true })
+    return remember(
+      paymentId,
+      declined ? { approved: false, reason: declineReasons[digest[6]! % declineReasons.length]! } : { approved: true },
+    )
   }
 
   return {
@@ -74,7 +77,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Simu
       const fault = random()
       await delay(latency, signal)
       if (fault < current.hangRate) return hangUntil(signal)
-      if (fault < current.hangRate + current.errorRate) throw new ProviderUnavailable('The simulated provider failed transiently')
+      if (fault < current.hangRate + current.errorRate)
+        throw new ProviderUnavailable('The simulated provider failed transiently')
       return decisionFor(request.paymentId, current.declineRate)
     },
     settings: () => ({ ...settings }),

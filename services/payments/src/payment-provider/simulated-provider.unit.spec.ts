@@ -7,7 +7,13 @@ import { createSimulatedProvider } from './simulated-provider.ts'
 const calm: SimulatorSettings = { latencyMs: 20, jitterMs: 10, declineRate: 0, errorRate: 0, hangRate: 0 }
 
 const paymentId = (index: number) => `00000000-0000-4000-8000-${index.toString(16).padStart(12, '0')}`
-const request = (index: number) => ({ paymentId: paymentId(index), orderId: paymentId(1_000_000 + index), customerId: paymentId(7), amountCents: 100, currency: 'EUR' })
+const request = (index: number) => ({
+  paymentId: paymentId(index),
+  orderId: paymentId(1_000_000 + index),
+  customerId: paymentId(7),
+  amountCents: 100,
+  currency: 'EUR',
+})
 
 /** A simulator whose waits are recorded instead of waited, drawing from a seeded source. */
 function simulator(settings: Partial<SimulatorSettings>, seed = 42) {
@@ -25,11 +31,14 @@ function simulator(settings: Partial<SimulatorSettings>, seed = 42) {
 const never = new AbortController().signal
 
 async function outcomes(provider: ReturnType<typeof simulator>['provider'], count: number) {
-  const results = await Promise.allSettled(Array.from({ length: count }, (_, index) => provider.authorize(request(index), never)))
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, (_, index) => provider.authorize(request(index), never)),
+  )
   return {
     approved: results.filter((result) => result.status === 'fulfilled' && result.value.approved).length,
     declined: results.filter((result) => result.status === 'fulfilled' && !result.value.approved).length,
-    failed: results.filter((result) => result.status === 'rejected' && result.reason instanceof ProviderUnavailable).length,
+    failed: results.filter((result) => result.status === 'rejected' && result.reason instanceof ProviderUnavailable)
+      .length,
   }
 }
 
@@ -47,7 +56,11 @@ describe('simulated provider', () => {
 
   it('approves everything when calm and declines everything at declineRate 1', async () => {
     expect(await outcomes(simulator({}).provider, 200)).toEqual({ approved: 200, declined: 0, failed: 0 })
-    expect(await outcomes(simulator({ declineRate: 1 }).provider, 200)).toEqual({ approved: 0, declined: 200, failed: 0 })
+    expect(await outcomes(simulator({ declineRate: 1 }).provider, 200)).toEqual({
+      approved: 0,
+      declined: 200,
+      failed: 0,
+    })
   })
 
   it('declines about declineRate of the payments and fails about errorRate of the calls', async () => {
@@ -67,7 +80,9 @@ describe('simulated provider', () => {
     expect(first.some((decision) => !decision.approved)).toBe(true)
     // A fresh simulator (another replica) derives the same decisions from the ids alone.
     const replica = simulator({ declineRate: 0.5 }, 99).provider
-    expect(await Promise.all(Array.from({ length: 50 }, (_, index) => replica.authorize(request(index), never)))).toEqual(first)
+    expect(
+      await Promise.all(Array.from({ length: 50 }, (_, index) => replica.authorize(request(index), never))),
+    ).toEqual(first)
   })
 
   it('fails transiently without deciding, so a later call about the payment answers', async () => {

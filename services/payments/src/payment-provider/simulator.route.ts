@@ -12,16 +12,37 @@ export function simulatorRoutes(app: ServiceApp, deps: SimulatorDeps): void {
   const { simulator } = deps
 
   // The simulated provider's current knobs.
-  app.get('/simulator', { schema: { summary: 'Read the simulated provider\'s settings (operators only)', tags: ['simulator'], response: { 200: SimulatorSettings } } }, async (request) => {
-    requireService(request, deps.operators)
-    return simulator.settings()
-  })
+  app.get(
+    '/simulator',
+    {
+      schema: {
+        summary: "Read the simulated provider's settings (operators only)",
+        tags: ['simulator'],
+        response: { 200: SimulatorSettings },
+      },
+    },
+    async (request) => {
+      requireService(request, deps.operators)
+      return simulator.settings()
+    },
+  )
 
   // The fault suite turns latency, declines, errors and hangs up and down here, without a restart.
   // Each process holds its own simulator: with replicas, set each one.
-  app.put('/simulator', { schema: { summary: 'Replace the simulated provider\'s settings (operators only)', tags: ['simulator'], body: SimulatorSettings, response: { 200: SimulatorSettings } } }, async (request) => {
-    requireService(request, deps.operators)
-    simulator.configure(request.body)
-    return simulator.settings()
-  })
+  app.put(
+    '/simulator',
+    {
+      schema: {
+        summary: "Replace the simulated provider's settings (operators only)",
+        tags: ['simulator'],
+        body: SimulatorSettings,
+        response: { 200: SimulatorSettings },
+      },
+    },
+    async (request) => {
+      requireService(request, deps.operators)
+      simulator.configure(request.body)
+      return simulator.settings()
+    },
+  )
 }

@@ -27,9 +27,12 @@ export function refusalError(paymentId: string, refusal: Extract<PaymentDecision
     case 'UNKNOWN_PAYMENT':
       return new PaymentNotFound(`No payment ${paymentId}`)
     case 'ILLEGAL_TRANSITION':
-      return new IllegalTransition(`Cannot ${refusal.command.toLowerCase()} payment ${paymentId}: it is ${refusal.status}`, {
-        details: { paymentId, paymentStatus: refusal.status },
-      })
+      return new IllegalTransition(
+        `Cannot ${refusal.command.toLowerCase()} payment ${paymentId}: it is ${refusal.status}`,
+        {
+          details: { paymentId, paymentStatus: refusal.status },
+        },
+      )
     case 'IDEMPOTENCY_MISMATCH':
       return new IdempotencyMismatch(`Payment ${paymentId} was requested with another ${refusal.fields.join(', ')}`, {
         details: { paymentId, fields: refusal.fields },
@@ -41,7 +44,13 @@ export function refusalError(paymentId: string, refusal: Extract<PaymentDecision
  * Decides a command against the locked payment and records the outcome and its events in the given
  * transaction, so a published event always matches a committed state and a repeat publishes nothing.
  */
-export async function changePaymentIn(tx: TransactionSql, deps: ChangePaymentDeps, paymentId: string, command: ChangeCommand, trace: TraceContext): Promise<ChangeOutcome> {
+export async function changePaymentIn(
+  tx: TransactionSql,
+  deps: ChangePaymentDeps,
+  paymentId: string,
+  command: ChangeCommand,
+  trace: TraceContext,
+): Promise<ChangeOutcome> {
   const current = await lockPayment(tx, paymentId)
   if (current === undefined) throw new PaymentNotFound(`No payment ${paymentId}`)
   const decision = decide(stateOf(current), command)
@@ -50,12 +59,19 @@ export async function changePaymentIn(tx: TransactionSql, deps: ChangePaymentDep
   // A command records one event, so the state after it is the state every envelope carries.
   const next = decision.events.reduce(evolve, stateOf(current))
   const saved = await saveState(tx, paymentId, next, current.version + decision.events.length)
-  const envelopes = decision.events.map((event) => publishedEvent(deps, event, saved, trace)).filter((envelope) => envelope !== undefined)
+  const envelopes = decision.events
+    .map((event) => publishedEvent(deps, event, saved, trace))
+    .filter((envelope) => envelope !== undefined)
   await deps.outbox.enqueue(tx, envelopes)
   return { payment: saved, changed: true }
 }
 
 /** {@link changePaymentIn} in a transaction of its own. */
-export function changePayment(deps: ChangePaymentDeps, paymentId: string, command: ChangeCommand, trace: TraceContext): Promise<ChangeOutcome> {
+export function changePayment(
+  deps: ChangePaymentDeps,
+  paymentId: string,
+  command: ChangeCommand,
+  trace: TraceContext,
+): Promise<ChangeOutcome> {
   return deps.outbox.transaction((tx) => changePaymentIn(tx, deps, paymentId, command, trace))
 }

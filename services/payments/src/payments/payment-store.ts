@@ -19,14 +19,21 @@ function toPayment(row: PaymentRow): Payment {
 
 export function stateOf(payment: Payment): PaymentState {
   const { orderId, customerId, amountCents, currency } = payment
-  return { status: payment.status, terms: { orderId, customerId, amountCents, currency }, failureReason: payment.failureReason }
+  return {
+    status: payment.status,
+    terms: { orderId, customerId, amountCents, currency },
+    failureReason: payment.failureReason,
+  }
 }
 
 /**
  * Claims the payment id (and the order) with a pending row. Undefined when either was taken already:
  * `on conflict do nothing` waits for a racing claim to commit, so exactly one request wins.
  */
-export async function insertPendingPayment(sql: Queryable, request: AuthorizePaymentRequest): Promise<Payment | undefined> {
+export async function insertPendingPayment(
+  sql: Queryable,
+  request: AuthorizePaymentRequest,
+): Promise<Payment | undefined> {
   const [row] = await sql<PaymentRow[]>`
     insert into payments (id, order_id, customer_id, amount_cents, currency, status)
     values (${request.paymentId}, ${request.orderId}, ${request.customerId}, ${request.amountCents}, ${request.currency}, 'pending')
@@ -52,7 +59,12 @@ export async function lockPayment(tx: TransactionSql, id: string): Promise<Payme
 }
 
 /** Writes a locked payment's new status; its terms never change after the claim. */
-export async function saveState(tx: TransactionSql, id: string, state: PaymentState, version: number): Promise<Payment> {
+export async function saveState(
+  tx: TransactionSql,
+  id: string,
+  state: PaymentState,
+  version: number,
+): Promise<Payment> {
   const [row] = await tx<PaymentRow[]>`
     update payments set status = ${state.status}, failure_reason = ${state.failureReason}, version = ${version}, updated_at = now()
     where id = ${id}

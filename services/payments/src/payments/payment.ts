@@ -61,11 +61,16 @@ export function decide(state: PaymentState | undefined, command: PaymentCommand)
   if (command.type === 'RecordProviderDecision') {
     // Anything past pending means the provider's answer was recorded before; it cannot differ.
     if (state.status !== 'pending') return emit()
-    return emit(command.decision.approved ? { type: 'PaymentAuthorized' } : { type: 'PaymentFailed', reason: command.decision.reason })
+    return emit(
+      command.decision.approved
+        ? { type: 'PaymentAuthorized' }
+        : { type: 'PaymentFailed', reason: command.decision.reason },
+    )
   }
   const settlement = settlements[command.type]
   if (settlement.done.includes(state.status)) return emit()
-  if (state.status !== settlement.from) return { ok: false, reason: 'ILLEGAL_TRANSITION', command: command.type, status: state.status }
+  if (state.status !== settlement.from)
+    return { ok: false, reason: 'ILLEGAL_TRANSITION', command: command.type, status: state.status }
   return emit(settlement.event)
 }
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { decide, evolve, type PaymentCommand, type PaymentDecision, type PaymentEvent, type PaymentTerms } from './payment.ts'
+import {
+  decide,
+  evolve,
+  type PaymentCommand,
+  type PaymentDecision,
+  type PaymentEvent,
+  type PaymentTerms,
+} from './payment.ts'
 
 const terms: PaymentTerms = {
   orderId: '00000000-0000-7000-8000-0000000000a1',
@@ -16,7 +23,10 @@ const voided: PaymentEvent = { type: 'PaymentVoided' }
 const refunded: PaymentEvent = { type: 'PaymentRefunded' }
 
 const approve: PaymentCommand = { type: 'RecordProviderDecision', decision: { approved: true } }
-const decline: PaymentCommand = { type: 'RecordProviderDecision', decision: { approved: false, reason: 'insufficient_funds' } }
+const decline: PaymentCommand = {
+  type: 'RecordProviderDecision',
+  decision: { approved: false, reason: 'insufficient_funds' },
+}
 
 /** Given a payment's history, when a command arrives, then these events or this refusal. */
 function given(...history: PaymentEvent[]) {
@@ -24,7 +34,8 @@ function given(...history: PaymentEvent[]) {
   return {
     when: (command: PaymentCommand) => ({
       then: (expected: PaymentEvent[]) => expect(decide(state, command)).toEqual({ ok: true, events: expected }),
-      thenRefused: (expected: Extract<PaymentDecision, { ok: false }>) => expect(decide(state, command)).toEqual(expected),
+      thenRefused: (expected: Extract<PaymentDecision, { ok: false }>) =>
+        expect(decide(state, command)).toEqual(expected),
     }),
   }
 }
@@ -35,15 +46,27 @@ describe('authorizing', () => {
     expect(evolve(undefined, requested)).toEqual({ status: 'pending', terms, failureReason: null })
   })
 
-  it('records the provider\'s approval or decline on a pending payment', () => {
+  it("records the provider's approval or decline on a pending payment", () => {
     given(requested).when(approve).then([authorized])
-    given(requested).when(decline).then([{ type: 'PaymentFailed', reason: 'insufficient_funds' }])
-    expect(evolve(evolve(undefined, requested), failed)).toMatchObject({ status: 'failed', failureReason: 'card_declined' })
+    given(requested)
+      .when(decline)
+      .then([{ type: 'PaymentFailed', reason: 'insufficient_funds' }])
+    expect(evolve(evolve(undefined, requested), failed)).toMatchObject({
+      status: 'failed',
+      failureReason: 'card_declined',
+    })
   })
 
   it('treats a repeated request with the same terms as a retry, in every later state', () => {
-    for (const history of [[requested], [requested, authorized], [requested, failed], [requested, authorized, captured, refunded]]) {
-      given(...history).when({ type: 'RequestAuthorization', terms }).then([])
+    for (const history of [
+      [requested],
+      [requested, authorized],
+      [requested, failed],
+      [requested, authorized, captured, refunded],
+    ]) {
+      given(...history)
+        .when({ type: 'RequestAuthorization', terms })
+        .then([])
     }
   })
 
@@ -53,7 +76,7 @@ describe('authorizing', () => {
       .thenRefused({ ok: false, reason: 'IDEMPOTENCY_MISMATCH', fields: ['amountCents', 'currency'] })
   })
 
-  it('keeps the first recorded decision when the provider\'s answer arrives again', () => {
+  it("keeps the first recorded decision when the provider's answer arrives again", () => {
     given(requested, authorized).when(decline).then([])
     given(requested, failed).when(approve).then([])
     given(requested, authorized, voided).when(approve).then([])
@@ -86,7 +109,9 @@ describe('capturing, voiding and refunding', () => {
       [[requested, authorized, voided], 'Refund', 'voided'],
     ]
     for (const [history, command, status] of cases) {
-      given(...history).when({ type: command }).thenRefused({ ok: false, reason: 'ILLEGAL_TRANSITION', command, status: status as never })
+      given(...history)
+        .when({ type: command })
+        .thenRefused({ ok: false, reason: 'ILLEGAL_TRANSITION', command, status: status as never })
     }
   })
 

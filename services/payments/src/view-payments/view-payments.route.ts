@@ -3,7 +3,8 @@ import { FindPaymentQuery, IdParams, Payment } from '@shop/payments-contracts'
 import { PaymentNotFound } from '../errors.ts'
 import { findPayment, findPaymentByOrder } from '../payments/payment-store.ts'
 
-const visible = (reader: Reader, payment: Payment | undefined): payment is Payment => payment !== undefined && mayRead(reader, payment.customerId)
+const visible = (reader: Reader, payment: Payment | undefined): payment is Payment =>
+  payment !== undefined && mayRead(reader, payment.customerId)
 
 /**
  * The paying customer, admins and `readers` (orders settling a payment) may see a payment; anyone
@@ -13,18 +14,33 @@ export function viewPaymentsRoutes(app: ServiceApp, deps: { sql: Sql; readers: r
   const { sql } = deps
 
   // One payment, for the order saga's recovery, order history and the paying customer.
-  app.get('/payments/:id', { schema: { summary: 'Get a payment', tags: ['payments'], params: IdParams, response: { 200: Payment } } }, async (request) => {
-    const reader = requireReader(request, deps.readers)
-    const payment = await findPayment(sql, request.params.id)
-    if (!visible(reader, payment)) throw new PaymentNotFound(`No payment ${request.params.id}`)
-    return payment
-  })
+  app.get(
+    '/payments/:id',
+    { schema: { summary: 'Get a payment', tags: ['payments'], params: IdParams, response: { 200: Payment } } },
+    async (request) => {
+      const reader = requireReader(request, deps.readers)
+      const payment = await findPayment(sql, request.params.id)
+      if (!visible(reader, payment)) throw new PaymentNotFound(`No payment ${request.params.id}`)
+      return payment
+    },
+  )
 
   // The order's payment: an order has at most one, so this answers it or 404 rather than a list.
-  app.get('/payments', { schema: { summary: 'Find the payment of an order', tags: ['payments'], querystring: FindPaymentQuery, response: { 200: Payment } } }, async (request) => {
-    const reader = requireReader(request, deps.readers)
-    const payment = await findPaymentByOrder(sql, request.query.orderId)
-    if (!visible(reader, payment)) throw new PaymentNotFound(`No payment for order ${request.query.orderId}`)
-    return payment
-  })
+  app.get(
+    '/payments',
+    {
+      schema: {
+        summary: 'Find the payment of an order',
+        tags: ['payments'],
+        querystring: FindPaymentQuery,
+        response: { 200: Payment },
+      },
+    },
+    async (request) => {
+      const reader = requireReader(request, deps.readers)
+      const payment = await findPaymentByOrder(sql, request.query.orderId)
+      if (!visible(reader, payment)) throw new PaymentNotFound(`No payment for order ${request.query.orderId}`)
+      return payment
+    },
+  )
 }

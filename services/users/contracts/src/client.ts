@@ -13,7 +13,10 @@ export function createUsersClient(http: HttpClient) {
     },
     /** Undefined when there is no such user, or when the acting user may not see it. */
     async getUser(id: string, context: CallContext = {}): Promise<User | undefined> {
-      const response = await http.call<User>({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, ...context }, [404])
+      const response = await http.call<User>(
+        { method: 'GET', path: `/users/${encodeURIComponent(id)}`, ...context },
+        [404],
+      )
       return response.status === 404 ? undefined : response.body
     },
 

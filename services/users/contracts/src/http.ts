@@ -2,7 +2,11 @@ import Type, { type Static } from 'typebox'
 
 export const UserId = Type.String({ format: 'uuid', description: 'User id' })
 
-export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Compared case-insensitively; stored lower-cased' })
+export const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'Compared case-insensitively; stored lower-cased',
+})
 
 export const UserRole = Type.Union([Type.Literal('customer'), Type.Literal('admin')])
 export type UserRole = Static<typeof UserRole>

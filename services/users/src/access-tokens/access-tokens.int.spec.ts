@@ -21,16 +21,27 @@ describe('access tokens', () => {
   })
 
   const anonymous = () => users.identities.headersFor('users')
-  const jwksOf = async (served: ServiceApp) => (await served.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JsonWebKeySet
+  const jwksOf = async (served: ServiceApp) =>
+    (await served.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JsonWebKeySet
 
   async function signUpAndLogIn(on: ServiceApp, email: string): Promise<LoginResponse> {
-    const registered = await on.inject({ method: 'POST', url: '/users', headers: await anonymous(), payload: { email, name: 'Token Holder', password } })
+    const registered = await on.inject({
+      method: 'POST',
+      url: '/users',
+      headers: await anonymous(),
+      payload: { email, name: 'Token Holder', password },
+    })
     expect(registered.statusCode, registered.body).toBe(201)
     return loginOn(on, email)
   }
 
   async function loginOn(on: ServiceApp, email: string): Promise<LoginResponse> {
-    const response = await on.inject({ method: 'POST', url: '/auth/login', headers: await anonymous(), payload: { email, password } })
+    const response = await on.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: await anonymous(),
+      payload: { email, password },
+    })
     expect(response.statusCode, response.body).toBe(200)
     return response.json()
   }
@@ -40,15 +51,23 @@ describe('access tokens', () => {
     await app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = app.server.address() as { port: number }
     const remote = createRemoteJWKSet(new URL(`http://127.0.0.1:${port}/.well-known/jwks.json`))
-    const { payload, protectedHeader } = await jwtVerify(accessToken, remote, { issuer: testTokenClaims.issuer, audience: testTokenClaims.audience, algorithms: ['ES256'] })
+    const { payload, protectedHeader } = await jwtVerify(accessToken, remote, {
+      issuer: testTokenClaims.issuer,
+      audience: testTokenClaims.audience,
+      algorithms: ['ES256'],
+    })
     const [key] = (await jwksOf(app)).keys
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: key!.kid })
     expect(payload).toMatchObject({ sub: user.id, role: 'customer', email: 'token@example.com' })
     expect(payload.exp! - payload.iat!).toBe(expiresIn)
     expect(payload.exp! * 1000).toBeGreaterThan(Date.now())
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/)
-    await expect(jwtVerify(accessToken, remote, { issuer: testTokenClaims.issuer, audience: 'someone-else' })).rejects.toThrow(/aud/)
-    await expect(jwtVerify(accessToken, remote, { issuer: 'someone-else', audience: testTokenClaims.audience })).rejects.toThrow(/iss/)
+    await expect(
+      jwtVerify(accessToken, remote, { issuer: testTokenClaims.issuer, audience: 'someone-else' }),
+    ).rejects.toThrow(/aud/)
+    await expect(
+      jwtVerify(accessToken, remote, { issuer: 'someone-else', audience: testTokenClaims.audience }),
+    ).rejects.toThrow(/iss/)
   })
 
   it('keeps its signing key across a restart, and old password hashes after a cost change', async () => {
@@ -57,9 +76,13 @@ describe('access tokens', () => {
     const restarted = await users.buildApp({ scryptCost: 2048 })
     expect(await jwksOf(restarted)).toEqual(before)
     const keys = createLocalJWKSet(await jwksOf(restarted))
-    await expect(jwtVerify(issuedBefore.accessToken, keys, { ...testTokenClaims, algorithms: ['ES256'] })).resolves.toBeDefined()
+    await expect(
+      jwtVerify(issuedBefore.accessToken, keys, { ...testTokenClaims, algorithms: ['ES256'] }),
+    ).resolves.toBeDefined()
     const issuedAfter = await loginOn(restarted, 'restart@example.com')
-    await expect(jwtVerify(issuedAfter.accessToken, keys, { ...testTokenClaims, algorithms: ['ES256'] })).resolves.toBeDefined()
+    await expect(
+      jwtVerify(issuedAfter.accessToken, keys, { ...testTokenClaims, algorithms: ['ES256'] }),
+    ).resolves.toBeDefined()
     expect(Number((await users.sql`select count(*) as n from signing_keys`)[0]!['n'])).toBe(1)
   })
 })

@@ -26,7 +26,8 @@ describe('createAccessTokens', () => {
     signingKeys = await toSigningKeys([await generateSigningKey(2), await generateSigningKey(1)])
   })
 
-  const issue = () => createAccessTokens({ signingKeys, now: () => issuedAt, newId: () => 'token-1' }, options).issue(user)
+  const issue = () =>
+    createAccessTokens({ signingKeys, now: () => issuedAt, newId: () => 'token-1' }, options).issue(user)
 
   it('signs with ES256 under the newest key and states who the user is', async () => {
     const { accessToken, expiresIn } = await issue()

@@ -23,7 +23,12 @@ export interface StoredSigningKey {
 export async function generateSigningKey(generation: number): Promise<StoredSigningKey> {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true })
   const publicJwk = await exportJWK(publicKey)
-  return { kid: await calculateJwkThumbprint(publicJwk), generation, publicJwk, privateJwk: await exportJWK(privateKey) }
+  return {
+    kid: await calculateJwkThumbprint(publicJwk),
+    generation,
+    publicJwk,
+    privateJwk: await exportJWK(privateKey),
+  }
 }
 
 /** Signing keys from stored rows, newest generation first. */
@@ -31,7 +36,10 @@ export async function toSigningKeys(stored: readonly StoredSigningKey[]): Promis
   const [newest] = stored
   if (newest === undefined) throw new TypeError('there is no signing key to sign with')
   const privateKey = (await importJWK(newest.privateJwk, SIGNING_ALGORITHM)) as CryptoKey
-  const keys = stored.map(({ kid, publicJwk }) => ({ kty: 'EC', crv: 'P-256', x: publicJwk.x!, y: publicJwk.y!, kid, alg: SIGNING_ALGORITHM, use: 'sig' }) as const)
+  const keys = stored.map(
+    ({ kid, publicJwk }) =>
+      ({ kty: 'EC', crv: 'P-256', x: publicJwk.x!, y: publicJwk.y!, kid, alg: SIGNING_ALGORITHM, use: 'sig' }) as const,
+  )
   return { current: { kid: newest.kid, privateKey }, jwks: { keys } }
 }
 

@@ -25,7 +25,11 @@ describe('ensureBootstrapAdmin', () => {
   })
 
   const registeredEvents = async (email: string) =>
-    Number((await users.sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = ${email}`)[0]!['n'])
+    Number(
+      (
+        await users.sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = ${email}`
+      )[0]!['n'],
+    )
 
   async function login(email: string, password: string) {
     const headers = await users.identities.headersFor('users')
@@ -33,7 +37,9 @@ describe('ensureBootstrapAdmin', () => {
   }
 
   it('creates the admin once when replicas start together, emitting one UserRegistered', async () => {
-    const settled = await users.raceReplicas(3, 'users', (sql) => ensureBootstrapAdmin({ ...deps, outbox: createOutbox({ sql, source: 'users', contracts: usersEvents }) }, admin))
+    const settled = await users.raceReplicas(3, 'users', (sql) =>
+      ensureBootstrapAdmin({ ...deps, outbox: createOutbox({ sql, source: 'users', contracts: usersEvents }) }, admin),
+    )
     expect(settled.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
     const outcomes = settled.map((outcome) => (outcome as PromiseFulfilledResult<BootstrapAdminOutcome>).value)
     expect(outcomes.filter((outcome) => outcome.created)).toHaveLength(1)
@@ -47,7 +53,12 @@ describe('ensureBootstrapAdmin', () => {
 
   it('leaves an existing account as it is, password and role included', async () => {
     const headers = await users.identities.headersFor('users')
-    const signUp = await app.inject({ method: 'POST', url: '/users', headers, payload: { email: 'taken@example.com', name: 'First', password: 'first-password' } })
+    const signUp = await app.inject({
+      method: 'POST',
+      url: '/users',
+      headers,
+      payload: { email: 'taken@example.com', name: 'First', password: 'first-password' },
+    })
     expect(signUp.statusCode).toBe(201)
     const outcome = await ensureBootstrapAdmin(deps, { email: 'taken@example.com', password: 'other-password' })
     expect(outcome).toEqual({ created: false, user: signUp.json() })

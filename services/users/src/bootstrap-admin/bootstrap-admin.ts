@@ -24,13 +24,22 @@ export type BootstrapAdminOutcome = { created: boolean; user: User }
  * holding the email is left exactly as it is (its password and role included). Replicas starting
  * together race on the unique email: one inserts and emits UserRegistered, the others find its row.
  */
-export async function ensureBootstrapAdmin(deps: BootstrapAdminDeps, admin: BootstrapAdmin): Promise<BootstrapAdminOutcome> {
+export async function ensureBootstrapAdmin(
+  deps: BootstrapAdminDeps,
+  admin: BootstrapAdmin,
+): Promise<BootstrapAdminOutcome> {
   const { outbox } = deps
   const existing = await findUserByEmail(outbox.sql, admin.email)
   if (existing !== undefined) return { created: false, user: existing }
   const passwordHash = await deps.passwords.hash(admin.password)
   return outbox.transaction(async (tx) => {
-    const created = await insertUserUnlessEmailTaken(tx, { id: deps.newId(), email: admin.email, name: 'Administrator', role: 'admin', passwordHash })
+    const created = await insertUserUnlessEmailTaken(tx, {
+      id: deps.newId(),
+      email: admin.email,
+      name: 'Administrator',
+      role: 'admin',
+      passwordHash,
+    })
     if (created === undefined) {
       // Another replica won the race; its row committed before our insert gave way, so this reads it.
       const winner = await findUserByEmail(tx, admin.email)

@@ -17,17 +17,21 @@ export function deactivateUserRoutes(app: ServiceApp, deps: DeactivateUserDeps):
   const { outbox } = deps
 
   // Closes an account (self or admin) so it can no longer log in; repeating it answers the same state.
-  app.post('/users/:id/deactivate', { schema: { summary: 'Deactivate a user', tags: ['users'], params: IdParams, response: { 200: User } } }, async (request) => {
-    const actor = requireUser(request)
-    const { id } = request.params
-    if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
-    return outbox.transaction(async (tx) => {
-      const user = await lockUser(tx, id)
-      if (user === undefined) throw new UserNotFound(`No user ${id}`)
-      if (decideDeactivation(user).kind === 'already-deactivated') return user
-      const deactivated = await markDeactivated(tx, id)
-      await outbox.enqueue(tx, userDeactivated(deps, deactivated, request.trace))
-      return deactivated
-    })
-  })
+  app.post(
+    '/users/:id/deactivate',
+    { schema: { summary: 'Deactivate a user', tags: ['users'], params: IdParams, response: { 200: User } } },
+    async (request) => {
+      const actor = requireUser(request)
+      const { id } = request.params
+      if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
+      return outbox.transaction(async (tx) => {
+        const user = await lockUser(tx, id)
+        if (user === undefined) throw new UserNotFound(`No user ${id}`)
+        if (decideDeactivation(user).kind === 'already-deactivated') return user
+        const deactivated = await markDeactivated(tx, id)
+        await outbox.enqueue(tx, userDeactivated(deps, deactivated, request.trace))
+        return deactivated
+      })
+    },
+  )
 }

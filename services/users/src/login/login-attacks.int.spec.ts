@@ -14,7 +14,10 @@ describe('login under attack, against a users process', () => {
   let sql: Sql
 
   beforeAll(async () => {
-    test = await startTestShop(adminDatabaseUrl(), { services: ['users'], overrides: { users: { LOG_LEVEL: 'warn', SCRYPT_COST: '131072' } } })
+    test = await startTestShop(adminDatabaseUrl(), {
+      services: ['users'],
+      overrides: { users: { LOG_LEVEL: 'warn', SCRYPT_COST: '131072' } },
+    })
     sql = createDatabase(test.shop.databaseUrls.users, { applicationName: 'users-attack-test', max: 2 })
   })
 
@@ -23,7 +26,8 @@ describe('login under attack, against a users process', () => {
     await test?.close()
   })
 
-  const login = (email: string, secret: string) => test.call('users', 'POST', '/auth/login', { body: { email, password: secret } })
+  const login = (email: string, secret: string) =>
+    test.call('users', 'POST', '/auth/login', { body: { email, password: secret } })
   const register = async (email: string) => {
     const response = await test.call('users', 'POST', '/users', { body: { email, name: 'Someone', password } })
     expect(response.status, JSON.stringify(response.body)).toBe(201)
@@ -43,13 +47,18 @@ describe('login under attack, against a users process', () => {
     })()
     const started = performance.now()
     // Different emails, so that the per-account throttle stays out of it: this is about the hashing.
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, index) => login(`flood-${index}@example.com`, 'a wrong password')))
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, index) => login(`flood-${index}@example.com`, 'a wrong password')),
+    )
     const floodMs = performance.now() - started
     flooding = false
     await probing
 
     const statuses = answers.map((answer) => answer.status)
-    expect(statuses.filter((status) => status !== 401 && status !== 503), statuses.join()).toEqual([])
+    expect(
+      statuses.filter((status) => status !== 401 && status !== 503),
+      statuses.join(),
+    ).toEqual([])
     const shed = answers.filter((answer) => answer.status === 503)
     expect(shed.length).toBeGreaterThan(0)
     for (const answer of shed) {
@@ -57,19 +66,23 @@ describe('login under attack, against a users process', () => {
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     }
     const slowestLiveMs = Math.max(...liveLatencies)
-    console.log(`flood of 60 logins: ${statuses.filter((status) => status === 401).length} checked, ${shed.length} shed in ${Math.round(floodMs)} ms; /health/live answered ${liveLatencies.length} probes, slowest ${Math.round(slowestLiveMs)} ms`)
+    console.log(
+      `flood of 60 logins: ${statuses.filter((status) => status === 401).length} checked, ${shed.length} shed in ${Math.round(floodMs)} ms; /health/live answered ${liveLatencies.length} probes, slowest ${Math.round(slowestLiveMs)} ms`,
+    )
     expect(liveLatencies.length).toBeGreaterThan(0)
     // Generous for a shared two-core machine: a stalled event loop would take seconds, not this.
     expect(slowestLiveMs).toBeLessThan(1000)
   })
 
-  it('makes a hash with older parameters again at today\'s on the next successful login', async () => {
+  it("makes a hash with older parameters again at today's on the next successful login", async () => {
     await register('veteran@example.com')
     const old = await createPasswordHasher({ cost: 16384 }).hash(password)
     await sql`update users set password_hash = ${old} where email = 'veteran@example.com'`
 
     expect((await login('veteran@example.com', password)).status).toBe(200)
-    const [row] = await sql<{ passwordHash: string }[]>`select password_hash as "passwordHash" from users where email = 'veteran@example.com'`
+    const [row] = await sql<
+      { passwordHash: string }[]
+    >`select password_hash as "passwordHash" from users where email = 'veteran@example.com'`
     expect(row!.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/)
     expect(row!.passwordHash).not.toBe(old)
     expect((await login('veteran@example.com', password)).status).toBe(200)

@@ -1,6 +1,13 @@
 import type { Clock } from '@seams/core'
 import type { Throttled } from '../throttling/throttled-problem.ts'
-import { addFailure, admit, checkFailures, withdraw, type BackoffLimit, type WindowLimit } from '../throttling/throttle.ts'
+import {
+  addFailure,
+  admit,
+  checkFailures,
+  withdraw,
+  type BackoffLimit,
+  type WindowLimit,
+} from '../throttling/throttle.ts'
 import { GLOBAL_KEY, type ThrottleStore } from '../throttling/throttle-store.ts'
 import { normalizeEmail } from '../users/user-store.ts'
 
@@ -18,7 +25,13 @@ export interface LoginThrottleOptions {
  * between attempts, forgotten after an hour without one. A burst of guesses gets its sixth refused;
  * someone who keeps guessing gets one try per 15 minutes, wherever they send from.
  */
-export const accountLimit: BackoffLimit = { kind: 'backoff', freeAttempts: 5, firstDelayMs: 1000, maxDelayMs: 15 * 60_000, forgetAfterMs: 60 * 60_000 }
+export const accountLimit: BackoffLimit = {
+  kind: 'backoff',
+  freeAttempts: 5,
+  firstDelayMs: 1000,
+  maxDelayMs: 15 * 60_000,
+  forgetAfterMs: 60 * 60_000,
+}
 
 /** Login attempts counted in users' database, so that every replica throttles the same account. */
 export interface LoginThrottle {
@@ -31,7 +44,10 @@ export interface LoginThrottle {
   abandoned(email: string): Promise<void>
 }
 
-export function createLoginThrottle(deps: { store: ThrottleStore; now: Clock }, options: LoginThrottleOptions = {}): LoginThrottle {
+export function createLoginThrottle(
+  deps: { store: ThrottleStore; now: Clock },
+  options: LoginThrottleOptions = {},
+): LoginThrottle {
   const { store, now } = deps
   const globalLimit: WindowLimit = { kind: 'window', max: options.globalFailuresPerMinute ?? 600, windowMs: 60_000 }
 
@@ -52,11 +68,20 @@ export function createLoginThrottle(deps: { store: ThrottleStore; now: Clock }, 
     },
     async failed(email) {
       const at = now()
-      await store.change('login-account', normalizeEmail(email), at, (counter) => ({ counter: addFailure(counter, at, accountLimit), result: undefined }))
-      await store.change('login-global', GLOBAL_KEY, at, (counter) => ({ counter: addFailure(counter, at, globalLimit), result: undefined }))
+      await store.change('login-account', normalizeEmail(email), at, (counter) => ({
+        counter: addFailure(counter, at, accountLimit),
+        result: undefined,
+      }))
+      await store.change('login-global', GLOBAL_KEY, at, (counter) => ({
+        counter: addFailure(counter, at, globalLimit),
+        result: undefined,
+      }))
     },
     async abandoned(email) {
-      await store.change('login-account', normalizeEmail(email), now(), (counter) => ({ counter: withdraw(counter, accountLimit), result: undefined }))
+      await store.change('login-account', normalizeEmail(email), now(), (counter) => ({
+        counter: withdraw(counter, accountLimit),
+        result: undefined,
+      }))
     },
   }
 }

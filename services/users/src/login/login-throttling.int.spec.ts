@@ -20,11 +20,21 @@ describe('login throttling', () => {
 
   const gateway = () => users.identities.headersFor('users')
   const register = async (email: string) => {
-    const response = await replicas[0]!.inject({ method: 'POST', url: '/users', headers: await gateway(), payload: { email, name: 'Someone', password } })
+    const response = await replicas[0]!.inject({
+      method: 'POST',
+      url: '/users',
+      headers: await gateway(),
+      payload: { email, name: 'Someone', password },
+    })
     expect(response.statusCode, response.body).toBe(201)
   }
   const login = async (email: string, secret: string, replica = 0) =>
-    replicas[replica % replicas.length]!.inject({ method: 'POST', url: '/auth/login', headers: await gateway(), payload: { email, password: secret } })
+    replicas[replica % replicas.length]!.inject({
+      method: 'POST',
+      url: '/auth/login',
+      headers: await gateway(),
+      payload: { email, password: secret },
+    })
 
   async function statusesOf(email: string, secrets: string[]): Promise<number[]> {
     const statuses: number[] = []
@@ -34,7 +44,10 @@ describe('login throttling', () => {
 
   it('refuses the sixth of a burst of wrong passwords for one account, across replicas, with 429 naming the reason', async () => {
     await register('target@example.com')
-    const statuses = await statusesOf('target@example.com', Array.from({ length: 40 }, (_, index) => `wrong password ${index}`))
+    const statuses = await statusesOf(
+      'target@example.com',
+      Array.from({ length: 40 }, (_, index) => `wrong password ${index}`),
+    )
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401])
     expect(statuses.indexOf(429)).toBe(5)
     // The backoff lets a guess through now and then (after 1 s, 2 s more, ...), however fast they come.
@@ -51,14 +64,22 @@ describe('login throttling', () => {
   it('throttles an email without an account exactly like one with, so a 429 tells nothing either', async () => {
     await register('exists@example.com')
     const wrong = Array.from({ length: 6 }, () => 'not the password')
-    for (const email of ['exists@example.com', 'nobody-here@example.com']) expect(await statusesOf(email, wrong)).toEqual([401, 401, 401, 401, 401, 429])
+    for (const email of ['exists@example.com', 'nobody-here@example.com'])
+      expect(await statusesOf(email, wrong)).toEqual([401, 401, 401, 401, 401, 429])
     const [a, b] = [await login('exists@example.com', 'x'), await login('nobody-here@example.com', 'x')]
-    expect({ ...a.json(), detail: undefined, instance: undefined, retryAfterSeconds: undefined }).toEqual({ ...b.json(), detail: undefined, instance: undefined, retryAfterSeconds: undefined })
+    expect({ ...a.json(), detail: undefined, instance: undefined, retryAfterSeconds: undefined }).toEqual({
+      ...b.json(),
+      detail: undefined,
+      instance: undefined,
+      retryAfterSeconds: undefined,
+    })
   })
 
   it('counts concurrent guesses before their passwords are checked, so a parallel burst gets no more tries', async () => {
     await register('parallel@example.com')
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => login('parallel@example.com', `guess ${index}`, index)))
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => login('parallel@example.com', `guess ${index}`, index)),
+    )
     const statuses = answers.map((answer) => answer.statusCode)
     expect(statuses.filter((status) => status === 401)).toHaveLength(5)
     expect(statuses.filter((status) => status === 429)).toHaveLength(15)
@@ -68,7 +89,9 @@ describe('login throttling', () => {
     await register('forgetful@example.com')
     expect(await statusesOf('forgetful@example.com', ['w1', 'w2', 'w3', 'w4'])).toEqual([401, 401, 401, 401])
     expect((await login('forgetful@example.com', password)).statusCode).toBe(200)
-    expect(await statusesOf('forgetful@example.com', ['w5', 'w6', 'w7', 'w8', 'w9', 'w10'])).toEqual([401, 401, 401, 401, 401, 429])
+    expect(await statusesOf('forgetful@example.com', ['w5', 'w6', 'w7', 'w8', 'w9', 'w10'])).toEqual([
+      401, 401, 401, 401, 401, 429,
+    ])
   })
 
   it('refuses even the right password while an account is throttled', async () => {
@@ -77,7 +100,7 @@ describe('login throttling', () => {
     expect((await login('locked@example.com', password)).statusCode).toBe(429)
   })
 
-  it('forgets an account\'s count an hour after its last admitted attempt', async () => {
+  it("forgets an account's count an hour after its last admitted attempt", async () => {
     await users.sql`update throttle_counters set last_attempt_at = now() - interval '2 hours', blocked_until = now() - interval '90 minutes' where key = 'locked@example.com'`
     expect((await login('locked@example.com', password)).statusCode).toBe(200)
   })
@@ -97,12 +120,24 @@ describe('service-wide limits', () => {
   })
 
   const gateway = () => users.identities.headersFor('users')
-  const signUp = async (email: string) => app.inject({ method: 'POST', url: '/users', headers: await gateway(), payload: { email, name: 'Someone', password } })
-  const login = async (email: string, secret: string) => app.inject({ method: 'POST', url: '/auth/login', headers: await gateway(), payload: { email, password: secret } })
+  const signUp = async (email: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/users',
+      headers: await gateway(),
+      payload: { email, name: 'Someone', password },
+    })
+  const login = async (email: string, secret: string) =>
+    app.inject({ method: 'POST', url: '/auth/login', headers: await gateway(), payload: { email, password: secret } })
 
   it('limits sign-ups per email, whatever the answer, and then across the service', async () => {
     expect((await signUp('twice@example.com')).statusCode).toBe(201)
-    const repeats = [await signUp('twice@example.com'), await signUp('Twice@example.com'), await signUp('twice@EXAMPLE.com'), await signUp('twice@example.com')]
+    const repeats = [
+      await signUp('twice@example.com'),
+      await signUp('Twice@example.com'),
+      await signUp('twice@EXAMPLE.com'),
+      await signUp('twice@example.com'),
+    ]
     expect(repeats.map((response) => response.statusCode)).toEqual([409, 409, 409, 409])
     const refused = await signUp('twice@example.com')
     expect(refused.statusCode).toBe(429)
@@ -120,7 +155,8 @@ describe('service-wide limits', () => {
 
   it('refuses every login once failed logins across accounts reach the limit for the minute', async () => {
     const statuses = []
-    for (const email of ['a@example.com', 'b@example.com', 'c@example.com', 'other-1@example.com']) statuses.push((await login(email, 'wrong')).statusCode)
+    for (const email of ['a@example.com', 'b@example.com', 'c@example.com', 'other-1@example.com'])
+      statuses.push((await login(email, 'wrong')).statusCode)
     expect(statuses).toEqual([401, 401, 401, 429])
     const refused = await login('other-2@example.com', password)
     expect(refused.statusCode).toBe(429)

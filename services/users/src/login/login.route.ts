@@ -21,34 +21,56 @@ export function loginRoutes(app: ServiceApp, deps: LoginDeps): void {
   // same work (an unknown email is checked against a dummy hash), so neither body nor timing tells
   // whether the email, the password or the account's status was wrong; unknown emails are throttled
   // exactly like accounts, so a 429 tells nothing either.
-  app.post('/auth/login', { schema: { summary: 'Log in with email and password', tags: ['auth'], description: loginDescription, body: LoginRequest, response: { 200: LoginResponse } } }, async (request, reply) => {
-    const { email, password } = request.body
-    const throttled = await deps.throttle.admit(email)
-    if (throttled !== undefined) {
-      const detail = throttled.reason === 'account' ? 'Too many login attempts for this email' : 'Too many failed logins right now'
-      return sendProblem(reply.header('retry-after', String(throttled.retryAfterSeconds)), throttledProblem(request.url, throttled, LOGIN_THROTTLED_CODE, detail))
-    }
-    const account = await findCredentials(deps.sql, email)
-    let passwordMatches: boolean
-    try {
-      passwordMatches = await deps.passwords.verify(password, account?.passwordHash)
-    } catch (error) {
-      if (!(error instanceof PasswordHashingBusy)) throw error
-      // Shed before the password was checked: no guess was made, so none is counted.
-      await deps.throttle.abandoned(email)
-      return sendProblem(reply.header('retry-after', String(HASHING_RETRY_AFTER_SECONDS)), { ...problemFromError(error), instance: request.url })
-    }
-    // A deactivated account counts its right password as a failure too: a reset would tell a guesser it was right.
-    if (account === undefined || !passwordMatches || account.user.status !== 'active') {
-      await deps.throttle.failed(email)
-      throw new InvalidCredentials()
-    }
-    await deps.throttle.succeeded(email)
-    if (deps.passwords.needsRehash(account.passwordHash)) await upgrade(deps, account.user.id, account.passwordHash, password)
-    const { accessToken, expiresIn } = await deps.accessTokens.issue(account.user)
-    // A bearer token must not be kept by any cache on the way (RFC 6749 §5.1).
-    return reply.header('cache-control', 'no-store').send({ accessToken, tokenType: 'Bearer' as const, expiresIn, user: account.user })
-  })
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        summary: 'Log in with email and password',
+        tags: ['auth'],
+        description: loginDescription,
+        body: LoginRequest,
+        response: { 200: LoginResponse },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body
+      const throttled = await deps.throttle.admit(email)
+      if (throttled !== undefined) {
+        const detail =
+          throttled.reason === 'account' ? 'Too many login attempts for this email' : 'Too many failed logins right now'
+        return sendProblem(
+          reply.header('retry-after', String(throttled.retryAfterSeconds)),
+          throttledProblem(request.url, throttled, LOGIN_THROTTLED_CODE, detail),
+        )
+      }
+      const account = await findCredentials(deps.sql, email)
+      let passwordMatches: boolean
+      try {
+        passwordMatches = await deps.passwords.verify(password, account?.passwordHash)
+      } catch (error) {
+        if (!(error instanceof PasswordHashingBusy)) throw error
+        // Shed before the password was checked: no guess was made, so none is counted.
+        await deps.throttle.abandoned(email)
+        return sendProblem(reply.header('retry-after', String(HASHING_RETRY_AFTER_SECONDS)), {
+          ...problemFromError(error),
+          instance: request.url,
+        })
+      }
+      // A deactivated account counts its right password as a failure too: a reset would tell a guesser it was right.
+      if (account === undefined || !passwordMatches || account.user.status !== 'active') {
+        await deps.throttle.failed(email)
+        throw new InvalidCredentials()
+      }
+      await deps.throttle.succeeded(email)
+      if (deps.passwords.needsRehash(account.passwordHash))
+        await upgrade(deps, account.user.id, account.passwordHash, password)
+      const { accessToken, expiresIn } = await deps.accessTokens.issue(account.user)
+      // A bearer token must not be kept by any cache on the way (RFC 6749 §5.1).
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ accessToken, tokenType: 'Bearer' as const, expiresIn, user: account.user })
+    },
+  )
 }
 
 // The only moment the plain password is at hand: a hash made under older parameters is made again now.

@@ -56,13 +56,19 @@ function deriveKey(password: string, salt: Buffer, parameters: ScryptParameters,
   // One password typed as composed or decomposed Unicode must hash the same.
   const normalized = password.normalize('NFC')
   return new Promise((resolve, reject) => {
-    scrypt(normalized, salt, keyLength, { N, r, p, maxmem }, (error, key) => (error === null ? resolve(key) : reject(error)))
+    scrypt(normalized, salt, keyLength, { N, r, p, maxmem }, (error, key) =>
+      error === null ? resolve(key) : reject(error),
+    )
   })
 }
 
 /** Password hashing with scrypt, off the event loop (libuv's thread pool does the work), a few at a time. */
 export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
-  const parameters: ScryptParameters = { cost: options.cost ?? DEFAULT_SCRYPT_COST, blockSize: BLOCK_SIZE, parallelization: PARALLELIZATION }
+  const parameters: ScryptParameters = {
+    cost: options.cost ?? DEFAULT_SCRYPT_COST,
+    blockSize: BLOCK_SIZE,
+    parallelization: PARALLELIZATION,
+  }
   // Unbounded, a flood of logins would queue scrypt jobs in libuv without limit: every later file read
   // and DNS lookup behind them, memory and latency growing until the process is of no use to anyone.
   const slots = bulkhead(options.concurrency ?? 2, options.queue ?? 8)
@@ -78,13 +84,19 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 
   async function hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES)
-    return formatPasswordHash({ parameters, salt, key: await bounded(() => deriveKey(password, salt, parameters, KEY_BYTES)) })
+    return formatPasswordHash({
+      parameters,
+      salt,
+      key: await bounded(() => deriveKey(password, salt, parameters, KEY_BYTES)),
+    })
   }
 
   // Made at once at the current cost (outside the bulkhead: it is the service's own start-up work), so
   // the first unknown-email login costs what the others do.
   const dummySalt = randomBytes(SALT_BYTES)
-  const dummy = deriveKey(randomUUID(), dummySalt, parameters, KEY_BYTES).then((key) => formatPasswordHash({ parameters, salt: dummySalt, key }))
+  const dummy = deriveKey(randomUUID(), dummySalt, parameters, KEY_BYTES).then((key) =>
+    formatPasswordHash({ parameters, salt: dummySalt, key }),
+  )
 
   return {
     hash,
@@ -95,7 +107,10 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
     },
     needsRehash(stored) {
       const { parameters: old, salt, key } = parsePasswordHash(stored)
-      const weaker = old.cost < parameters.cost || old.blockSize < parameters.blockSize || old.parallelization < parameters.parallelization
+      const weaker =
+        old.cost < parameters.cost ||
+        old.blockSize < parameters.blockSize ||
+        old.parallelization < parameters.parallelization
       return weaker || salt.length < SALT_BYTES || key.length < KEY_BYTES
     },
   }

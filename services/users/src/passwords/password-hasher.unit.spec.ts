@@ -18,11 +18,20 @@ describe('password hash format', () => {
 
   it.each([
     ['another scheme', 'bcrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['a cost that is not a power of two', 'scrypt$1000$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['a cost needing more memory than allowed', 'scrypt$262144$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    [
+      'a cost that is not a power of two',
+      'scrypt$1000$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    ],
+    [
+      'a cost needing more memory than allowed',
+      'scrypt$262144$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    ],
     ['a short salt', 'scrypt$1024$8$1$AAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
     ['a missing part', 'scrypt$1024$8$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
-    ['a salt that is not base64url', 'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAA+/$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    [
+      'a salt that is not base64url',
+      'scrypt$1024$8$1$AAAAAAAAAAAAAAAAAAAA+/$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    ],
   ])('refuses a stored hash with %s', (_case, stored) => {
     expect(() => parsePasswordHash(stored)).toThrow(PasswordHashInvalid)
   })
@@ -56,7 +65,7 @@ describe('createPasswordHasher', () => {
     expect(await hasher.verify('cafe\u0301 au lait', stored)).toBe(true)
   })
 
-  it('hashes at OWASP\'s scrypt minimum unless told otherwise, with enough memory allowed for it', async () => {
+  it("hashes at OWASP's scrypt minimum unless told otherwise, with enough memory allowed for it", async () => {
     expect(DEFAULT_SCRYPT_COST).toBe(2 ** 17)
     const stored = await createPasswordHasher().hash('at full cost')
     expect(parsePasswordHash(stored).parameters).toEqual({ cost: 131_072, blockSize: 8, parallelization: 1 })

@@ -11,19 +11,27 @@ export function readUserRoutes(app: ServiceApp, deps: ReadUserDeps): void {
   const { sql } = deps
 
   // The logged-in user's own account.
-  app.get('/users/me', { schema: { summary: 'Get the acting user', tags: ['users'], response: { 200: User } } }, async (request) => {
-    const actor = requireUser(request)
-    const user = await findUser(sql, actor.id)
-    if (user === undefined) throw new UserNotFound(`No user ${actor.id}`)
-    return user
-  })
+  app.get(
+    '/users/me',
+    { schema: { summary: 'Get the acting user', tags: ['users'], response: { 200: User } } },
+    async (request) => {
+      const actor = requireUser(request)
+      const user = await findUser(sql, actor.id)
+      if (user === undefined) throw new UserNotFound(`No user ${actor.id}`)
+      return user
+    },
+  )
 
   // One user, for that user or an admin; anyone else is told it does not exist.
-  app.get('/users/:id', { schema: { summary: 'Get a user', tags: ['users'], params: IdParams, response: { 200: User } } }, async (request) => {
-    const { id } = request.params
-    // Deciding before reading keeps a hidden user's answer independent of whether it exists.
-    const user = mayRead(requireReader(request), id) ? await findUser(sql, id) : undefined
-    if (user === undefined) throw new UserNotFound(`No user ${id}`)
-    return user
-  })
+  app.get(
+    '/users/:id',
+    { schema: { summary: 'Get a user', tags: ['users'], params: IdParams, response: { 200: User } } },
+    async (request) => {
+      const { id } = request.params
+      // Deciding before reading keeps a hidden user's answer independent of whether it exists.
+      const user = mayRead(requireReader(request), id) ? await findUser(sql, id) : undefined
+      if (user === undefined) throw new UserNotFound(`No user ${id}`)
+      return user
+    },
+  )
 }

@@ -21,30 +21,55 @@ export function registerUserRoutes(app: ServiceApp, deps: RegisterUserDeps): voi
   const { outbox } = deps
 
   // Sign-up: anyone the gateway forwards may create a customer account; an email is used once, in any letter case.
-  app.post('/users', { schema: { summary: 'Register a customer', tags: ['users'], description: registrationDescription, body: RegisterUserRequest, response: { 201: User } } }, async (request, reply) => {
-    const { email, name, password } = request.body
-    const throttled = await deps.limit.admit(email)
-    if (throttled !== undefined) {
-      const detail = throttled.reason === 'email' ? 'Too many sign-ups with this email' : 'Too many sign-ups right now'
-      return sendProblem(reply.header('retry-after', String(throttled.retryAfterSeconds)), throttledProblem(request.url, throttled, REGISTRATION_THROTTLED_CODE, detail))
-    }
-    // Hashing is the slow part, so it happens before the transaction rather than while holding it open.
-    let passwordHash: string
-    try {
-      passwordHash = await deps.passwords.hash(password)
-    } catch (error) {
-      if (!(error instanceof PasswordHashingBusy)) throw error
-      await deps.limit.abandoned(email)
-      return sendProblem(reply.header('retry-after', String(HASHING_RETRY_AFTER_SECONDS)), { ...problemFromError(error), instance: request.url })
-    }
-    const registered = await outbox.transaction(async (tx) => {
-      const user = await insertUserUnlessEmailTaken(tx, { id: deps.newId(), email, name, role: 'customer', passwordHash })
-      if (user !== undefined) await outbox.enqueue(tx, userRegistered(deps, user, request.trace))
-      return user
-    })
-    if (registered === undefined) throw new DuplicateEmail()
-    return reply.code(201).send(registered)
-  })
+  app.post(
+    '/users',
+    {
+      schema: {
+        summary: 'Register a customer',
+        tags: ['users'],
+        description: registrationDescription,
+        body: RegisterUserRequest,
+        response: { 201: User },
+      },
+    },
+    async (request, reply) => {
+      const { email, name, password } = request.body
+      const throttled = await deps.limit.admit(email)
+      if (throttled !== undefined) {
+        const detail =
+          throttled.reason === 'email' ? 'Too many sign-ups with this email' : 'Too many sign-ups right now'
+        return sendProblem(
+          reply.header('retry-after', String(throttled.retryAfterSeconds)),
+          throttledProblem(request.url, throttled, REGISTRATION_THROTTLED_CODE, detail),
+        )
+      }
+      // Hashing is the slow part, so it happens before the transaction rather than while holding it open.
+      let passwordHash: string
+      try {
+        passwordHash = await deps.passwords.hash(password)
+      } catch (error) {
+        if (!(error instanceof PasswordHashingBusy)) throw error
+        await deps.limit.abandoned(email)
+        return sendProblem(reply.header('retry-after', String(HASHING_RETRY_AFTER_SECONDS)), {
+          ...problemFromError(error),
+          instance: request.url,
+        })
+      }
+      const registered = await outbox.transaction(async (tx) => {
+        const user = await insertUserUnlessEmailTaken(tx, {
+          id: deps.newId(),
+          email,
+          name,
+          role: 'customer',
+          passwordHash,
+        })
+        if (user !== undefined) await outbox.enqueue(tx, userRegistered(deps, user, request.trace))
+        return user
+      })
+      if (registered === undefined) throw new DuplicateEmail()
+      return reply.code(201).send(registered)
+    },
+  )
 }
 
 const registrationDescription =

@@ -23,7 +23,10 @@ export interface RegistrationLimit {
   abandoned(email: string): Promise<void>
 }
 
-export function createRegistrationLimit(deps: { store: ThrottleStore; now: Clock }, options: RegistrationLimitOptions = {}): RegistrationLimit {
+export function createRegistrationLimit(
+  deps: { store: ThrottleStore; now: Clock },
+  options: RegistrationLimitOptions = {},
+): RegistrationLimit {
   const { store, now } = deps
   const globalLimit: WindowLimit = { kind: 'window', max: options.globalPerMinute ?? 100, windowMs: 60_000 }
   // The email first: repeats of one address are refused without spending the service's budget.
@@ -32,7 +35,11 @@ export function createRegistrationLimit(deps: { store: ThrottleStore; now: Clock
     { scope: 'registration-global', key: () => GLOBAL_KEY, limit: globalLimit, reason: 'global' },
   ]
   const give = async (admitted: typeof counters, email: string) => {
-    for (const { scope, key, limit } of admitted) await store.change(scope, key(email), now(), (counter) => ({ counter: withdraw(counter, limit), result: undefined }))
+    for (const { scope, key, limit } of admitted)
+      await store.change(scope, key(email), now(), (counter) => ({
+        counter: withdraw(counter, limit),
+        result: undefined,
+      }))
   }
 
   return {

@@ -12,7 +12,12 @@ export interface ThrottleStore {
    * Applies `change` to the counter (a fresh one when there is none) while holding its row lock, and
    * saves the counter it returns, if any. Concurrent attempts on one key are decided one after another.
    */
-  change<T>(scope: ThrottleScope, key: string, now: Date, change: (counter: Counter) => { counter?: Counter; result: T }): Promise<T>
+  change<T>(
+    scope: ThrottleScope,
+    key: string,
+    now: Date,
+    change: (counter: Counter) => { counter?: Counter; result: T },
+  ): Promise<T>
   /** The counter as it is, without a lock; for checks that may be a moment stale. */
   read(scope: ThrottleScope, key: string, now: Date): Promise<Counter>
   reset(scope: ThrottleScope, key: string): Promise<void>
@@ -25,7 +30,12 @@ const counterColumns = (sql: Sql | TransactionSql) => sql`
 
 export function createThrottleStore(sql: Sql): ThrottleStore {
   return {
-    async change<T>(scope: ThrottleScope, key: string, now: Date, change: (counter: Counter) => { counter?: Counter; result: T }): Promise<T> {
+    async change<T>(
+      scope: ThrottleScope,
+      key: string,
+      now: Date,
+      change: (counter: Counter) => { counter?: Counter; result: T },
+    ): Promise<T> {
       const { result } = await sql.begin(async (tx) => {
         // The no-op update takes the row lock and returns the row, so one statement finds or creates it.
         const [counter] = await tx<Counter[]>`
@@ -45,14 +55,17 @@ export function createThrottleStore(sql: Sql): ThrottleStore {
       return result as T
     },
     async read(scope, key, now) {
-      const [counter] = await sql<Counter[]>`select ${counterColumns(sql)} from throttle_counters where scope = ${scope} and key = ${key}`
+      const [counter] = await sql<
+        Counter[]
+      >`select ${counterColumns(sql)} from throttle_counters where scope = ${scope} and key = ${key}`
       return counter ?? freshCounter(now)
     },
     async reset(scope, key) {
       await sql`delete from throttle_counters where scope = ${scope} and key = ${key}`
     },
     async sweep(before) {
-      const deleted = await sql`delete from throttle_counters where last_attempt_at < ${before} and (blocked_until is null or blocked_until < ${before})`
+      const deleted =
+        await sql`delete from throttle_counters where last_attempt_at < ${before} and (blocked_until is null or blocked_until < ${before})`
       return deleted.count
     },
   }

@@ -38,10 +38,19 @@ export interface Decision {
   counter?: Counter
 }
 
-export const freshCounter = (now: Date): Counter => ({ windowStartedAt: now, attempts: 0, failures: 0, blockedUntil: null, lastAttemptAt: now })
+export const freshCounter = (now: Date): Counter => ({
+  windowStartedAt: now,
+  attempts: 0,
+  failures: 0,
+  blockedUntil: null,
+  lastAttemptAt: now,
+})
 
 // Whole seconds, at least one: Retry-After has no finer unit, and 0 would invite an immediate retry.
-const refused = (untilMs: number, now: Date): Admission => ({ admitted: false, retryAfterSeconds: Math.max(1, Math.ceil((untilMs - now.getTime()) / 1000)) })
+const refused = (untilMs: number, now: Date): Admission => ({
+  admitted: false,
+  retryAfterSeconds: Math.max(1, Math.ceil((untilMs - now.getTime()) / 1000)),
+})
 
 function current(counter: Counter, now: Date, limit: Limit): Counter {
   const expired =
@@ -65,24 +74,39 @@ function blockedUntil(attempts: number, lastAttemptAt: Date, limit: BackoffLimit
 export function admit(stored: Counter, now: Date, limit: Limit): Decision {
   const counter = current(stored, now, limit)
   if (limit.kind === 'window') {
-    if (counter.attempts >= limit.max) return { admission: refused(counter.windowStartedAt.getTime() + limit.windowMs, now) }
-    return { admission: { admitted: true }, counter: { ...counter, attempts: counter.attempts + 1, lastAttemptAt: now } }
+    if (counter.attempts >= limit.max)
+      return { admission: refused(counter.windowStartedAt.getTime() + limit.windowMs, now) }
+    return {
+      admission: { admitted: true },
+      counter: { ...counter, attempts: counter.attempts + 1, lastAttemptAt: now },
+    }
   }
-  if (counter.blockedUntil !== null && now < counter.blockedUntil) return { admission: refused(counter.blockedUntil.getTime(), now) }
+  if (counter.blockedUntil !== null && now < counter.blockedUntil)
+    return { admission: refused(counter.blockedUntil.getTime(), now) }
   const attempts = counter.attempts + 1
-  return { admission: { admitted: true }, counter: { ...counter, attempts, lastAttemptAt: now, blockedUntil: blockedUntil(attempts, now, limit) } }
+  return {
+    admission: { admitted: true },
+    counter: { ...counter, attempts, lastAttemptAt: now, blockedUntil: blockedUntil(attempts, now, limit) },
+  }
 }
 
 /** Gives an admitted attempt back, e.g. one that was shed before the password was checked. */
 export function withdraw(counter: Counter, limit: Limit): Counter {
   const attempts = Math.max(0, counter.attempts - 1)
-  return { ...counter, attempts, blockedUntil: limit.kind === 'backoff' ? blockedUntil(attempts, counter.lastAttemptAt, limit) : counter.blockedUntil }
+  return {
+    ...counter,
+    attempts,
+    blockedUntil:
+      limit.kind === 'backoff' ? blockedUntil(attempts, counter.lastAttemptAt, limit) : counter.blockedUntil,
+  }
 }
 
 /** Whether the failures counted in the current window already reached the limit's `max`. */
 export function checkFailures(stored: Counter, now: Date, limit: WindowLimit): Admission {
   const counter = current(stored, now, limit)
-  return counter.failures >= limit.max ? refused(counter.windowStartedAt.getTime() + limit.windowMs, now) : { admitted: true }
+  return counter.failures >= limit.max
+    ? refused(counter.windowStartedAt.getTime() + limit.windowMs, now)
+    : { admitted: true }
 }
 
 export function addFailure(stored: Counter, now: Date, limit: Limit): Counter {

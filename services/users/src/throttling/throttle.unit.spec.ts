@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { addFailure, admit, checkFailures, freshCounter, withdraw, type BackoffLimit, type Counter, type Limit, type WindowLimit } from './throttle.ts'
+import {
+  addFailure,
+  admit,
+  checkFailures,
+  freshCounter,
+  withdraw,
+  type BackoffLimit,
+  type Counter,
+  type Limit,
+  type WindowLimit,
+} from './throttle.ts'
 
 const start = new Date('2026-01-01T00:00:00Z')
 const at = (ms: number) => new Date(start.getTime() + ms)
-const backoff: BackoffLimit = { kind: 'backoff', freeAttempts: 3, firstDelayMs: 1000, maxDelayMs: 8000, forgetAfterMs: 60_000 }
+const backoff: BackoffLimit = {
+  kind: 'backoff',
+  freeAttempts: 3,
+  firstDelayMs: 1000,
+  maxDelayMs: 8000,
+  forgetAfterMs: 60_000,
+}
 const window: WindowLimit = { kind: 'window', max: 2, windowMs: 10_000 }
 
 /** Attempts at the given times, saving each admitted one's counter as the store would; the admissions in order. */
@@ -20,7 +36,12 @@ function attempts(limit: Limit, times: number[], counter: Counter = freshCounter
 describe('admit with backoff', () => {
   it('admits the free attempts at once and refuses the next one until the first delay is over', () => {
     const { admissions } = attempts(backoff, [0, 1, 2, 3])
-    expect(admissions).toEqual([{ admitted: true }, { admitted: true }, { admitted: true }, { admitted: false, retryAfterSeconds: 1 }])
+    expect(admissions).toEqual([
+      { admitted: true },
+      { admitted: true },
+      { admitted: true },
+      { admitted: false, retryAfterSeconds: 1 },
+    ])
   })
 
   it('doubles the wait after each admitted attempt beyond the free ones, up to the cap', () => {
@@ -38,7 +59,10 @@ describe('admit with backoff', () => {
 
   it('forgets the count once no attempt was admitted for the forgetting time', () => {
     const { counter } = attempts(backoff, [0, 0, 0, 1000])
-    expect(admit(counter, at(1000 + 60_000), backoff)).toMatchObject({ admission: { admitted: true }, counter: { attempts: 1, blockedUntil: null } })
+    expect(admit(counter, at(1000 + 60_000), backoff)).toMatchObject({
+      admission: { admitted: true },
+      counter: { attempts: 1, blockedUntil: null },
+    })
   })
 
   it('gives an attempt back, lifting the block it caused', () => {
@@ -53,7 +77,10 @@ describe('admit in a window', () => {
   it('admits up to max per window and refuses the rest until the window is over', () => {
     const { admissions, counter } = attempts(window, [0, 4000, 6500])
     expect(admissions[2]).toEqual({ admitted: false, retryAfterSeconds: 4 })
-    expect(admit(counter, at(10_000), window)).toMatchObject({ admission: { admitted: true }, counter: { attempts: 1, windowStartedAt: at(10_000) } })
+    expect(admit(counter, at(10_000), window)).toMatchObject({
+      admission: { admitted: true },
+      counter: { attempts: 1, windowStartedAt: at(10_000) },
+    })
   })
 })
 

@@ -11,5 +11,10 @@ export interface Throttled {
  * category maps to 429, so routes render it themselves rather than throwing.
  */
 export function throttledProblem(instance: string, throttled: Throttled, code: string, detail: string): ProblemDetails {
-  return problem(429, `${detail}; retry in ${throttled.retryAfterSeconds} s`, { code, reason: throttled.reason, retryAfterSeconds: throttled.retryAfterSeconds, instance })
+  return problem(429, `${detail}; retry in ${throttled.retryAfterSeconds} s`, {
+    code,
+    reason: throttled.reason,
+    retryAfterSeconds: throttled.retryAfterSeconds,
+    instance,
+  })
 }

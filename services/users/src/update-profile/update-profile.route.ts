@@ -17,19 +17,31 @@ export function updateProfileRoutes(app: ServiceApp, deps: UpdateProfileDeps): v
   const { outbox } = deps
 
   // Users change their own name (admins anyone's); email, role and status are not the user's to set.
-  app.patch('/users/:id', { schema: { summary: 'Change a user\'s profile', tags: ['users'], params: IdParams, body: UpdateProfileRequest, response: { 200: User } } }, async (request) => {
-    const actor = requireUser(request)
-    const { id } = request.params
-    if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
-    return outbox.transaction(async (tx) => {
-      const user = await lockUser(tx, id)
-      if (user === undefined) throw new UserNotFound(`No user ${id}`)
-      const decision = decideProfileChange(user, request.body)
-      if (decision.kind === 'refused') throw new UserDeactivated(`User ${id} is deactivated`)
-      if (decision.kind === 'unchanged') return user
-      const renamed = await renameUser(tx, id, decision.name)
-      await outbox.enqueue(tx, userProfileChanged(deps, renamed, request.trace))
-      return renamed
-    })
-  })
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        summary: "Change a user's profile",
+        tags: ['users'],
+        params: IdParams,
+        body: UpdateProfileRequest,
+        response: { 200: User },
+      },
+    },
+    async (request) => {
+      const actor = requireUser(request)
+      const { id } = request.params
+      if (!isOwnerOrAdmin(actor, id)) throw new UserNotFound(`No user ${id}`)
+      return outbox.transaction(async (tx) => {
+        const user = await lockUser(tx, id)
+        if (user === undefined) throw new UserNotFound(`No user ${id}`)
+        const decision = decideProfileChange(user, request.body)
+        if (decision.kind === 'refused') throw new UserDeactivated(`User ${id} is deactivated`)
+        if (decision.kind === 'unchanged') return user
+        const renamed = await renameUser(tx, id, decision.name)
+        await outbox.enqueue(tx, userProfileChanged(deps, renamed, request.trace))
+        return renamed
+      })
+    },
+  )
 }

@@ -1,9 +1,7 @@
 import type { User } from '@shop/users-contracts'
 
 export type ProfileChangeDecision =
-  | { kind: 'rename'; name: string }
-  | { kind: 'unchanged' }
-  | { kind: 'refused'; reason: 'DEACTIVATED' }
+  { kind: 'rename'; name: string } | { kind: 'unchanged' } | { kind: 'refused'; reason: 'DEACTIVATED' }
 
 /** A closed account keeps the profile it was closed with; repeating the current name changes nothing. */
 export function decideProfileChange(user: User, change: { name: string }): ProfileChangeDecision {

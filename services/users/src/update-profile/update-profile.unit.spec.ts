@@ -24,6 +24,9 @@ describe('decideProfileChange', () => {
   })
 
   it('refuses to change a deactivated user', () => {
-    expect(decideProfileChange(user({ status: 'deactivated' }), { name: 'Ada Lovelace' })).toEqual({ kind: 'refused', reason: 'DEACTIVATED' })
+    expect(decideProfileChange(user({ status: 'deactivated' }), { name: 'Ada Lovelace' })).toEqual({
+      kind: 'refused',
+      reason: 'DEACTIVATED',
+    })
   })
 })

@@ -1,4 +1,10 @@
-import { createEnvelope, formatTraceparent, type EnvelopeFactoryDeps, type EventEnvelope, type TraceContext } from '@seams/core'
+import {
+  createEnvelope,
+  formatTraceparent,
+  type EnvelopeFactoryDeps,
+  type EventEnvelope,
+  type TraceContext,
+} from '@seams/core'
 import { UserDeactivatedV1, UserProfileChangedV1, UserRegisteredV1, type User } from '@shop/users-contracts'
 
 // Events made outside a request (the bootstrap admin at start) have no trace to continue.

@@ -43,7 +43,10 @@ export async function findUserByEmail(sql: Queryable, email: string): Promise<Us
 }
 
 /** The account behind an email with its password hash, which never leaves this module's callers. */
-export async function findCredentials(sql: Queryable, email: string): Promise<{ user: User; passwordHash: string } | undefined> {
+export async function findCredentials(
+  sql: Queryable,
+  email: string,
+): Promise<{ user: User; passwordHash: string } | undefined> {
   const [row] = await sql<(UserRow & { passwordHash: string })[]>`
     select ${userColumns(sql)}, password_hash as "passwordHash" from users where email = ${normalizeEmail(email)}`
   if (row === undefined) return undefined
