@@ -166,6 +166,30 @@ describe('catalog', () => {
     expect(after.stockOnHand).toBe(0)
   })
 
+  it('reports a refused reservation as rejected, not released, and releasing it returns no stock', async () => {
+    const product = await addProduct('REFUSED-1', 1)
+    const reservationId = newId()
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/reservations',
+      headers: await asOrders(),
+      payload: { reservationId, items: [{ productId: product.id, quantity: 2 }] },
+    })
+    expect(refused.statusCode).toBe(409)
+    const stored = await app.inject({ method: 'GET', url: `/reservations/${reservationId}`, headers: await asOrders() })
+    expect(stored.json()).toMatchObject({ reservationId, status: 'rejected', items: [] })
+    const released = await app.inject({
+      method: 'POST',
+      url: `/reservations/${reservationId}/release`,
+      headers: await asOrders(),
+    })
+    expect(released.json()).toMatchObject({ status: 'rejected' })
+    const stock = (
+      await app.inject({ method: 'GET', url: `/products/${product.id}`, headers: await as() })
+    ).json() as Product
+    expect(stock.stockOnHand).toBe(1)
+  })
+
   it('treats a repeated reservation id as a retry, and refuses it with other items', async () => {
     const product = await addProduct('RETRY-1', 5)
     const reservationId = newId()

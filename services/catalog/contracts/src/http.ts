@@ -93,7 +93,9 @@ export type ReserveStockRequest = Static<typeof ReserveStockRequest>
 
 export const Reservation = Type.Object({
   reservationId: Type.String({ format: 'uuid' }),
-  status: Type.Union([Type.Literal('reserved'), Type.Literal('released')]),
+  status: Type.Union([Type.Literal('reserved'), Type.Literal('released'), Type.Literal('rejected')], {
+    description: 'rejected: refused when made (out of stock or an unknown product), so it never held stock',
+  }),
   items: Type.Array(
     Type.Object({
       productId: ProductId,
