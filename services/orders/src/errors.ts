@@ -25,6 +25,13 @@ export const InvalidCursor = defineError(
   'validation',
   'querystring.after is not a cursor this service issued',
 )
+/** A broken invariant: an order about to be announced lacks what its state guarantees (prices, a reason). */
+export const OrderIncomplete = defineError(
+  'OrderIncomplete',
+  'ORDERS_ORDER_INCOMPLETE',
+  'internal',
+  'The order lacks data its state guarantees',
+)
 
 export const ordersErrors: readonly SeamsErrorClass[] = [
   OrderNotFound,
@@ -32,4 +39,5 @@ export const ordersErrors: readonly SeamsErrorClass[] = [
   CustomerDeactivated,
   NotCancellable,
   InvalidCursor,
+  OrderIncomplete,
 ]

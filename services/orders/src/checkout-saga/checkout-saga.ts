@@ -49,12 +49,13 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
           const charge = chargeFor(data.reserved ?? [])
           if (!charge.ok) return { refused: charge.reason }
           const { paymentId, orderId, customerId } = data
+          const { totalCents, currency } = charge
           const result = await deps.payments.authorize(
-            { paymentId, orderId, customerId, amountCents: charge.totalCents, currency: charge.currency },
+            { paymentId, orderId, customerId, amountCents: totalCents, currency },
             call(context),
           )
           return result.ok
-            ? { done: data }
+            ? { done: { ...data, authorized: { totalCents, currency } } }
             : { refused: `PAYMENT_DECLINED: ${result.payment.failureReason ?? 'declined'}` }
         },
         async compensate(data, context) {
@@ -65,22 +66,21 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
         name: 'confirm-order',
         // Local, under the order's row lock: a cancellation that got there first turns into compensation.
         async run(data) {
-          const charge = chargeFor(data.reserved ?? [])
+          const { reserved, authorized } = data
+          if (reserved === undefined || authorized === undefined)
+            throw new Error(
+              `checkout of order ${data.orderId} reached confirm-order without a reservation and a charge`,
+            )
           const refusal = await deps.outbox.transaction(async (tx) => {
             const order = await findOrder(tx, data.orderId, { lock: true })
             if (order === undefined || order.status === 'CANCELLED') return 'ORDER_CANCELLED'
-            if (!charge.ok) return charge.reason
             if (order.status === 'CONFIRMED') return undefined // this step ran before a crash
             await capturePrices(
               tx,
               data.orderId,
-              new Map((data.reserved ?? []).map((line) => [line.productId, line.unitPriceCents])),
+              new Map(reserved.map((line) => [line.productId, line.unitPriceCents])),
             )
-            const confirmed = await changeOrder(tx, data.orderId, {
-              status: 'CONFIRMED',
-              currency: charge.currency,
-              totalCents: charge.totalCents,
-            })
+            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', ...authorized })
             await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed))
             return undefined
           })
