@@ -56,7 +56,7 @@ export function defineError(
   defaultMessage: string,
 ): SeamsErrorClass {
   if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(code))
-    throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_RELAY_FAILED`)
+    throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_FEED_PURGED`)
   const owner = definedCodes.get(code)
   if (owner !== undefined) throw new TypeError(`error code ${code} is already used by ${owner}`)
   definedCodes.set(code, name)
@@ -72,12 +72,6 @@ export function defineError(
   return errorClass
 }
 
-export const InvalidArgument = defineError(
-  'InvalidArgument',
-  'SEAMS_CORE_INVALID_ARGUMENT',
-  'validation',
-  'Invalid argument',
-)
 export const NotFound = defineError('NotFound', 'SEAMS_CORE_NOT_FOUND', 'not_found', 'Not found')
 export const Conflict = defineError('Conflict', 'SEAMS_CORE_CONFLICT', 'conflict', 'Conflict')
 export const Unauthenticated = defineError(
@@ -103,7 +97,6 @@ export const InvalidEvent = defineError(
 
 /** Every error class this package defines. */
 export const coreErrors: readonly SeamsErrorClass[] = [
-  InvalidArgument,
   NotFound,
   Conflict,
   Unauthenticated,
@@ -112,12 +105,3 @@ export const coreErrors: readonly SeamsErrorClass[] = [
   Unavailable,
   InvalidEvent,
 ]
-
-/** Codes must be unique; for a package's own unit test. */
-export function assertUniqueCodes(errors: readonly SeamsErrorClass[]): void {
-  const seen = new Set<string>()
-  for (const error of errors) {
-    if (seen.has(error.code)) throw new Error(`duplicate error code ${error.code}`)
-    seen.add(error.code)
-  }
-}

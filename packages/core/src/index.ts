@@ -1,9 +1,7 @@
 export {
   SeamsError,
   defineError,
-  assertUniqueCodes,
   coreErrors,
-  InvalidArgument,
   NotFound,
   Conflict,
   Unauthenticated,
