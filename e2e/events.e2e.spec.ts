@@ -176,7 +176,8 @@ function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } 
           body: { items: [{ productId: product!.id, quantity: 1 }] },
           headers: { 'idempotency-key': key },
         })
-      // The previous test restarted services: retry (the key makes it safe) until the gateway's breaker lets it through.
+      // The previous test restarted services: retry (the key makes
+      // it safe) until the gateway's breaker lets it through.
       await eventually('the order is accepted', async () => (await place()).status === 202)
       const placed = await place()
       let reads = 0

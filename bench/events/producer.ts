@@ -39,7 +39,10 @@ async function record(index: number): Promise<void> {
   )
 }
 
-/** Closed loop: `writers` concurrent transactions back to back. Open loop: one every 1/rate s, latency from when it was due. */
+/**
+ * Closed loop: `writers` concurrent transactions back to back.
+ * Open loop: one every 1/rate s, latency from when it was due.
+ */
 async function write(writers: number, seconds: number, rate: number | undefined) {
   const latency = build({
     lowestDiscernibleValue: 1,

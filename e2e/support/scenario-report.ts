@@ -12,7 +12,9 @@ export interface ScenarioReport {
   reasons: Record<string, number>
   /** Finished sagas by type and outcome, e.g. `checkout compensated`. */
   sagas: Record<string, number>
-  /** Failed compensation attempts (later retried): as orders' metrics counted them, and as its saga log recorded them. */
+  /**
+   * Failed compensation attempts (later retried): as orders' metrics counted them, and as its saga log recorded them.
+   */
   compensationRetries: { metrics: number; recorded: number }
   load: LoadRecord['counts'] & { deactivatedCustomers: number }
   faults: string[]

@@ -82,7 +82,8 @@ function onLine(line: string, service: string): void {
           service === 'nats'
           ? /\[(ERR|FTL)\]/.test(line)
           : /\b(ERROR|FATAL|PANIC)\b/.test(line)
-  // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
+  // While stopping, PostgreSQL (which gets the terminal's Ctrl-C
+  // too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
@@ -199,7 +200,8 @@ async function startUp(): Promise<void> {
           ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
           : `NATS JetStream, own server at ${natsUrl}, a user per service`,
     ],
-    // In production mode the password stays in the secrets file (mode 600): terminals and their logs are read more widely.
+    // In production mode the password stays in the secrets file
+    // (mode 600): terminals and their logs are read more widely.
     [
       'Admin login',
       `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,

@@ -49,7 +49,9 @@ export function feedReadersOf(producer: ServiceName): ServiceName[] {
   )
 }
 
-/** The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers. */
+/**
+ * The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers.
+ */
 export function callersOf(service: ServiceName): string[] {
   if (service === 'gateway') return ['operator']
   return [...new Set(['gateway', 'operator', ...(synchronousCallers[service] ?? []), ...feedReadersOf(service)])]

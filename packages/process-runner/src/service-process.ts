@@ -17,7 +17,9 @@ export interface ServiceProcessSpec {
   readyTimeoutMs?: number
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[]
-  /** Receives each line the process writes to stdout or stderr; lines are also kept for {@link ServiceProcess.output}. */
+  /**
+   * Receives each line the process writes to stdout or stderr; lines are also kept for {@link ServiceProcess.output}.
+   */
   onLine?: (line: string, name: string) => void
 }
 

@@ -15,7 +15,9 @@ export type StepOutcome<D> = { done: D } | { refused: string }
 
 export interface SagaStep<D> {
   name: string
-  /** Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers. */
+  /**
+   * Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers.
+   */
   run(data: D, context: StepContext): Promise<StepOutcome<D>>
   /**
    * Undoes the step. Must be idempotent and must cope with a step that may never have taken effect

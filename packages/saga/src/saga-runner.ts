@@ -163,7 +163,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
         outcome: 'failed',
         detail: String((error as Error).message),
       }
-      // This attempt is known to have failed: the step stays in doubt only if it or an earlier one may have reached the target.
+      // This attempt is known to have failed: the step stays in doubt
+      // only if it or an earlier one may have reached the target.
       const inDoubt = row.calledBefore || options.isUndelivered?.(error) !== true
       if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
         return compensateFrom(

@@ -34,7 +34,9 @@ export interface UsersDeps {
   passwords: PasswordHasher
   signingKeys: SigningKeys
   accessTokens: AccessTokens
-  /** Service-wide limits; the per-account and per-email ones are fixed (see login-throttle.ts, registration-limit.ts). */
+  /**
+   * Service-wide limits; the per-account and per-email ones are fixed (see login-throttle.ts, registration-limit.ts).
+   */
   limits?: {
     /** @default 600 */
     loginFailuresPerMinute?: number

@@ -3,7 +3,8 @@ import { JsonWebKeySet, JWKS_PATH } from '@shop/users-contracts'
 import type { SigningKeys } from './signing-keys.ts'
 
 export function jwksRoutes(app: ServiceApp, deps: { signingKeys: SigningKeys }): void {
-  // The public keys that verify access tokens; public because verifiers (the gateway) fetch them before they trust anyone.
+  // The public keys that verify access tokens; public because
+  // verifiers (the gateway) fetch them before they trust anyone.
   app.get(
     JWKS_PATH,
     {
