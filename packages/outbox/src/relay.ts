@@ -34,8 +34,7 @@ export interface RelayOptions {
   /**
    * How long the relay lets commits gather after a wake-up before it stamps them: a few milliseconds of
    * latency buy batches instead of one stamping transaction (and one fsync) per commit. Every millisecond
-   * here is added to propagation lag at moderate rates (10 ms, with 20 ms in http-feed consumers, took the lag
-   * p99 at 1,000 events/s from 32 to 93 ms and gained no throughput).
+   * here is added to propagation lag at moderate rates (ARCHITECTURE.md, Performance).
    * @default 3
    */
   lingerMs?: number
@@ -197,8 +196,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   // Positions are stamped in time order, so the expired events are the oldest positions: each round looks
-  // at the oldest 5,000 only. (Filtering the whole table by stamped_at read every row when none had
-  // expired: 55 ms per 300,000 events kept, every minute, for a week's retention.)
+  // at the oldest 5,000 only, never the whole table (ARCHITECTURE.md, Performance).
   async function cleanup(): Promise<number> {
     let removed = 0
     for (;;) {
