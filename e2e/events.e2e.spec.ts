@@ -143,7 +143,8 @@ function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } 
           { published: number },
         ]
         const [{ applied, distinct }] = (await databases['orders']!`
-        select count(*)::int as applied, count(distinct event_id)::int as distinct from seams_inbox where consumer = 'orders.product_replica.catalog'`) as unknown as [
+        select count(*)::int as applied, count(distinct event_id)::int as distinct
+        from seams_inbox where consumer = 'orders.product_replica.catalog'`) as unknown as [
           { applied: number; distinct: number },
         ]
         expect(applied).toBe(published)

@@ -204,7 +204,8 @@ async function startUp(): Promise<void> {
     // (mode 600): terminals and their logs are read more widely.
     [
       'Admin login',
-      `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,
+      `${running.wiring.admin.email} / ` +
+        `${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,
     ],
     ...(demoPassword === undefined
       ? []
@@ -218,7 +219,8 @@ async function startUp(): Promise<void> {
   ]
   if (stopping) return
   console.log(
-    `\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
+    '\nSeams shop is running.\n' +
+      `${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
   )
 }
 

@@ -75,7 +75,8 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   } catch (error) {
     await handle.kill()
     throw new Error(
-      `${spec.name} did not become ready: ${(error as Error).message}\n--- last output of ${spec.name} ---\n${handle.output()}`,
+      `${spec.name} did not become ready: ${(error as Error).message}\n` +
+        `--- last output of ${spec.name} ---\n${handle.output()}`,
     )
   }
   return handle

@@ -78,7 +78,9 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       } finally {
         closing.signal.removeEventListener('abort', release)
       }
-      const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
+      const body =
+        `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},` +
+        `"events":[${page.eventsJson}]}`
       return reply.type('application/json').send(body)
     },
   )

@@ -109,7 +109,9 @@ describe('users', () => {
     expect(
       Number(
         (
-          await sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = 'race@example.com'`
+          await sql`
+            select count(*) as n from seams_outbox
+            where type = 'users.UserRegistered' and envelope->'data'->>'email' = 'race@example.com'`
         )[0]!['n'],
       ),
     ).toBe(1)
@@ -219,36 +221,40 @@ describe('users', () => {
     ).toBe(403)
   })
 
-  it('deactivates once: a repeat answers the same state without a second event, and the user can neither log in nor be renamed', async () => {
-    const erin = await register('erin@example.com')
-    const frank = await register('frank@example.com')
-    const asErin = await as({ id: erin.id, role: 'customer' })
-    expect(
-      (await app.inject({ method: 'POST', url: `/users/${frank.id}/deactivate`, headers: asErin })).statusCode,
-    ).toBe(404)
-    const first = await app.inject({ method: 'POST', url: `/users/${erin.id}/deactivate`, headers: asErin })
-    const again = await app.inject({ method: 'POST', url: `/users/${erin.id}/deactivate`, headers: asErin })
-    expect(first.statusCode).toBe(200)
-    expect(first.json()).toMatchObject({ status: 'deactivated', version: 2 })
-    expect(again.statusCode).toBe(200)
-    expect(again.json()).toEqual(first.json())
-    expect((await eventsOf(erin.id)).map((event) => event.type)).toEqual([
-      'users.UserRegistered',
-      'users.UserDeactivated',
-    ])
-    expect((await login(erin.email)).statusCode).toBe(401)
-    const rename = await app.inject({
-      method: 'PATCH',
-      url: `/users/${erin.id}`,
-      headers: asErin,
-      payload: { name: 'Back' },
-    })
-    expect(rename.json()).toMatchObject({ status: 409, code: 'USERS_USER_DEACTIVATED' })
-    expect(
-      (await app.inject({ method: 'POST', url: `/users/${frank.id}/deactivate`, headers: await as(admin) })).json(),
-    ).toMatchObject({ status: 'deactivated' })
-    expect((await get(frank.id, await asReader())).json()).toMatchObject({ status: 'deactivated', version: 2 })
-  })
+  it(
+    'deactivates once: a repeat answers the same state without a second event, ' +
+      'and the user can neither log in nor be renamed',
+    async () => {
+      const erin = await register('erin@example.com')
+      const frank = await register('frank@example.com')
+      const asErin = await as({ id: erin.id, role: 'customer' })
+      expect(
+        (await app.inject({ method: 'POST', url: `/users/${frank.id}/deactivate`, headers: asErin })).statusCode,
+      ).toBe(404)
+      const first = await app.inject({ method: 'POST', url: `/users/${erin.id}/deactivate`, headers: asErin })
+      const again = await app.inject({ method: 'POST', url: `/users/${erin.id}/deactivate`, headers: asErin })
+      expect(first.statusCode).toBe(200)
+      expect(first.json()).toMatchObject({ status: 'deactivated', version: 2 })
+      expect(again.statusCode).toBe(200)
+      expect(again.json()).toEqual(first.json())
+      expect((await eventsOf(erin.id)).map((event) => event.type)).toEqual([
+        'users.UserRegistered',
+        'users.UserDeactivated',
+      ])
+      expect((await login(erin.email)).statusCode).toBe(401)
+      const rename = await app.inject({
+        method: 'PATCH',
+        url: `/users/${erin.id}`,
+        headers: asErin,
+        payload: { name: 'Back' },
+      })
+      expect(rename.json()).toMatchObject({ status: 409, code: 'USERS_USER_DEACTIVATED' })
+      expect(
+        (await app.inject({ method: 'POST', url: `/users/${frank.id}/deactivate`, headers: await as(admin) })).json(),
+      ).toMatchObject({ status: 'deactivated' })
+      expect((await get(frank.id, await asReader())).json()).toMatchObject({ status: 'deactivated', version: 2 })
+    },
+  )
 
   it('writes neither a change nor its event when the transaction fails after the event was enqueued', async () => {
     const gina = await register('gina@example.com', 'Gina')
@@ -261,7 +267,8 @@ describe('users', () => {
         end if;
         return new;
       end $$;
-      create trigger fail_doomed_events before insert on seams_outbox for each row execute function fail_doomed_events();`)
+      create trigger fail_doomed_events before insert on seams_outbox
+        for each row execute function fail_doomed_events();`)
     try {
       const before = await Promise.all(['users', 'seams_outbox'].map(count))
       const signUp = await app.inject({
