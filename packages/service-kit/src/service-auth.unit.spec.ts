@@ -32,34 +32,30 @@ const authOf = (service: (typeof names)[number], peers = publicKeys) =>
 describe('service identities', () => {
   const catalog = authOf('catalog')
 
-  it(
-    'tells an end user through the edge, ' +
-      'an anonymous client through the edge and a service on its own behalf apart',
-    async () => {
-      const fromGateway = await authOf('gateway').tokenFor('catalog')
-      await expect(catalog.authenticate(fromGateway, await userToken('u1'))).resolves.toEqual({
-        kind: 'user',
-        service: 'gateway',
-        user: { id: 'u1', role: 'customer' },
-      })
-      await expect(catalog.authenticate(fromGateway, undefined)).resolves.toEqual({
-        kind: 'anonymous',
-        service: 'gateway',
-      })
-      // The edge's own business (reading a feed) is asked for explicitly, never by forwarding.
-      const ownBehalf = await authOf('gateway').tokenFor('catalog', { ownBehalf: true })
-      await expect(catalog.authenticate(ownBehalf, await userToken('u1', 'admin'))).resolves.toEqual({
-        kind: 'service',
-        service: 'gateway',
-      })
-      // Only an edge carries users: a user token sent along by orders does not make its call the user's.
-      const fromOrders = await authOf('orders').tokenFor('catalog')
-      await expect(catalog.authenticate(fromOrders, await userToken('u1', 'admin'))).resolves.toEqual({
-        kind: 'service',
-        service: 'orders',
-      })
-    },
-  )
+  it('tells an end user, an anonymous client and a service on its own behalf apart', async () => {
+    const fromGateway = await authOf('gateway').tokenFor('catalog')
+    await expect(catalog.authenticate(fromGateway, await userToken('u1'))).resolves.toEqual({
+      kind: 'user',
+      service: 'gateway',
+      user: { id: 'u1', role: 'customer' },
+    })
+    await expect(catalog.authenticate(fromGateway, undefined)).resolves.toEqual({
+      kind: 'anonymous',
+      service: 'gateway',
+    })
+    // The edge's own business (reading a feed) is asked for explicitly, never by forwarding.
+    const ownBehalf = await authOf('gateway').tokenFor('catalog', { ownBehalf: true })
+    await expect(catalog.authenticate(ownBehalf, await userToken('u1', 'admin'))).resolves.toEqual({
+      kind: 'service',
+      service: 'gateway',
+    })
+    // Only an edge carries users: a user token sent along by orders does not make its call the user's.
+    const fromOrders = await authOf('orders').tokenFor('catalog')
+    await expect(catalog.authenticate(fromOrders, await userToken('u1', 'admin'))).resolves.toEqual({
+      kind: 'service',
+      service: 'orders',
+    })
+  })
 
   it(
     'refuses a token for another audience, ' + 'from a key it was not given, or with a name its key does not hold',

@@ -136,28 +136,24 @@ describe('gateway', () => {
     expect(response.json()).toMatchObject({ code: 'GATEWAY_PATH_NOT_CANONICAL' })
   })
 
-  it(
-    'is live, and reports the shop not ready while orders and order-history do not run, ' +
-      'with the detail for operators only',
-    async () => {
-      expect((await fetch(`${shop.gatewayUrl}/health/live`)).status).toBe(200)
-      const anonymous = await fetch(`${shop.gatewayUrl}/health/ready`)
-      expect(anonymous.status).toBe(503)
-      expect(await anonymous.json()).toEqual({ status: 'not_ready', service: 'gateway' })
-      const ready = await fetch(`${shop.gatewayUrl}/health/ready`, {
-        headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` },
-      })
-      expect(ready.status).toBe(503)
-      const { checks } = (await ready.json()) as { checks: Record<string, { ok: boolean }> }
-      expect(Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok]))).toEqual({
-        users: true,
-        catalog: true,
-        payments: true,
-        orders: false,
-        'order-history': false,
-      })
-    },
-  )
+  it('is live, and not ready while orders and order-history are down, with detail for operators only', async () => {
+    expect((await fetch(`${shop.gatewayUrl}/health/live`)).status).toBe(200)
+    const anonymous = await fetch(`${shop.gatewayUrl}/health/ready`)
+    expect(anonymous.status).toBe(503)
+    expect(await anonymous.json()).toEqual({ status: 'not_ready', service: 'gateway' })
+    const ready = await fetch(`${shop.gatewayUrl}/health/ready`, {
+      headers: { authorization: `Bearer ${await shop.identity('operator').tokenFor('gateway')}` },
+    })
+    expect(ready.status).toBe(503)
+    const { checks } = (await ready.json()) as { checks: Record<string, { ok: boolean }> }
+    expect(Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, check.ok]))).toEqual({
+      users: true,
+      catalog: true,
+      payments: true,
+      orders: false,
+      'order-history': false,
+    })
+  })
 
   it('exports per-service client metrics to operators only, and documents its own routes', async () => {
     expect((await fetch(`${shop.gatewayUrl}/metrics`)).status).toBe(403)

@@ -50,36 +50,32 @@ describe('order-history', () => {
     expect(seen).toEqual(expected)
   })
 
-  it(
-    'shows an entry to its customer and an admin, ' +
-      'hides it from other customers, and asks anonymous callers to log in',
-    async () => {
-      const [customer, other, admin] = [newCustomer(), newCustomer(), { id: newId(), role: 'admin' as const }]
-      const orderId = newId()
-      await t.apply(placed(orderId, customer, [newId()]))
-      expect((await t.get(`/order-history/${orderId}`, other)).statusCode).toBe(404)
-      expect((await t.get(`/order-history/${orderId}`, other)).json()).toMatchObject({
-        code: 'ORDER_HISTORY_ENTRY_NOT_FOUND',
-      })
-      expect((await t.get(`/order-history/${orderId}`, admin)).statusCode).toBe(200)
-      // Through the gateway without a user is an anonymous client, never a trusted internal read.
-      expect((await t.get(`/order-history/${orderId}`)).statusCode).toBe(401)
-      const asOrders = await t.app.inject({
-        method: 'GET',
-        url: `/order-history/${orderId}`,
-        headers: await t.bearer('orders'),
-      })
-      expect(asOrders.statusCode).toBe(403)
-      expect((await t.get(`/order-history/${newId()}`, customer)).statusCode).toBe(404)
+  it('shows an entry to its customer and admins only, and asks anonymous callers to log in', async () => {
+    const [customer, other, admin] = [newCustomer(), newCustomer(), { id: newId(), role: 'admin' as const }]
+    const orderId = newId()
+    await t.apply(placed(orderId, customer, [newId()]))
+    expect((await t.get(`/order-history/${orderId}`, other)).statusCode).toBe(404)
+    expect((await t.get(`/order-history/${orderId}`, other)).json()).toMatchObject({
+      code: 'ORDER_HISTORY_ENTRY_NOT_FOUND',
+    })
+    expect((await t.get(`/order-history/${orderId}`, admin)).statusCode).toBe(200)
+    // Through the gateway without a user is an anonymous client, never a trusted internal read.
+    expect((await t.get(`/order-history/${orderId}`)).statusCode).toBe(401)
+    const asOrders = await t.app.inject({
+      method: 'GET',
+      url: `/order-history/${orderId}`,
+      headers: await t.bearer('orders'),
+    })
+    expect(asOrders.statusCode).toBe(403)
+    expect((await t.get(`/order-history/${newId()}`, customer)).statusCode).toBe(404)
 
-      const listed = (await t.get(`/order-history?customerId=${customer.id}`, admin)).json() as OrderHistoryPage
-      expect(listed.items.map((entry) => entry.orderId)).toEqual([orderId])
-      expect((await t.get(`/order-history?customerId=${customer.id}`, other)).statusCode).toBe(403)
-      expect(((await t.get('/order-history', other)).json() as OrderHistoryPage).items).toEqual([])
-      // Listing acts for a user: an anonymous client has nobody to list for.
-      expect((await t.get('/order-history')).statusCode).toBe(401)
-    },
-  )
+    const listed = (await t.get(`/order-history?customerId=${customer.id}`, admin)).json() as OrderHistoryPage
+    expect(listed.items.map((entry) => entry.orderId)).toEqual([orderId])
+    expect((await t.get(`/order-history?customerId=${customer.id}`, other)).statusCode).toBe(403)
+    expect(((await t.get('/order-history', other)).json() as OrderHistoryPage).items).toEqual([])
+    // Listing acts for a user: an anonymous client has nobody to list for.
+    expect((await t.get('/order-history')).statusCode).toBe(401)
+  })
 
   it('refuses calls without a valid service token', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/order-history' })).statusCode).toBe(401)

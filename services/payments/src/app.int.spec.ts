@@ -139,53 +139,49 @@ describe('payments', () => {
     ])
   })
 
-  it(
-    'shows a payment to orders, admins and its customer only, ' +
-      'asks anonymous callers to log in, and changes only for the configured callers',
-    async () => {
-      const terms = newTerms()
-      await t.authorize(terms)
-      const customer = { id: terms.customerId, role: 'customer' }
-      const readers = [await t.asOrders(), await t.asUser({ id: newId(), role: 'admin' }), await t.asUser(customer)]
-      for (const url of [`/payments/${terms.paymentId}`, `/payments?orderId=${terms.orderId}`]) {
-        for (const headers of readers)
-          expect((await t.app.inject({ method: 'GET', url, headers })).json()).toMatchObject({ id: terms.paymentId })
-        const stranger = await t.app.inject({
-          method: 'GET',
-          url,
-          headers: await t.asUser({ id: newId(), role: 'customer' }),
-        })
-        expect(stranger.statusCode).toBe(404)
-        expect(stranger.json()).toMatchObject({ code: 'PAYMENTS_PAYMENT_NOT_FOUND' })
-        expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401)
-        // The gateway without a user is an anonymous client; catalog has no business with payments.
-        expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('gateway') })).statusCode).toBe(401)
-        expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('catalog') })).statusCode).toBe(403)
+  it('shows a payment to orders, admins and its customer only; only the configured callers change it', async () => {
+    const terms = newTerms()
+    await t.authorize(terms)
+    const customer = { id: terms.customerId, role: 'customer' }
+    const readers = [await t.asOrders(), await t.asUser({ id: newId(), role: 'admin' }), await t.asUser(customer)]
+    for (const url of [`/payments/${terms.paymentId}`, `/payments?orderId=${terms.orderId}`]) {
+      for (const headers of readers)
+        expect((await t.app.inject({ method: 'GET', url, headers })).json()).toMatchObject({ id: terms.paymentId })
+      const stranger = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: await t.asUser({ id: newId(), role: 'customer' }),
+      })
+      expect(stranger.statusCode).toBe(404)
+      expect(stranger.json()).toMatchObject({ code: 'PAYMENTS_PAYMENT_NOT_FOUND' })
+      expect((await t.app.inject({ method: 'GET', url })).statusCode).toBe(401)
+      // The gateway without a user is an anonymous client; catalog has no business with payments.
+      expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('gateway') })).statusCode).toBe(401)
+      expect((await t.app.inject({ method: 'GET', url, headers: await t.bearer('catalog') })).statusCode).toBe(403)
+    }
+    const writes = [
+      { method: 'POST', url: '/payments', payload: newTerms() },
+      { method: 'POST', url: `/payments/${terms.paymentId}/capture` },
+      { method: 'POST', url: `/payments/${terms.paymentId}/void` },
+      { method: 'POST', url: `/payments/${terms.paymentId}/refund` },
+      { method: 'GET', url: '/simulator' },
+      { method: 'PUT', url: '/simulator', payload: calm },
+    ] as const
+    for (const write of writes) {
+      const callers = [
+        await t.bearer('catalog'),
+        await t.asUser(customer),
+        await t.bearer('gateway', { id: newId(), role: 'admin' }),
+      ]
+      // Orders pays, but the simulator's knobs are the operator's alone.
+      if (write.url === '/simulator') callers.push(await t.asOrders())
+      for (const headers of callers) {
+        expect((await t.app.inject({ ...write, headers })).statusCode, `${write.method} ${write.url}`).toBe(403)
       }
-      const writes = [
-        { method: 'POST', url: '/payments', payload: newTerms() },
-        { method: 'POST', url: `/payments/${terms.paymentId}/capture` },
-        { method: 'POST', url: `/payments/${terms.paymentId}/void` },
-        { method: 'POST', url: `/payments/${terms.paymentId}/refund` },
-        { method: 'GET', url: '/simulator' },
-        { method: 'PUT', url: '/simulator', payload: calm },
-      ] as const
-      for (const write of writes) {
-        const callers = [
-          await t.bearer('catalog'),
-          await t.asUser(customer),
-          await t.bearer('gateway', { id: newId(), role: 'admin' }),
-        ]
-        // Orders pays, but the simulator's knobs are the operator's alone.
-        if (write.url === '/simulator') callers.push(await t.asOrders())
-        for (const headers of callers) {
-          expect((await t.app.inject({ ...write, headers })).statusCode, `${write.method} ${write.url}`).toBe(403)
-        }
-        expect((await t.app.inject(write)).statusCode).toBe(401)
-      }
-      expect(await t.paymentOf(terms.paymentId)).toMatchObject({ status: 'authorized', version: 2 })
-    },
-  )
+      expect((await t.app.inject(write)).statusCode).toBe(401)
+    }
+    expect(await t.paymentOf(terms.paymentId)).toMatchObject({ status: 'authorized', version: 2 })
+  })
 
   it('rejects bad input with 400 naming the field, writing nothing', async () => {
     const terms = newTerms()
