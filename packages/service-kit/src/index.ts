@@ -25,6 +25,7 @@ export {
   ServiceTokenInvalid,
   AccessTokenInvalid,
   IdentityProviderUnavailable,
+  RequestInvalid,
   serviceKitErrors,
 } from './errors.ts'
 export { requireUser, requireRole, requireService, requireReader, mayRead, isOwnerOrAdmin } from './authorization.ts'
