@@ -41,6 +41,19 @@ export interface SeamsErrorClass {
   new (message?: string, options?: SeamsErrorOptions): SeamsError
   readonly code: string
   readonly category: ErrorCategory
+  /** The message an instance carries when given none: what the code means, for the error reference. */
+  readonly defaultMessage: string
+}
+
+/**
+ * One problem+json `code` as an HTTP contract publishes it: the status it comes with, the problem's
+ * `title` (the status's reason phrase), and what it means for the client. Plain data, so that a
+ * contracts package can publish its codes without depending on the toolkit at run time.
+ */
+export interface ErrorCodeContract {
+  readonly status: number
+  readonly title: string
+  readonly meaning: string
 }
 
 const definedCodes = new Map<string, string>()
@@ -63,6 +76,7 @@ export function defineError(
   const errorClass = class extends SeamsError {
     static readonly code = code
     static readonly category = category
+    static readonly defaultMessage = defaultMessage
     constructor(message: string = defaultMessage, options: SeamsErrorOptions = {}) {
       super(code, category, message, options)
       this.name = name

@@ -10,8 +10,8 @@ export {
   Unavailable,
   InvalidEvent,
 } from './errors.ts'
-export type { ErrorCategory, SeamsErrorClass, SeamsErrorOptions } from './errors.ts'
-export { problem, problemFromError, httpStatusOf, PROBLEM_CONTENT_TYPE } from './problem-details.ts'
+export type { ErrorCategory, ErrorCodeContract, SeamsErrorClass, SeamsErrorOptions } from './errors.ts'
+export { problem, problemFromError, httpStatusOf, problemTitleOf, PROBLEM_CONTENT_TYPE } from './problem-details.ts'
 export type { ProblemDetails } from './problem-details.ts'
 export { newId, systemClock } from './ids.ts'
 export type { Clock, IdGenerator } from './ids.ts'

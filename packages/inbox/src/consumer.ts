@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  SeamsError,
+  InvalidEvent,
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
@@ -8,7 +8,7 @@ import {
   type Transport,
 } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
-import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
+import { createEventDecoder, SchemaViolation, UnknownSchema, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
@@ -96,8 +96,9 @@ export interface Consumer {
   isLeader(): boolean
 }
 
-const poisonCodes = new Set(['SEAMS_SCHEMA_UNKNOWN', 'SEAMS_SCHEMA_VIOLATION', 'SEAMS_CORE_INVALID_EVENT'])
-const isPoison = (error: unknown) => error instanceof SeamsError && poisonCodes.has(error.code)
+// Events no retry can fix: dead-lettered at the first attempt.
+const poisonErrors = [UnknownSchema, SchemaViolation, InvalidEvent]
+const isPoison = (error: unknown) => poisonErrors.some((poison) => error instanceof poison)
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /**

@@ -19,8 +19,4 @@ export const FeedPurged = defineError(
   'The requested events were removed by retention',
 )
 
-export const outboxErrors: readonly SeamsErrorClass[] = [
-  UnknownEventContract,
-  EventDataInvalid,
-  FeedPurged,
-]
+export const outboxErrors: readonly SeamsErrorClass[] = [UnknownEventContract, EventDataInvalid, FeedPurged]

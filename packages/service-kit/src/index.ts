@@ -12,6 +12,17 @@ export type { ConnectionLimits, ServiceApp, ServiceAppOptions } from './service-
 export { databaseCheck } from './health.ts'
 export type { CheckResult, ReadinessCheck } from './health.ts'
 export { sendProblem } from './problem-handler.ts'
+export {
+  apiSecurity,
+  edgeSecuritySchemes,
+  kitProblemCodes,
+  problemOf,
+  problemResponses,
+  problemSchema,
+  problemsOf,
+  serviceSecuritySchemes,
+} from './openapi.ts'
+export type { ProblemCode } from './openapi.ts'
 export { createServiceAuth, generateServiceKeyPair } from './service-auth.ts'
 export type { Caller, ServiceAuth, ServiceAuthOptions, ServiceKeyPair } from './service-auth.ts'
 export { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts'
@@ -25,6 +36,7 @@ export {
   ServiceTokenInvalid,
   AccessTokenInvalid,
   IdentityProviderUnavailable,
+  RequestInvalid,
   serviceKitErrors,
 } from './errors.ts'
 export { requireUser, requireRole, requireService, requireReader, mayRead, isOwnerOrAdmin } from './authorization.ts'

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { registerHealthRoutes, type ReadinessCheck } from './health.ts'
 import { createHttpDurationHistogram } from './metrics.ts'
+import { openApiOptions } from './openapi.ts'
 import { installProblemHandlers } from './problem-handler.ts'
 import type { Caller, ServiceAuth } from './service-auth.ts'
 import { ServiceTokenInvalid } from './errors.ts'
@@ -46,7 +47,18 @@ export interface ServiceAppOptions {
    * @default 1048576
    */
   bodyLimit?: number
-  openapi?: { title?: string; description?: string; version?: string }
+  openapi?: {
+    title?: string
+    description?: string
+    version?: string
+    /** Descriptions of the tags the routes use, by tag. */
+    tags?: Readonly<Record<string, string>>
+    /**
+     * What to serve at `/openapi.json` instead of the document this app's routes describe, e.g. the edge's
+     * description of the whole public API. `app.swagger()` still returns the routes' own.
+     */
+    document?: () => Promise<Readonly<Record<string, unknown>>>
+  }
   limits?: ConnectionLimits
   /**
    * On a port clients reach (the edge's): `/metrics` and readiness detail answer only these operator
@@ -118,16 +130,21 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
 
   installProblemHandlers(app)
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: options.openapi?.title ?? `${options.service} API`,
-        description: options.openapi?.description,
-        version: options.openapi?.version ?? '1.0.0',
-      },
-    },
-  })
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+  await app.register(
+    swagger,
+    openApiOptions({
+      service: options.service,
+      title: options.openapi?.title,
+      description: options.openapi?.description,
+      version: options.openapi?.version,
+      tags: options.openapi?.tags,
+      serviceTokens: options.auth !== undefined,
+    }),
+  )
+  const document = options.openapi?.document
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    document === undefined ? app.swagger() : document(),
+  )
 
   app.decorateRequest('trace', null as unknown as TraceContext)
   app.decorateRequest('caller', undefined)

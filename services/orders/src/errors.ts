@@ -33,11 +33,11 @@ export const OrderIncomplete = defineError(
   'The order lacks data its state guarantees',
 )
 
+/** What the HTTP API answers with: OrderIncomplete is thrown in the checkout saga, never to a client. */
 export const ordersErrors: readonly SeamsErrorClass[] = [
   OrderNotFound,
   IdempotencyMismatch,
   CustomerDeactivated,
   NotCancellable,
   InvalidCursor,
-  OrderIncomplete,
 ]

@@ -56,6 +56,7 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
     openapi: {
       title: 'Users',
       description: "User accounts and login, owned by the users service, the shop's identity provider.",
+      tags: { users: 'Accounts: sign-up, profiles, deactivation', auth: 'Login, and the public keys of access tokens' },
     },
   })
   const outbox = deps.eventing.outbox

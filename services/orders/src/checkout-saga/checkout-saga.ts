@@ -36,7 +36,8 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
             { reservationId: data.orderId, items: data.items },
             call(context),
           )
-          if (!result.ok) return { refused: `${result.reason}: ${result.productId}` }
+          if (!result.ok)
+            return { refused: result.productId === undefined ? result.reason : `${result.reason}: ${result.productId}` }
           return { done: { ...data, reserved: result.reservation.items } }
         },
         async compensate(data, context) {

@@ -9,7 +9,12 @@ export function jwksRoutes(app: ServiceApp, deps: { signingKeys: SigningKeys }):
     JWKS_PATH,
     {
       config: { public: true },
-      schema: { summary: 'Public keys of access tokens (JWKS)', tags: ['auth'], response: { 200: JsonWebKeySet } },
+      schema: {
+        summary: 'Public keys of access tokens (JWKS)',
+        operationId: 'getSigningKeys',
+        tags: ['auth'],
+        response: { 200: JsonWebKeySet },
+      },
     },
     async (_request, reply) => {
       // Keys change only when one is added, so verifiers may cache them for a few minutes.
