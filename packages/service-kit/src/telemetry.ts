@@ -35,13 +35,13 @@ let started: Telemetry | undefined
  * `OTEL_TRACES_EXPORTER=console`): a tracer provider with batched export, the AsyncLocalStorage context
  * manager and the W3C propagator, registered globally so that every toolkit package's spans reach it.
  * Otherwise nothing is loaded and the no-op tracer stays: no span is made, and trace ids are passed on as
- * before. Once per process; a second call returns the first one's result.
+ * before. Tracing starts once per process: once started, a further call returns the running one.
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   if (started !== undefined) return started
   const env = options.env ?? process.env
   const exporters = options.exporter === undefined ? exportersOf(env) : []
-  if (options.exporter === undefined && exporters.length === 0) return (started = disabled)
+  if (options.exporter === undefined && exporters.length === 0) return disabled
   // Loaded only when tracing is on: a process without it pays nothing, not even the import.
   const [{ NodeTracerProvider, BatchSpanProcessor, ConsoleSpanExporter }, resources] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
