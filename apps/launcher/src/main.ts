@@ -11,7 +11,7 @@ import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames, type ServiceName } from './topology.ts'
+import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName } from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(
@@ -168,6 +168,8 @@ async function startUp(): Promise<void> {
     natsLogins: own?.logins,
     overrides: externalNatsLogin(),
     redisUrl: config.REDIS_URL,
+    // OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables reach every service as they are.
+    telemetry: telemetryEnvironment(process.env),
     onLine,
   }))
 

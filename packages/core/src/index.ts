@@ -16,6 +16,19 @@ export type { ProblemDetails } from './problem-details.ts'
 export { newId, systemClock } from './ids.ts'
 export type { Clock, IdGenerator } from './ids.ts'
 export { parseTraceparent, startSpan, formatTraceparent } from './trace-context.ts'
+export {
+  tracingEnabled,
+  traceContextOf,
+  spanContextOf,
+  contextWithParent,
+  linkTo,
+  linksTo,
+  insideRecordingSpan,
+  failSpan,
+  inSpan,
+  messagingAttributes,
+} from './tracing.ts'
+export type { InSpanOptions } from './tracing.ts'
 export { withDeadline } from './deadline.ts'
 export { USER_TOKEN_HEADER } from './identity.ts'
 export { seededRandom } from './seeded-random.ts'

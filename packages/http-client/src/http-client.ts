@@ -18,7 +18,8 @@ import {
 } from 'cockatiel'
 import { Agent, request as undiciRequest } from 'undici'
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import { formatTraceparent, startSpan, USER_TOKEN_HEADER, type SeamsError, type TraceContext } from '@seams/core'
+import { USER_TOKEN_HEADER, type SeamsError, type TraceContext } from '@seams/core'
+import { startAttemptSpan } from './client-tracing.ts'
 import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
 
 /** The token naming this service for a call; @seams/service-kit's ServiceAuth fits. */
@@ -252,8 +253,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = { ...request.headers }
     if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.tokenFor(options.name)}`
     if (request.userToken !== undefined) headers[USER_TOKEN_HEADER] = request.userToken
-    headers['traceparent'] = formatTraceparent(startSpan(request.trace))
+    const span = startAttemptSpan(options.name, request.method, baseUrl + request.target, request.trace, headers)
     let response
+    let raw: RawResponse
     try {
       response = await undiciRequest(baseUrl + request.target, {
         dispatcher: agent,
@@ -262,18 +264,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal,
       })
+      raw = {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.from(await response.body.arrayBuffer()),
+      }
     } catch (error) {
-      if (signal.aborted) throw error
+      span.fail(error)
+      if (signal.aborted || response !== undefined) throw error
       throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, {
         cause: error,
         delivered: !refused(error),
       })
     }
-    const raw = {
-      status: response.statusCode,
-      headers: response.headers,
-      body: Buffer.from(await response.body.arrayBuffer()),
-    }
+    span.end(raw.status)
     // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
     if (raw.status >= 500 || (raw.status === 429 && rateLimitedIsFailure))
       throw new TransientFailure(

@@ -16,6 +16,7 @@ import { envelopeProblems, storable } from './envelope-check.ts'
 import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import { isInfrastructureError, type EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
+import { inBatchSpan, inEventSpans } from './consumer-tracing.ts'
 
 export interface ConsumerLogger {
   info(object: object, message: string): void
@@ -122,6 +123,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let subscription: Subscription | undefined
   let lock: LeaderLock | undefined
   let leading: AbortSignal | undefined
+  const traceNames = { consumer: name, source, transport: options.transport.kind }
 
   const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
     sql.begin(async (tx) => {
@@ -137,7 +139,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   async function apply(tx: TransactionSql, event: DeliveredEvent): Promise<void> {
     const decoded = decoder.decode(event)
-    await handlers.get(decoded.type)!.handle(tx, decoded)
+    await inEventSpans(traceNames, [decoded], () => handlers.get(decoded.type)!.handle(tx, decoded))
   }
 
   // Consecutive events of a type whose handler takes batches go in one call; order is kept throughout.
@@ -148,8 +150,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       let end = start + 1
       if (handler.handleBatch !== undefined)
         while (end < decoded.length && decoded[end]!.type === decoded[start]!.type) end += 1
-      if (handler.handleBatch !== undefined) await handler.handleBatch(tx, decoded.slice(start, end))
-      else await handler.handle(tx, decoded[start]!)
+      const run = decoded.slice(start, end)
+      if (handler.handleBatch !== undefined) await inEventSpans(traceNames, run, () => handler.handleBatch!(tx, run))
+      else await inEventSpans(traceNames, run, () => handler.handle(tx, run[0]!))
       start = end
     }
   }
@@ -297,7 +300,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         },
         onUndeliverable: (event, reason) => deadLetter(letterOf(event), new Error(reason), 0),
       },
-      handleBatch,
+      (events) => inBatchSpan(traceNames, events, () => handleBatch(events)),
     )
     const retention = (options.inboxRetentionMs ?? 7 * 24 * 3600 * 1000) / 1000
     try {

@@ -29,6 +29,8 @@ export { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts
 export type { AccessTokenVerifier, AccessTokenVerifierOptions, ActingUser } from './access-tokens.ts'
 export { runService } from './run-service.ts'
 export type { RunningService, RunServiceOptions } from './run-service.ts'
+export { startTelemetry, shutdownTelemetry } from './telemetry.ts'
+export type { Telemetry, TelemetryOptions } from './telemetry.ts'
 export {
   ConfigInvalid,
   MigrationFailed,

@@ -14,7 +14,8 @@ export interface CheckoutSagaDeps extends EnvelopeFactoryDeps {
   payments: PaymentsClient
 }
 
-const call = (context: StepContext) => ({ signal: context.signal })
+// Each call continues the checkout's trace (the request that placed the order), through the step's span.
+const call = (context: StepContext) => ({ signal: context.signal, trace: context.trace })
 
 /**
  * Placing an order across three owners: reserve the stock (catalog), authorize the payment
@@ -24,6 +25,7 @@ const call = (context: StepContext) => ({ signal: context.signal })
 export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutData> {
   return defineSaga<CheckoutData>({
     type: 'checkout',
+    traceparent: (data) => data.traceparent,
     async checkAbort(sql, data) {
       return (await orderStatus(sql, data.orderId)) === 'CANCELLED' ? 'ORDER_CANCELLED' : undefined
     },
@@ -66,7 +68,7 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
       {
         name: 'confirm-order',
         // Local, under the order's row lock: a cancellation that got there first turns into compensation.
-        async run(data) {
+        async run(data, context) {
           const { reserved, authorized } = data
           if (reserved === undefined || authorized === undefined)
             throw new Error(
@@ -82,18 +84,18 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
               new Map(reserved.map((line) => [line.productId, line.unitPriceCents])),
             )
             const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', ...authorized })
-            await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed))
+            await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed, context.trace))
             return undefined
           })
           return refusal === undefined ? { done: data } : { refused: refusal }
         },
       },
     ],
-    async onCompensated(tx, data, failure) {
+    async onCompensated(tx, data, failure, trace) {
       const order = await findOrder(tx, data.orderId, { lock: true })
       if (order === undefined || order.status !== 'PENDING') return // cancelled meanwhile: already told
       const rejected = await changeOrder(tx, data.orderId, { status: 'REJECTED', reason: failure })
-      await deps.outbox.enqueue(tx, orderRejected(deps, rejected))
+      await deps.outbox.enqueue(tx, orderRejected(deps, rejected, trace))
     },
   })
 }

@@ -1,4 +1,10 @@
-import { createEnvelope, type EnvelopeFactoryDeps, type EventEnvelope } from '@seams/core'
+import {
+  createEnvelope,
+  formatTraceparent,
+  type EnvelopeFactoryDeps,
+  type EventEnvelope,
+  type TraceContext,
+} from '@seams/core'
 import { OrderCancelledV1, OrderConfirmedV1, OrderPlacedV1, OrderRejectedV1 } from '@shop/orders-contracts'
 import { OrderIncomplete } from '../errors.ts'
 import type { StoredOrder } from './order-store.ts'
@@ -24,19 +30,21 @@ function priced(order: StoredOrder) {
   return { items, totalCents, currency }
 }
 
-export const orderConfirmed = (deps: EnvelopeFactoryDeps, order: StoredOrder): EventEnvelope =>
+export const orderConfirmed = (deps: EnvelopeFactoryDeps, order: StoredOrder, trace?: TraceContext): EventEnvelope =>
   createEnvelope(deps, OrderConfirmedV1, {
     subject: order.id,
     aggregateVersion: order.version,
     data: { orderId: order.id, customerId: order.customerId, ...priced(order), paymentId: order.paymentId },
+    traceparent: trace === undefined ? undefined : formatTraceparent(trace),
   })
 
-export const orderRejected = (deps: EnvelopeFactoryDeps, order: StoredOrder): EventEnvelope => {
+export const orderRejected = (deps: EnvelopeFactoryDeps, order: StoredOrder, trace?: TraceContext): EventEnvelope => {
   if (order.reason === null) throw new OrderIncomplete(`Order ${order.id} was rejected without a reason`)
   return createEnvelope(deps, OrderRejectedV1, {
     subject: order.id,
     aggregateVersion: order.version,
     data: { orderId: order.id, customerId: order.customerId, reason: order.reason },
+    traceparent: trace === undefined ? undefined : formatTraceparent(trace),
   })
 }
 
