@@ -39,6 +39,15 @@ module.exports = {
       to: { path: '^(services|apps)/' },
     },
     {
+      name: 'no-toolkit-internals',
+      comment:
+        "Services and apps use a toolkit package's public API (`@seams/x`, src/index.ts). Its plumbing " +
+        '(`@seams/x/internal`, src/internal.ts) is for the toolkit itself and its tests.',
+      severity: 'error',
+      from: { path: '^(services|apps)/' },
+      to: { path: '^packages/[^/]+/src/internal\\.ts$' },
+    },
+    {
       name: 'core-depends-on-no-toolkit-package',
       comment: 'Toolkit dependencies flow one way: everything builds on core.',
       severity: 'error',

@@ -8,9 +8,9 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const fixture = fileURLToPath(new URL('./fixtures/boundaries', import.meta.url))
 const depcruise = `${root}node_modules/.bin/depcruise`
 
-async function cruise(cwd: string, target: string): Promise<{ code: number; output: string }> {
+async function cruise(cwd: string, ...targets: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout } = await run(depcruise, ['--config', `${root}.dependency-cruiser.cjs`, target], { cwd })
+    const { stdout } = await run(depcruise, ['--config', `${root}.dependency-cruiser.cjs`, ...targets], { cwd })
     return { code: 0, output: stdout }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
@@ -19,7 +19,7 @@ async function cruise(cwd: string, target: string): Promise<{ code: number; outp
 }
 
 // The rules `npm test` runs over the repository (npm run lint:boundaries), proven here to catch a
-// service reaching into another's internals.
+// service reaching into another's internals, or into a toolkit package's plumbing.
 describe('ownership boundaries', () => {
   it("fail a service that imports another service's internals, and accept its contracts", async () => {
     const result = await cruise(fixture, 'services')
@@ -28,5 +28,19 @@ describe('ownership boundaries', () => {
       'no-other-service-internals: services/shop-a/src/violation.ts → services/shop-b/src/internals.ts',
     )
     expect(result.output).not.toContain('allowed.ts')
+  })
+
+  it("fail a service or an app that imports a toolkit package's internals, and accept its public API", async () => {
+    const result = await cruise(fixture, 'services', 'apps', 'packages')
+    expect(result.code).not.toBe(0)
+    expect(result.output).toContain(
+      'no-toolkit-internals: services/shop-a/src/uses-toolkit-internals.ts → packages/kit/src/internal.ts',
+    )
+    expect(result.output).toContain(
+      'no-toolkit-internals: apps/tool/src/uses-toolkit-internals.ts → packages/kit/src/internal.ts',
+    )
+    // The toolkit's own wiring may use the plumbing.
+    expect(result.output).not.toContain('wiring.ts')
+    expect(result.output).not.toContain('uses-toolkit.ts')
   })
 })

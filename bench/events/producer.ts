@@ -1,5 +1,5 @@
 import { createEnvelope, newId, systemClock } from '@seams/core'
-import { createFeedReader, createOutbox, createRelay, outboxMigrations } from '@seams/outbox'
+import { createFeedReader, createOutbox, createRelay, outboxMigrations } from '@seams/outbox/internal'
 import { createDatabase, runMigrations } from '@seams/service-kit'
 import { registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport } from '@seams/transport-nats'

@@ -10,7 +10,7 @@ import {
   type Outbox,
   type Relay,
   type RelayLogger,
-} from '@seams/outbox'
+} from '@seams/outbox/internal'
 import {
   ensureProjectionTable,
   liveConsumerName,
@@ -18,7 +18,7 @@ import {
   sourcesTakeTurns,
   type Projection,
   type RebuildProgress,
-} from '@seams/projector'
+} from '@seams/projector/internal'
 import type { Upcaster } from '@seams/schema-registry'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import { createNatsTransport, type NatsCredentials, type NatsTransport } from '@seams/transport-nats'

@@ -1,7 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
-import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox'
+import {
+  createFeedReader,
+  createOutbox,
+  createRelay,
+  outboxMigrations,
+  type Outbox,
+  type Relay,
+} from '@seams/outbox/internal'
 import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
 import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'

@@ -1,7 +1,7 @@
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
 import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFeedReader, createOutbox, outboxMigrations, type FeedReader } from './index.ts'
+import { createFeedReader, createOutbox, outboxMigrations, type FeedReader } from './internal.ts'
 
 // Rows written around the outbox (a buggy migration, a hand-made fix): the feed is their first reader.
 describe('the feed reader, given rows the outbox did not write', () => {

@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import { FeedPurged } from './errors.ts'
-import { STAMPED_CHANNEL, type Outbox } from './outbox.ts'
+import { STAMPED_CHANNEL, outboxSignals, type Outbox } from './outbox.ts'
 
 export interface FeedReadOptions {
   /** Position of the last event the reader has; 0 for the beginning. */
@@ -53,7 +53,7 @@ export function createFeedReader(outbox: Outbox): FeedReader {
   const wakeAll = () => {
     for (const waiter of [...waiters]) waiter()
   }
-  const detachLocal = outbox.onStamped(wakeAll)
+  const detachLocal = outboxSignals(outbox).onStamped(wakeAll)
   let listening: ReturnType<Sql['listen']> | undefined
 
   async function query(options: FeedReadOptions): Promise<FeedPage> {

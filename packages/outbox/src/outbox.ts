@@ -35,11 +35,27 @@ export interface Outbox {
    * one implicit transaction instead of BEGIN, two statements and COMMIT. Both commit or neither does.
    */
   commitWith(change: PendingQuery<Row[]>, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
+}
+
+/**
+ * How one outbox, its relay and its feed readers signal each other within the process. Kept off `Outbox`
+ * (see `outboxSignals`): whoever could call `stamped` could wake feed readers with a head no relay wrote.
+ */
+export interface OutboxSignals {
   /** Called by the relay while it leads in this process: commits then wake it directly. */
   attachRelay(wake: () => void): () => void
-  /** Called by the relay after each stamped batch; feed servers in this process listen here. */
+  /** Called by the relay after each stamped batch; feed readers in this process listen here. */
   stamped(headPosition: number): void
   onStamped(listener: (headPosition: number) => void): () => void
+}
+
+const signalsOf = new WeakMap<Outbox, OutboxSignals>()
+
+/** The in-process signals of an outbox made by `createOutbox`, for its relay and feed readers. */
+export function outboxSignals(outbox: Outbox): OutboxSignals {
+  const signals = signalsOf.get(outbox)
+  if (signals === undefined) throw new TypeError(`the outbox of ${outbox.source} was not made by createOutbox`)
+  return signals
 }
 
 /** The channel a producer notifies when it committed events; the leading relay listens. */
@@ -90,7 +106,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
-  return {
+  const outbox: Outbox = {
     source,
     sql,
     async enqueue(tx, events) {
@@ -148,6 +164,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       produced.end()
       committed()
     },
+  }
+  signalsOf.set(outbox, {
     attachRelay(wake) {
       localRelay = wake
       return () => {
@@ -161,7 +179,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
       stampedListeners.add(listener)
       return () => stampedListeners.delete(listener)
     },
-  }
+  })
+  return outbox
 }
 
 // At most one NOTIFY in flight and one per interval; a commit during either is folded into the next.

@@ -4,7 +4,7 @@ import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
 import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox } from './index.ts'
+import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox } from './internal.ts'
 
 const Pinged = {
   source: 'pings',

@@ -3,7 +3,7 @@ import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { Span } from '@opentelemetry/api'
 import type { ReservedSql, Sql } from 'postgres'
 import { Counter, Gauge, type Registry } from 'prom-client'
-import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
+import { COMMITTED_CHANNEL, STAMPED_CHANNEL, outboxSignals, type Outbox } from './outbox.ts'
 import { publishSpan, traceparentOfRecord } from './outbox-tracing.ts'
 
 export interface RelayLogger {
@@ -75,6 +75,7 @@ export interface Relay {
  */
 export function createRelay(options: RelayOptions): Relay {
   const { outbox } = options
+  const signals = outboxSignals(outbox)
   const sql = outbox.sql
   const batchSize = options.batchSize ?? 500
   const pollIntervalMs = options.pollIntervalMs ?? 1000
@@ -123,7 +124,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (head > last) publishSpan(outbox.source, started, row?.traceparents ?? [])?.end()
     if (head > last) {
       metrics?.stamped.inc(labels, head - last)
-      outbox.stamped(head)
+      signals.stamped(head)
     }
     return head
   }
@@ -158,7 +159,7 @@ export function createRelay(options: RelayOptions): Relay {
       await connection`commit`
       span?.end()
       metrics?.stamped.inc(labels, records.length)
-      outbox.stamped(head)
+      signals.stamped(head)
       return head
     } catch (error) {
       if (span !== undefined) {
@@ -175,7 +176,7 @@ export function createRelay(options: RelayOptions): Relay {
       (await connection<{ last: number }[]>`select coalesce(max(position), 0)::int8 as last from seams_outbox`)[0]!.last
     let position = await lastStamped()
     const listener = await sql.listen(COMMITTED_CHANNEL, wakeUp)
-    const detach = outbox.attachRelay(wakeUp)
+    const detach = signals.attachRelay(wakeUp)
     metrics?.leader.set(labels, 1)
     let nextCleanup = Date.now() + cleanupIntervalMs
     let failures = 0

@@ -10,7 +10,7 @@ import {
   type Transport,
 } from '@seams/core'
 import { createConsumer, inboxMigrations, listDeadLetters, on, syntheticEventId, type Consumer } from '@seams/inbox'
-import { createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox'
+import { createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox/internal'
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
 import Type from 'typebox'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { FeedPage, FeedReadOptions, FeedReader } from '@seams/outbox'
+import type { FeedPage, FeedReadOptions, FeedReader } from '@seams/outbox/internal'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { registerFeedRoute } from './feed-route.ts'

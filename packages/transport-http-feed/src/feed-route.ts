@@ -1,5 +1,5 @@
 import { PROBLEM_CONTENT_TYPE, problemFromError } from '@seams/core'
-import { FeedPurged, type FeedReader } from '@seams/outbox'
+import { FeedPurged, type FeedReader } from '@seams/outbox/internal'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
 

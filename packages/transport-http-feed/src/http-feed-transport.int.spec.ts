@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { createFeedReader } from '@seams/outbox'
+import { createFeedReader } from '@seams/outbox/internal'
 import { testTransportConformance } from '@seams/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createHttpFeedTransport, registerFeedRoute } from './index.ts'
