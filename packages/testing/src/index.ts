@@ -9,3 +9,7 @@ export { createTestIdentities, testTokenAudience, testTokenIssuer } from './test
 export type { TestIdentities } from './test-identities.ts'
 export { startFaultProxy } from './fault-proxy.ts'
 export type { FaultProxy, FaultProxyOptions, FaultProxyTarget } from './fault-proxy.ts'
+export { eventually } from './eventually.ts'
+export type { EventuallyOptions } from './eventually.ts'
+export { DeciderSpecification } from './decider-specification.ts'
+export type { Decider, DeciderThen } from './decider-specification.ts'
