@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
 import {
   createFeedReader,
@@ -10,7 +9,7 @@ import {
   type Relay,
 } from '@seams/outbox/internal'
 import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
-import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
 import Fastify, { type FastifyInstance } from 'fastify'
 import Type from 'typebox'
@@ -23,7 +22,7 @@ import {
   requestDeadLetterRetry,
   syntheticEventId,
   type Consumer,
-} from './index.ts'
+} from './internal.ts'
 
 const NoteWritten = {
   source: 'notes',
@@ -115,43 +114,63 @@ describe('inbox consumer', () => {
   const writeRaw = (envelope: unknown) =>
     producer`insert into seams_outbox (event_id, type, subject, envelope) values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
 
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const value = await read()
-      if (done(value) || Date.now() > deadline) return value
-      await sleep(50)
-    }
-  }
-
-  const notes = () =>
-    consumerSql<{ note: string }[]>`select note from notes order by note`.then((rows) => rows.map((row) => row.note))
-  const deadLetters = () => listDeadLetters(consumerSql, { consumer: 'reader.notes' })
+  // Each test writes notes and raw events of its own and looks only at those, so that it stands alone.
+  const until = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
+    eventually(read, { until: done, timeoutMs: 10_000 })
+  const notes = (prefix: string) =>
+    consumerSql<{ note: string }[]>`select note from notes where note like ${prefix + '%'} order by note`.then((rows) =>
+      rows.map((row) => row.note),
+    )
+  const deadLetters = (includeResolved = false) =>
+    listDeadLetters(consumerSql, { consumer: 'reader.notes', includeResolved })
+  const letterOf = async (subject: string, includeResolved = false) =>
+    (await deadLetters(includeResolved)).find((letter) => letter.subject === subject)
 
   it('dead-letters an event whose handler keeps failing, after bounded attempts, while the others flow on', async () => {
-    poisoned.add('b-poison')
-    await write('a-fine')
-    await write('b-poison')
-    await write('c-fine')
-    expect(await until(notes, (list) => list.includes('c-fine'))).toEqual(['a-fine', 'c-fine'])
-    const [letter] = await until(deadLetters, (list) => list.length > 0)
-    expect(letter).toMatchObject({ type: 'notes.NoteWritten', subject: 'b-poison', attempts: 3, resolvedAt: null })
-    expect(letter!.error).toContain('cannot file b-poison')
+    poisoned.add('bounded-b')
+    await write('bounded-a')
+    await write('bounded-b')
+    await write('bounded-c')
+    expect(
+      await until(
+        () => notes('bounded-'),
+        (list) => list.includes('bounded-c'),
+      ),
+    ).toEqual(['bounded-a', 'bounded-c'])
+    const letter = await until(
+      () => letterOf('bounded-b'),
+      (found) => found !== undefined,
+    )
+    expect(letter).toMatchObject({ type: 'notes.NoteWritten', subject: 'bounded-b', attempts: 3, resolvedAt: null })
+    expect(letter!.error).toContain('cannot file bounded-b')
   })
 
   it('applies a dead letter once it is retried after the cause is fixed', async () => {
-    poisoned.delete('b-poison')
-    const [letter] = await deadLetters()
+    poisoned.add('fixed-b')
+    await write('fixed-a')
+    await write('fixed-b')
+    const letter = await until(
+      () => letterOf('fixed-b'),
+      (found) => found !== undefined,
+    )
+    expect(await notes('fixed-')).toEqual(['fixed-a'])
+    poisoned.delete('fixed-b')
     expect(await requestDeadLetterRetry(consumerSql, { ids: [letter!.id] })).toBe(1)
-    expect(await until(notes, (list) => list.includes('b-poison'))).toEqual(['a-fine', 'b-poison', 'c-fine'])
-    const [resolved] = await until(
-      () => listDeadLetters(consumerSql, { consumer: 'reader.notes', includeResolved: true }),
-      (list) => list[0]?.resolvedAt !== null,
+    expect(
+      await until(
+        () => notes('fixed-'),
+        (list) => list.includes('fixed-b'),
+      ),
+    ).toEqual(['fixed-a', 'fixed-b'])
+    const resolved = await until(
+      () => letterOf('fixed-b', true),
+      (found) => found?.resolvedAt !== null,
     )
     expect(resolved!.resolvedAt).not.toBeNull()
   })
 
   it('dead-letters malformed and unknown-version events at once, without retrying or stopping', async () => {
+    const earlier = new Set((await deadLetters()).map((letter) => letter.id))
     const base = createEnvelope(deps, NoteWritten, {
       subject: 'raw',
       aggregateVersion: 1,
@@ -161,8 +180,15 @@ describe('inbox consumer', () => {
     await writeRaw({ ...base, id: newId(), dataschema: 'urn:seams:notes.NoteWritten.v7', data: { anything: true } })
     await writeRaw('not an envelope at all')
     await write('d-after')
-    expect(await until(notes, (list) => list.includes('d-after'))).toContain('d-after')
-    const letters = await until(deadLetters, (list) => list.length >= 3)
+    expect(
+      await until(
+        () => notes('d-after'),
+        (list) => list.includes('d-after'),
+      ),
+    ).toContain('d-after')
+    // Dead letters are recorded in feed order, so all three are there once the event after them applied.
+    const letters = (await deadLetters()).filter((letter) => !earlier.has(letter.id))
+    expect(letters).toHaveLength(3)
     const errors = letters.map((letter) => letter.error).join('\n')
     expect(errors).toContain('notes.NoteWritten.v1 data is invalid')
     expect(errors).toContain('newer than the v1')
@@ -180,7 +206,12 @@ describe('inbox consumer', () => {
     // Its id cannot key the inbox (nor be stored in a dead letter's uuid column), so it is not trusted at all.
     await writeRaw({ ...base, id: 'not-a-uuid', aggregateversion: 'first' })
     await write('e-after')
-    expect(await until(notes, (list) => list.includes('e-after'))).toContain('e-after')
+    expect(
+      await until(
+        () => notes('e-after'),
+        (list) => list.includes('e-after'),
+      ),
+    ).toContain('e-after')
     const [{ position }] = await producer<
       [{ position: number }]
     >`select position from seams_outbox where envelope->>'id' = 'not-a-uuid'`

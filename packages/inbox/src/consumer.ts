@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  InvalidEvent,
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
@@ -8,13 +7,14 @@ import {
   type Transport,
 } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
-import { createEventDecoder, SchemaViolation, UnknownSchema, type Upcaster } from '@seams/schema-registry'
+import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
+import { deliveryDecider, freshInOrder } from './consumer-decisions.ts'
 import { deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
-import { envelopeProblems, storable } from './envelope-check.ts'
+import { storable } from './envelope-check.ts'
 import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
-import { isInfrastructureError, type EventHandler } from './event-handler.ts'
+import type { EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
 import { inBatchSpan, inEventSpans } from './consumer-tracing.ts'
 
@@ -97,9 +97,6 @@ export interface Consumer {
   isLeader(): boolean
 }
 
-// Events no retry can fix: dead-lettered at the first attempt.
-const poisonErrors = [UnknownSchema, SchemaViolation, InvalidEvent]
-const isPoison = (error: unknown) => poisonErrors.some((poison) => error instanceof poison)
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /**
@@ -116,7 +113,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     upcasters: options.upcasters,
   })
   const handlers = new Map(options.handlers.map((handler) => [handler.contract.type, handler]))
-  const maxAttempts = options.maxAttempts ?? 5
+  // What to do with each event (apply, skip, retry, dead-letter, hand back) is decided there, without I/O.
+  const decider = deliveryDecider({ maxAttempts: options.maxAttempts, retryDelayMs: options.retryDelayMs })
+  const untried = decider.initialState()
   const metrics: ConsumerMetrics | undefined =
     options.metrics === undefined ? undefined : consumerMetrics(options.metrics)
   const labels = { consumer: name }
@@ -174,8 +173,12 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       const rows = await tx<{ eventId: string }[]>`
         insert into seams_inbox (consumer, event_id) select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
         on conflict do nothing returning event_id as "eventId"`
-      const fresh = new Set(rows.map((row) => row.eventId))
-      for (const event of events) if (fresh.delete(event.id)) applied.push(event)
+      applied.push(
+        ...freshInOrder(
+          events,
+          rows.map((row) => row.eventId),
+        ),
+      )
       await applyInOrder(tx, applied)
       await saveCursor(tx, events.at(-1)!.position)
     })
@@ -207,27 +210,29 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   }
 
   async function applyOne(event: DeliveredEvent): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      let duplicate = false
+    for (let state = decider.initialState(); ;) {
+      let applies = false
       try {
         await consumerTransaction(async (tx) => {
-          const [fresh] =
+          const [claimed] =
             await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
-          duplicate = fresh === undefined
-          if (!duplicate) await apply(tx, event)
+          applies = decider.decide({ type: 'Claim', fresh: claimed !== undefined }, state).type === 'Apply'
+          if (applies) await apply(tx, event)
           await saveCursor(tx, event.position)
         })
-        if (!duplicate) observeApplied([event])
+        if (applies) observeApplied([event])
         return
       } catch (error) {
-        if (isInfrastructureError(error)) throw error
-        if (isPoison(error) || attempt >= maxAttempts) return deadLetter(letterOf(event), error, attempt)
+        const decision = decider.decide({ type: 'HandlerFailed', error }, state)
+        if (decision.type === 'DeadLetter') return deadLetter(letterOf(event), error, decision.attempts)
+        if (decision.type !== 'Retry') throw error
         metrics?.retries.inc(labels)
         options.logger?.warn(
-          { err: error, consumer: name, eventId: event.id, attempt },
+          { err: error, consumer: name, eventId: event.id, attempt: decision.attempt },
           'event handler failed; retrying',
         )
-        await sleep((options.retryDelayMs ?? 50) * 2 ** (attempt - 1))
+        await sleep(decision.delayMs)
+        state = decider.evolve(state, decision)
       }
     }
   }
@@ -236,7 +241,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     try {
       await applyBatch(events)
     } catch (error) {
-      if (isInfrastructureError(error)) throw error
+      if (decider.decide({ type: 'BatchFailed', error }, untried).type === 'Redeliver') throw error
       // Isolate the failing event: the others of the batch apply one by one.
       for (const event of events) await applyOne(event)
     }
@@ -249,14 +254,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   async function handleBatch(events: DeliveredEvent[]): Promise<void> {
     let run: DeliveredEvent[] = []
     for (const event of events) {
-      const problems = envelopeProblems(event)
-      if (problems.length === 0) {
+      const received = decider.decide({ type: 'Receive', event }, untried)
+      if (received.type !== 'DeadLetter') {
         run.push(event)
         continue
       }
       if (run.length > 0) await applyRun(run)
       run = []
-      await deadLetter(letterOf(event), new MalformedEnvelope(problems.join('; ')), 1)
+      await deadLetter(letterOf(event), new MalformedEnvelope(received.problems ?? ''), received.attempts)
     }
     if (run.length > 0) await applyRun(run)
   }
@@ -267,13 +272,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       where consumer = ${name} and retry_requested_at is not null and resolved_at is null order by id limit 100`
     for (const row of rows) {
       try {
-        const problems = envelopeProblems(row.envelope)
-        if (problems.length > 0) throw new MalformedEnvelope(problems.join('; '))
+        const received = decider.decide({ type: 'Receive', event: row.envelope }, untried)
+        if (received.type === 'DeadLetter') throw new MalformedEnvelope(received.problems ?? '')
         await consumerTransaction(async (tx) => {
           // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
-          const [fresh] =
+          const [claimed] =
             await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
-          if (fresh !== undefined) await apply(tx, row.envelope)
+          if (decider.decide({ type: 'Claim', fresh: claimed !== undefined }, untried).type === 'Apply')
+            await apply(tx, row.envelope)
           await tx`update seams_dead_letters set resolved_at = now() where id = ${row.id}`
         })
         options.logger?.info({ consumer: name, deadLetter: row.id }, 'dead letter retried successfully')

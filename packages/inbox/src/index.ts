@@ -6,7 +6,6 @@ export { on, onBatch, isInfrastructureError } from './event-handler.ts'
 export type { EventHandler } from './event-handler.ts'
 export { listDeadLetters, requestDeadLetterRetry } from './dead-letters.ts'
 export type { DeadLetter } from './dead-letters.ts'
-export { syntheticEventId } from './envelope-check.ts'
 export { DeadLetterNotFound, NotConsumerLeader, MalformedEnvelope, inboxErrors } from './errors.ts'
 
 /** The inbox's tables, for the consumer's migrations (component `seams-inbox`). */

@@ -9,7 +9,8 @@ import {
   type Subscription,
   type Transport,
 } from '@seams/core'
-import { createConsumer, inboxMigrations, listDeadLetters, on, syntheticEventId, type Consumer } from '@seams/inbox'
+import { createConsumer, inboxMigrations, listDeadLetters, on, type Consumer } from '@seams/inbox'
+import { syntheticEventId } from '@seams/inbox/internal'
 import { createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } from '@seams/outbox/internal'
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
 import Type from 'typebox'
