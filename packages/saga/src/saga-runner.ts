@@ -1,9 +1,10 @@
 import { withDeadline, type TraceContext } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
+import { evolveSaga, sagaDecider, type SagaDecider, type SagaDecision } from './saga-decisions.ts'
 import type { SagaDefinition, StepContext } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
-import { claimDue, saveProgress, type SagaRow, type StepLogEntry } from './saga-store.ts'
+import { claimDue, saveProgress, type SagaRow } from './saga-store.ts'
 import { inSagaSpan } from './saga-tracing.ts'
 
 export interface SagaLogger {
@@ -86,7 +87,13 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   const { sql } = options
   const definitions = new Map(options.sagas.map((definition) => [definition.type, definition]))
   const stepTimeoutMs = options.stepTimeoutMs ?? 5000
-  const maxStepAttempts = options.maxStepAttempts ?? 3
+  // Where each saga goes next is decided there, without I/O; the runner calls the steps and saves.
+  const deciders = new Map<string, SagaDecider>(
+    options.sagas.map((definition) => [
+      definition.type,
+      sagaDecider(definition, { maxStepAttempts: options.maxStepAttempts }),
+    ]),
+  )
   const leaseMs = options.leaseMs ?? 2 * stepTimeoutMs
   const concurrency = options.concurrency ?? 32
   const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
@@ -102,22 +109,26 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       ),
     )
 
-  async function compensateFrom(
-    row: SagaRow,
-    from: number,
-    failure: string,
-    log?: StepLogEntry,
-  ): Promise<SagaRow | undefined> {
-    options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
+  // Saves the position the decision leads to; undefined when another runner took the saga over.
+  function save(row: SagaRow, decision: SagaDecision, dueInMs: number): Promise<SagaRow | undefined> {
+    const { data, status, step, attempts, inDoubt, failure } = evolveSaga(row, decision)
+    const log = 'log' in decision ? decision.log : undefined
     return saveProgress(sql, row, {
-      status: 'compensating',
-      step: from,
-      attempts: 0,
-      inDoubt: false,
-      failure,
-      dueInMs: leaseMs,
+      data,
+      status,
+      step,
+      attempts,
+      inDoubt,
+      failure: failure ?? undefined,
+      dueInMs,
       log,
     })
+  }
+
+  async function compensate(row: SagaRow, decision: SagaDecision): Promise<SagaRow | undefined> {
+    const failure = decision.type === 'Compensate' ? decision.failure : undefined
+    options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
+    return save(row, decision, leaseMs)
   }
 
   async function finish(
@@ -148,14 +159,18 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   // One forward move; returns the saga's new row to keep going, or undefined to let it wait. The current
   // step is already marked in doubt in the database (by the claim or by the save that led to it), so a
   // crash during the call below leaves it to be compensated by whoever resumes the saga.
-  async function forward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
-    if (row.step >= definition.steps.length) return finish(row, definition, 'completed')
-    // A step whose earlier attempt may have reached its target may have taken effect: it is undone too.
-    const undoFrom = row.calledBefore ? row.step : row.step - 1
-    if (Date.now() > row.deadlineAt.getTime())
-      return compensateFrom(row, undoFrom, `saga timed out at step ${definition.steps[row.step]!.name}`)
-    const abort = await definition.checkAbort?.(sql, row.data)
-    if (abort !== undefined) return compensateFrom(row, undoFrom, abort)
+  async function forward(
+    row: SagaRow,
+    definition: SagaDefinition<unknown>,
+    decider: SagaDecider,
+  ): Promise<SagaRow | undefined> {
+    let decision = decider.decide({ type: 'Resume', timedOut: Date.now() > row.deadlineAt.getTime() }, row)
+    if (decision.type === 'CallStep') {
+      const abort = await definition.checkAbort?.(sql, row.data)
+      if (abort !== undefined) decision = decider.decide({ type: 'Aborted', reason: abort }, row)
+    }
+    if (decision.type === 'Complete') return finish(row, definition, 'completed')
+    if (decision.type !== 'CallStep') return compensate(row, decision)
     const step = definition.steps[row.step]!
     const started = performance.now()
     let outcome
@@ -163,62 +178,40 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       outcome = await inStepContext(row, step.name, (context) => step.run(row.data, context))
     } catch (error) {
       metrics?.step(row.type, step.name, 'forward', 'failed', started)
-      const log: StepLogEntry = {
-        step: step.name,
-        direction: 'forward',
-        outcome: 'failed',
-        detail: String((error as Error).message),
-      }
-      // This attempt is known to have failed: the step stays in doubt
-      // only if it or an earlier one may have reached the target.
-      const inDoubt = row.calledBefore || options.isUndelivered?.(error) !== true
-      if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
-        return compensateFrom(
-          row,
-          inDoubt ? row.step : row.step - 1,
-          `${step.name} did not answer: ${(error as Error).message}`,
-          log,
-        )
-      }
-      await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000), log })
+      const message = String((error as Error).message)
+      const undelivered = options.isUndelivered?.(error) === true
+      const failed = decider.decide({ type: 'StepFailed', message, undelivered }, row)
+      if (failed.type === 'Compensate') return compensate(row, failed)
+      await save(row, failed, backoff(row.attempts, 5000))
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
-      return compensateFrom(row, row.step - 1, outcome.refused, {
-        step: step.name,
-        direction: 'forward',
-        outcome: 'refused',
-        detail: outcome.refused,
-      })
+      return compensate(row, decider.decide({ type: 'StepRefused', reason: outcome.refused }, row))
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
-    const log: StepLogEntry = { step: step.name, direction: 'forward', outcome: 'done' }
-    const next = row.step + 1
-    if (next === definition.steps.length && definition.onCompleted === undefined) {
+    const advanced = decider.decide({ type: 'StepDone', data: outcome.done }, row)
+    if (advanced.type === 'Advance' && advanced.completes) {
       // Nothing to run on completion: the last step's outcome and the completion are one write.
-      const completed = await saveProgress(sql, row, {
-        data: outcome.done,
-        step: next,
-        attempts: 0,
-        status: 'completed',
-        dueInMs: 0,
-        log,
-      })
+      const completed = await save(row, advanced, 0)
       if (completed !== undefined)
         metrics?.finished(row.type, 'completed', (Date.now() - row.createdAt.getTime()) / 1000)
       return undefined
     }
     // The runner goes straight on to the next step: it is marked in doubt now, with this step's outcome.
-    return saveProgress(sql, row, { data: outcome.done, step: next, attempts: 0, inDoubt: true, dueInMs: leaseMs, log })
+    return save(row, advanced, leaseMs)
   }
 
-  async function backward(row: SagaRow, definition: SagaDefinition<unknown>): Promise<SagaRow | undefined> {
-    if (row.step < 0) return finish(row, definition, 'compensated')
+  async function backward(
+    row: SagaRow,
+    definition: SagaDefinition<unknown>,
+    decider: SagaDecider,
+  ): Promise<SagaRow | undefined> {
+    const decision = decider.decide({ type: 'Resume' }, row)
+    if (decision.type === 'FinishCompensated') return finish(row, definition, 'compensated')
+    if (decision.type !== 'CallCompensation') return save(row, decision, leaseMs)
     const step = definition.steps[row.step]!
-    if (step.compensate === undefined)
-      return saveProgress(sql, row, { step: row.step - 1, attempts: 0, dueInMs: leaseMs })
     const started = performance.now()
     try {
       await inStepContext(row, `${step.name}:compensate`, (context) => step.compensate!(row.data, context))
@@ -228,28 +221,19 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
         { err: error, sagaId: row.id, type: row.type, step: step.name, attempts: row.attempts + 1 },
         'saga compensation failed; it will be retried until it succeeds',
       )
-      const log: StepLogEntry = {
-        step: step.name,
-        direction: 'compensate',
-        outcome: 'failed',
-        detail: String((error as Error).message),
-      }
-      await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000), log })
+      const message = String((error as Error).message)
+      await save(row, decider.decide({ type: 'CompensationFailed', message }, row), backoff(row.attempts, 30_000))
       return undefined
     }
     options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
     metrics?.step(row.type, step.name, 'compensate', 'done', started)
-    return saveProgress(sql, row, {
-      step: row.step - 1,
-      attempts: 0,
-      dueInMs: leaseMs,
-      log: { step: step.name, direction: 'compensate', outcome: 'done' },
-    })
+    return save(row, decider.decide({ type: 'CompensationDone' }, row), leaseMs)
   }
 
   async function work(claimed: SagaRow): Promise<void> {
     const definition = definitions.get(claimed.type)
-    if (definition === undefined) {
+    const decider = deciders.get(claimed.type)
+    if (definition === undefined || decider === undefined) {
       options.logger?.error(
         { sagaId: claimed.id, type: claimed.type },
         'no definition for this saga type in this process',
@@ -258,7 +242,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     }
     let row: SagaRow | undefined = claimed
     while (row !== undefined && running) {
-      row = row.status === 'running' ? await forward(row, definition) : await backward(row, definition)
+      row =
+        row.status === 'running' ? await forward(row, definition, decider) : await backward(row, definition, decider)
     }
   }
 
