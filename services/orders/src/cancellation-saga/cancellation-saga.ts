@@ -5,7 +5,7 @@ import type { CatalogClient } from '@shop/catalog-contracts'
 import type { PaymentsClient } from '@shop/payments-contracts'
 import { orderCancelled } from '../orders/order-events.ts'
 import { changeOrder, findOrder } from '../orders/order-store.ts'
-import { settlePayment } from '../payments/settle-payment.ts'
+import { settlePayment } from '../settle-payment/settle-payment.ts'
 
 export interface CancellationData {
   orderId: string

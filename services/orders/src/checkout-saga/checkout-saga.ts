@@ -5,8 +5,8 @@ import type { CatalogClient } from '@shop/catalog-contracts'
 import type { PaymentsClient } from '@shop/payments-contracts'
 import { orderConfirmed, orderRejected } from '../orders/order-events.ts'
 import { capturePrices, changeOrder, findOrder, orderStatus } from '../orders/order-store.ts'
-import { settlePayment } from '../payments/settle-payment.ts'
-import { chargeFor, type CheckoutData } from './checkout.ts'
+import { settlePayment } from '../settle-payment/settle-payment.ts'
+import { checkoutDecider, type CheckoutCommand, type CheckoutData } from './checkout.ts'
 
 export interface CheckoutSagaDeps extends EnvelopeFactoryDeps {
   outbox: Outbox
@@ -16,6 +16,7 @@ export interface CheckoutSagaDeps extends EnvelopeFactoryDeps {
 
 // Each call continues the checkout's trace (the request that placed the order), through the step's span.
 const call = (context: StepContext) => ({ signal: context.signal, trace: context.trace })
+const decide = (command: CheckoutCommand, data: CheckoutData) => checkoutDecider.decide(command, data)
 
 /**
  * Placing an order across three owners: reserve the stock (catalog), authorize the payment
@@ -49,16 +50,17 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
       {
         name: 'authorize-payment',
         async run(data, context) {
-          const charge = chargeFor(data.reserved ?? [])
-          if (!charge.ok) return { refused: charge.reason }
+          const [decision] = decide({ type: 'AuthorizePayment' }, data)
+          if (decision?.type === 'Refuse') return { refused: decision.reason }
+          if (decision?.type !== 'Authorize') throw new TypeError('the checkout decided no authorization')
           const { paymentId, orderId, customerId } = data
-          const { totalCents, currency } = charge
+          const { amountCents, currency } = decision
           const result = await deps.payments.authorize(
-            { paymentId, orderId, customerId, amountCents: totalCents, currency },
+            { paymentId, orderId, customerId, amountCents, currency },
             call(context),
           )
           return result.ok
-            ? { done: { ...data, authorized: { totalCents, currency } } }
+            ? { done: { ...data, authorized: { totalCents: amountCents, currency } } }
             : { refused: `PAYMENT_DECLINED: ${result.payment.failureReason ?? 'declined'}` }
         },
         async compensate(data, context) {
@@ -69,21 +71,14 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
         name: 'confirm-order',
         // Local, under the order's row lock: a cancellation that got there first turns into compensation.
         async run(data, context) {
-          const { reserved, authorized } = data
-          if (reserved === undefined || authorized === undefined)
-            throw new Error(
-              `checkout of order ${data.orderId} reached confirm-order without a reservation and a charge`,
-            )
           const refusal = await deps.outbox.transaction(async (tx) => {
             const order = await findOrder(tx, data.orderId, { lock: true })
-            if (order === undefined || order.status === 'CANCELLED') return 'ORDER_CANCELLED'
-            if (order.status === 'CONFIRMED') return undefined // this step ran before a crash
-            await capturePrices(
-              tx,
-              data.orderId,
-              new Map(reserved.map((line) => [line.productId, line.unitPriceCents])),
-            )
-            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', ...authorized })
+            const [decision] = decide({ type: 'ConfirmOrder', orderStatus: order?.status }, data)
+            if (decision?.type === 'Refuse') return decision.reason
+            if (decision?.type !== 'Confirm') return undefined
+            await capturePrices(tx, data.orderId, decision.unitPrices)
+            const { totalCents, currency } = decision
+            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', totalCents, currency })
             await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed, context.trace))
             return undefined
           })
@@ -93,7 +88,7 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
     ],
     async onCompensated(tx, data, failure, trace) {
       const order = await findOrder(tx, data.orderId, { lock: true })
-      if (order === undefined || order.status !== 'PENDING') return // cancelled meanwhile: already told
+      if (decide({ type: 'RejectOrder', orderStatus: order?.status }, data).length === 0) return
       const rejected = await changeOrder(tx, data.orderId, { status: 'REJECTED', reason: failure })
       await deps.outbox.enqueue(tx, orderRejected(deps, rejected, trace))
     },

@@ -4,8 +4,8 @@ import { on } from '@seams/inbox'
 import type { Outbox } from '@seams/outbox'
 import { UserDeactivatedV1 } from '@shop/users-contracts'
 import { orderCancelled } from '../orders/order-events.ts'
-import { changeOrder } from '../orders/order-store.ts'
-import { markCustomerDeactivated } from '../replicas/customer-replica.ts'
+import { changeOrder, lockOpenOrders } from '../orders/order-store.ts'
+import { markCustomerDeactivated } from '../replicas/customer-replica-store.ts'
 
 /**
  * Choreography, for contrast with the checkout saga: when the users service announces a deactivation,
@@ -23,11 +23,7 @@ export function customerDeactivation(deps: EnvelopeFactoryDeps & { outbox: Outbo
         // First, under the replica row's lock, so that an order being placed right now is either seen
         // below or refused (see isCustomerDeactivated); the replica's own consumer may run much later.
         await markCustomerDeactivated(tx, event.data.userId)
-        const open = await tx<{ id: string }[]>`
-          select id from orders where customer_id = ${event.data.userId}
-            and (status = 'PENDING' or (status = 'CONFIRMED' and cancel_requested_at is null))
-          order by id for update`
-        for (const { id } of open) {
+        for (const id of await lockOpenOrders(tx, event.data.userId)) {
           const cancelled = await changeOrder(tx, id, { status: 'CANCELLED', reason: 'CUSTOMER_DEACTIVATED' })
           await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'choreographed'))
         }

@@ -125,3 +125,30 @@ export function toOrder(order: StoredOrder, productNames: ReadonlyMap<string, st
     updatedAt: order.updatedAt.toISOString(),
   }
 }
+
+/**
+ * Claims an Idempotency-Key of a customer for a new order, or finds the request that claimed it first
+ * (returned; undefined when the claim is new).
+ */
+export async function claimOrderRequest(
+  tx: TransactionSql,
+  request: { customerId: string; idempotencyKey: string; requestHash: string; orderId: string },
+): Promise<{ orderId: string; requestHash: string } | undefined> {
+  const { customerId, idempotencyKey, requestHash, orderId } = request
+  const [claimed] = await tx`
+    insert into order_requests (customer_id, idempotency_key, request_hash, order_id) values (${customerId}, ${idempotencyKey}, ${requestHash}, ${orderId})
+    on conflict do nothing returning order_id`
+  if (claimed !== undefined) return undefined
+  const [existing] = await tx<{ orderId: string; requestHash: string }[]>`
+    select order_id as "orderId", request_hash as "requestHash" from order_requests where customer_id = ${customerId} and idempotency_key = ${idempotencyKey}`
+  return existing
+}
+
+/** A customer's orders that a cancellation can still stop, locked in id order. */
+export async function lockOpenOrders(tx: TransactionSql, customerId: string): Promise<string[]> {
+  const rows = await tx<{ id: string }[]>`
+    select id from orders where customer_id = ${customerId}
+      and (status = 'PENDING' or (status = 'CONFIRMED' and cancel_requested_at is null))
+    order by id for update`
+  return rows.map((row) => row.id)
+}

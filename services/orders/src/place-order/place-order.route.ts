@@ -6,8 +6,8 @@ import { IdempotencyKeyHeaders, OrderAccepted, PlaceOrderRequest, ordersErrorCod
 import type { CheckoutData } from '../checkout-saga/checkout.ts'
 import { CustomerDeactivated, IdempotencyMismatch } from '../errors.ts'
 import { orderPlaced } from '../orders/order-events.ts'
-import { insertOrder } from '../orders/order-store.ts'
-import { isCustomerDeactivated } from '../replicas/customer-replica.ts'
+import { claimOrderRequest, insertOrder } from '../orders/order-store.ts'
+import { isCustomerDeactivated } from '../replicas/customer-replica-store.ts'
 import { decideReplay, requestHash } from './place-order.ts'
 
 export interface PlaceOrderDeps {
@@ -43,14 +43,14 @@ export function placeOrderRoutes(app: ServiceApp, deps: PlaceOrderDeps): void {
       const hash = requestHash(request.body)
       const orderId = deps.newId()
       const claim = await outbox.transaction(async (tx) => {
-        const [claimed] = await tx`
-          insert into order_requests (customer_id, idempotency_key, request_hash, order_id) values (${customer.id}, ${key}, ${hash}, ${orderId})
-          on conflict do nothing returning order_id`
-        if (claimed === undefined) {
-          const [existing] = await tx<{ orderId: string; requestHash: string }[]>`
-            select order_id as "orderId", request_hash as "requestHash" from order_requests where customer_id = ${customer.id} and idempotency_key = ${key}`
-          return decideReplay(existing, hash)
-        }
+        const claimed = await claimOrderRequest(tx, {
+          customerId: customer.id,
+          idempotencyKey: key,
+          requestHash: hash,
+          orderId,
+        })
+        const decision = decideReplay({ type: 'PlaceOrder', requestHash: hash }, claimed)
+        if (!decision.fresh) return decision
         // The replica may lag a deactivation by moments; the customer's token may outlive it by an hour.
         if (await isCustomerDeactivated(tx, customer.id))
           throw new CustomerDeactivated('This customer account is deactivated and cannot place orders')
@@ -65,7 +65,7 @@ export function placeOrderRoutes(app: ServiceApp, deps: PlaceOrderDeps): void {
           items,
           traceparent,
         })
-        return decideReplay(undefined, hash)
+        return decision
       })
       if (!claim.fresh && !claim.sameRequest)
         throw new IdempotencyMismatch(`Idempotency-Key ${key} was used for another order request`)

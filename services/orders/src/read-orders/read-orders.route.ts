@@ -11,7 +11,7 @@ import {
 import { IdParams, ListOrdersQuery, Order, OrderPage, ordersErrorCodes } from '@shop/orders-contracts'
 import { InvalidCursor, OrderNotFound } from '../errors.ts'
 import { findOrder, listOrders, toOrder } from '../orders/order-store.ts'
-import { productNames } from '../replicas/product-replica.ts'
+import { productNames } from '../replicas/product-replica-store.ts'
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const encodeCursor = (id: string) => Buffer.from(id).toString('base64url')

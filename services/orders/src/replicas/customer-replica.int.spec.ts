@@ -4,7 +4,8 @@ import { ensureProjectionTable } from '@seams/projector'
 import { createDatabase, type Sql } from '@seams/service-kit'
 import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { customerReplica, isCustomerDeactivated, markCustomerDeactivated } from './customer-replica.ts'
+import { customerReplica } from './customer-replica.ts'
+import { isCustomerDeactivated, markCustomerDeactivated } from './customer-replica-store.ts'
 
 // The race fault seed 1199069011 found: an order placed while the deactivation consumer holds the
 // customer's lock must see the account closed once the lock is granted.
