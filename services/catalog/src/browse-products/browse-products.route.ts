@@ -1,7 +1,7 @@
 import { IdParams, ListProductsQuery, Product, ProductPage, catalogErrorCodes } from '@shop/catalog-contracts'
 import { apiSecurity, problemsOf, type ServiceApp, type Sql } from '@seams/service-kit'
 import { InvalidCursor, ProductNotFound } from '../errors.ts'
-import { findProduct, productColumns, toProduct } from '../products/product-store.ts'
+import { findProduct, listProducts } from '../products/product-store.ts'
 
 const encodeCursor = (sku: string) => Buffer.from(sku, 'utf8').toString('base64url')
 
@@ -30,12 +30,10 @@ export function browseProductsRoutes(app: ServiceApp, deps: { sql: Sql }): void 
     },
     async (request) => {
       const { limit, after } = request.query
-      const rows = await sql`
-      select ${productColumns(sql)} from products
-      ${after === undefined ? sql`` : sql`where sku > ${decodeCursor(after)}`}
-      order by sku limit ${limit + 1}`
-      const items = rows.slice(0, limit).map((row) => toProduct(row as Parameters<typeof toProduct>[0]))
-      return { items, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.sku) : null }
+      const afterSku = after === undefined ? undefined : decodeCursor(after)
+      const found = await listProducts(sql, { afterSku, limit: limit + 1 })
+      const items = found.slice(0, limit)
+      return { items, nextCursor: found.length > limit ? encodeCursor(items.at(-1)!.sku) : null }
     },
   )
 

@@ -11,7 +11,13 @@ import {
 } from '@shop/catalog-contracts'
 import { DuplicateSku, ProductNotFound, StockWouldGoNegative } from '../errors.ts'
 import { productAdded, productChanged, stockChanged } from '../products/product-events.ts'
-import { changeStock, lockProducts, productColumns, toProduct } from '../products/product-store.ts'
+import {
+  changeProduct,
+  changeStock,
+  insertProduct,
+  lockProducts,
+  recordStockAdjustment,
+} from '../products/product-store.ts'
 
 export interface ManageProductsDeps {
   outbox: Outbox
@@ -43,11 +49,7 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
       const body = request.body
       try {
         const product = await outbox.transaction(async (tx) => {
-          const [row] = await tx`
-          insert into products (id, sku, name, description, price_cents, currency, stock_on_hand)
-          values (${deps.newId()}, ${body.sku}, ${body.name}, ${body.description}, ${body.priceCents}, ${body.currency}, ${body.stockOnHand})
-          returning ${productColumns(tx)}`
-          const added = toProduct(row as Parameters<typeof toProduct>[0])
+          const added = await insertProduct(tx, { id: deps.newId(), ...body })
           await outbox.enqueue(tx, productAdded(deps, added, request.trace))
           return added
         })
@@ -77,19 +79,9 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
     },
     async (request) => {
       requireRole(request, 'admin')
-      const { name, description, priceCents, currency } = request.body
       return outbox.transaction(async (tx) => {
-        const [row] = await tx`
-        update products set
-          name = coalesce(${name ?? null}, name),
-          description = coalesce(${description ?? null}, description),
-          price_cents = coalesce(${priceCents ?? null}::bigint, price_cents),
-          currency = coalesce(${currency ?? null}, currency),
-          version = version + 1, updated_at = now()
-        where id = ${request.params.id}
-        returning ${productColumns(tx)}`
-        if (row === undefined) throw new ProductNotFound(`No product ${request.params.id}`)
-        const changed = toProduct(row as Parameters<typeof toProduct>[0])
+        const changed = await changeProduct(tx, request.params.id, request.body)
+        if (changed === undefined) throw new ProductNotFound(`No product ${request.params.id}`)
         await outbox.enqueue(tx, productChanged(deps, changed, request.trace))
         return changed
       })
@@ -124,7 +116,7 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
           })
         }
         const [changed] = await changeStock(tx, new Map([[id, delta]]))
-        await tx`insert into stock_adjustments (product_id, delta, reason, adjusted_by) values (${id}, ${delta}, ${reason}, ${admin.id})`
+        await recordStockAdjustment(tx, { productId: id, delta, reason, adjustedBy: admin.id })
         await outbox.enqueue(tx, stockChanged(deps, changed!, { delta, reason: 'adjusted' }, request.trace))
         return changed!
       })

@@ -3,7 +3,7 @@ import type { Outbox } from '@seams/outbox'
 import type { TransactionSql } from '@seams/service-kit'
 import { stockChanged } from '../products/product-events.ts'
 import { changeStock, lockProducts } from '../products/product-store.ts'
-import { loadReservation, type StoredReservation } from '../reserve-stock/reservation-store.ts'
+import { loadReservation, markReservationReleased, type StoredReservation } from '../reserve-stock/reservation-store.ts'
 
 export interface ReleaseDeps {
   outbox: Outbox
@@ -21,10 +21,9 @@ export async function releaseReservation(
   reservationId: string,
   trace: TraceContext,
 ): Promise<StoredReservation | undefined> {
-  const [row] =
-    await tx`update stock_reservations set status = 'released', released_at = now() where id = ${reservationId} and status = 'reserved' returning id`
+  const released = await markReservationReleased(tx, reservationId)
   const stored = await loadReservation(tx, reservationId)
-  if (row === undefined || stored === undefined) return stored
+  if (!released || stored === undefined) return stored
   const lines = stored.reservation.items
   const quantities = new Map(lines.map((line) => [line.productId, line.quantity]))
   // In id order, as reservations lock them: locked in the update's own order, they deadlocked under load.

@@ -34,3 +34,31 @@ export async function insertReservationItems(
     select ${reservationId}, * from unnest(${lines.map((line) => line.productId)}::uuid[], ${lines.map((line) => line.quantity)}::int[],
                                            ${lines.map((line) => line.unitPriceCents)}::bigint[], ${lines.map((line) => line.currency)}::text[])`
 }
+
+/**
+ * Claims a reservation id for this request; false when it was claimed before (a retry, or a concurrent
+ * one: the primary key serialises them).
+ */
+export async function claimReservation(tx: TransactionSql, id: string, requestHash: string): Promise<boolean> {
+  const [claimed] = await tx`
+    insert into stock_reservations (id, status, request_hash) values (${id}, 'reserved', ${requestHash})
+    on conflict (id) do nothing returning id`
+  return claimed !== undefined
+}
+
+/** Keeps the refusal, so that a retry of the reservation gets the same answer. */
+export async function rejectReservation(
+  tx: TransactionSql,
+  id: string,
+  rejection: NonNullable<StoredReservation['rejection']>,
+): Promise<void> {
+  await tx`update stock_reservations set status = 'rejected', rejection = ${tx.json(rejection)} where id = ${id}`
+}
+
+/** Marks a held reservation released; false when it was not held (released before, refused, unknown). */
+export async function markReservationReleased(tx: TransactionSql, id: string): Promise<boolean> {
+  const [row] = await tx`
+    update stock_reservations set status = 'released', released_at = now()
+    where id = ${id} and status = 'reserved' returning id`
+  return row !== undefined
+}

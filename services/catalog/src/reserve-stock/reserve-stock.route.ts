@@ -12,7 +12,13 @@ import { OutOfStock, ReservationMismatch, ReservationNotFound, UnknownProduct } 
 import { stockChanged } from '../products/product-events.ts'
 import { changeStock, lockProducts } from '../products/product-store.ts'
 import { decideReservation, mergeItems, requestHash, type ReservationDecision } from './reserve-stock.ts'
-import { insertReservationItems, loadReservation, type StoredReservation } from './reservation-store.ts'
+import {
+  claimReservation,
+  insertReservationItems,
+  loadReservation,
+  rejectReservation,
+  type StoredReservation,
+} from './reservation-store.ts'
 
 export interface ReserveStockDeps {
   outbox: Outbox
@@ -64,10 +70,7 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
       const hash = requestHash(items)
       const outcome = await outbox.transaction(async (tx) => {
         // Claiming the id first serialises concurrent retries of one reservation on its primary key.
-        const [claimed] = await tx`
-        insert into stock_reservations (id, status, request_hash) values (${reservationId}, 'reserved', ${hash})
-        on conflict (id) do nothing returning id`
-        if (claimed === undefined) {
+        if (!(await claimReservation(tx, reservationId, hash))) {
           const replayed = await loadReservation(tx, reservationId)
           if (replayed === undefined) throw new Error(`reservation ${reservationId} was claimed but cannot be read`)
           return { kind: 'replayed' as const, replayed }
@@ -80,7 +83,7 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
           ),
         )
         if (!decision.ok) {
-          await tx`update stock_reservations set status = 'rejected', rejection = ${tx.json(decision)} where id = ${reservationId}`
+          await rejectReservation(tx, reservationId, decision)
           return { kind: 'decided' as const, decision }
         }
         const changed = await changeStock(tx, new Map(decision.lines.map((line) => [line.productId, -line.quantity])))

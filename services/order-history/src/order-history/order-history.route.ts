@@ -17,7 +17,7 @@ import {
 } from '@shop/order-history-contracts'
 import { EntryNotFound, InvalidCursor } from '../errors.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
-import { findEntry, listEntries } from './history-query.ts'
+import { findEntry, listEntries } from './order-history-store.ts'
 
 export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   const { sql } = deps

@@ -1,6 +1,9 @@
 import type { Sql } from '@seams/service-kit'
 import type { JsonWebKeySet } from '@shop/users-contracts'
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose'
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey } from 'jose'
+import { insertSigningKey, readSigningKeys, type StoredSigningKey } from './signing-key-store.ts'
+
+export type { StoredSigningKey } from './signing-key-store.ts'
 
 export const SIGNING_ALGORITHM = 'ES256'
 
@@ -9,14 +12,6 @@ export interface SigningKeys {
   readonly current: { kid: string; privateKey: CryptoKey }
   /** The public half of every stored key, so tokens signed before a rotation still verify. */
   readonly jwks: JsonWebKeySet
-}
-
-/** One row of `signing_keys`. */
-export interface StoredSigningKey {
-  kid: string
-  generation: number
-  publicJwk: JWK
-  privateJwk: JWK
 }
 
 /** A fresh P-256 key pair; its kid is the RFC 7638 thumbprint, so it names the key and nothing else. */
@@ -43,11 +38,6 @@ export async function toSigningKeys(stored: readonly StoredSigningKey[]): Promis
   return { current: { kid: newest.kid, privateKey }, jwks: { keys } }
 }
 
-async function readSigningKeys(sql: Sql): Promise<StoredSigningKey[]> {
-  return sql<StoredSigningKey[]>`
-    select kid, generation, public_jwk as "publicJwk", private_jwk as "privateJwk" from signing_keys order by generation desc`
-}
-
 /**
  * The service's signing keys, creating the first one on first start. Replicas starting together may
  * each generate a key, but the unique generation lets only one insert land and every replica then
@@ -58,10 +48,7 @@ export async function loadSigningKeys(sql: Sql): Promise<SigningKeys> {
   let stored = await readSigningKeys(sql)
   if (stored.length === 0) {
     const first = await generateSigningKey(1)
-    await sql`
-      insert into signing_keys (kid, generation, public_jwk, private_jwk)
-      values (${first.kid}, ${first.generation}, ${sql.json(first.publicJwk as Record<string, string>)}, ${sql.json(first.privateJwk as Record<string, string>)})
-      on conflict do nothing`
+    await insertSigningKey(sql, first)
     stored = await readSigningKeys(sql)
   }
   return toSigningKeys(stored)
