@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
-import { adminDatabaseUrl, natsServerAvailable, natsUrl, requireInfrastructure } from '@seams/testing'
+import { adminDatabaseUrl, eventually, natsServerAvailable, natsUrl, requireInfrastructure } from '@seams/testing'
 import { loadDemoData, startTestShop, type TestShop } from '@shop/launcher'
 import { streamNaming } from '@seams/transport-nats'
 import { createOperationsClient } from '@shop/ops-cli'
 import postgres, { type Sql } from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, gatewayClient } from './support/gateway-client.ts'
+import { gatewayClient } from './support/gateway-client.ts'
 
 const catalogTypes = ['catalog.ProductAdded', 'catalog.ProductChanged', 'catalog.StockChanged']
 
@@ -135,7 +135,7 @@ function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } 
             const [source, replica] = await Promise.all([catalogVersions(), replicaVersions()])
             return [...source].every(([id, version]) => replica.get(id) === version)
           },
-          60_000,
+          { timeoutMs: 60_000 },
         )
         const [{ published }] = (await databases[
           'catalog'

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { newId } from '@seams/core'
-import { adminDatabaseUrl } from '@seams/testing'
+import { adminDatabaseUrl, eventually } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
 import { base64url, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, gatewayClient } from './support/gateway-client.ts'
+import { gatewayClient } from './support/gateway-client.ts'
 
 // Every trust boundary attacked from outside, through real processes: what an anonymous client, another
 // customer, a customer playing admin or service, a forger and another service can get. Each answer is
@@ -306,7 +306,7 @@ describe('trust boundaries', () => {
       await eventually(
         "the gateway refuses the deactivated account's token",
         async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401,
-        60_000,
+        { timeoutMs: 60_000 },
       )
       // A gateway started afterwards never saw the event: it asks the users service about older tokens.
       await test.shop.stop('gateway')

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { adminDatabaseUrl } from '@seams/testing'
+import { adminDatabaseUrl, eventually } from '@seams/testing'
 import { databaseOwners, demoProducts, loadDemoData, startTestShop, type TestShop } from '@shop/launcher'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, gatewayClient } from './support/gateway-client.ts'
+import { gatewayClient } from './support/gateway-client.ts'
 
 // The foundation's promise, checked the way a user would: through the gateway, on real processes.
 describe('the shop, end to end', () => {
@@ -102,7 +102,7 @@ describe('the shop, end to end', () => {
     await eventually(
       'readiness reports the shop not ready',
       async () => (await api.request('GET', '/health/ready')).status === 503,
-      5000,
+      { timeoutMs: 5000 },
     )
     await test.shop.start('catalog')
     await eventually(

@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-
 export interface ApiResult<T = any> {
   status: number
   body: T
@@ -38,14 +36,5 @@ export function gatewayClient(baseUrl: string) {
       if (created.status !== 201) throw new Error(`registration of ${email} failed: ${created.status}`)
       return { id: created.body.id as string, token: await this.login(email, password) }
     },
-  }
-}
-
-/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await sleep(100)
   }
 }

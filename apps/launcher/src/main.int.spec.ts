@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@seams/process-runner'
 import { dropServiceDatabase } from '@seams/provisioning'
-import { adminDatabaseUrl, natsServerAvailable, requireInfrastructure } from '@seams/testing'
+import { adminDatabaseUrl, eventually, natsServerAvailable, requireInfrastructure } from '@seams/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ShopSecrets } from './secrets.ts'
 import { databaseOwners } from './topology.ts'
@@ -155,7 +155,9 @@ describe('npm start', () => {
     const launched = await launch()
     await launched.waitFor('Starting users')
     // Some services are up, others still starting: the worst moment to be left with orphans.
-    while (childrenOf(launched.process.pid!).length < 3) await sleep(20)
+    await eventually('some services starting', () => childrenOf(launched.process.pid!).length >= 3, {
+      intervalMs: 20,
+    })
     await interruptAndExpectEverythingGone(launched)
     expect(launched.output()).not.toContain('Seams shop is running.')
   })
@@ -218,20 +220,22 @@ describe('npm start with EVENT_TRANSPORT=jetstream and no NATS_URL', async () =>
         login.body.accessToken,
       )
       expect(placed.status, JSON.stringify(placed.body)).toBe(202)
-      const deadline = Date.now() + 30_000
-      let entry: any
-      while (Date.now() < deadline) {
-        const history = await api('GET', '/api/order-history', undefined, login.body.accessToken)
-        entry = history.body.items?.find((item: { orderId: string }) => item.orderId === placed.body.orderId)
-        if (
-          entry?.status === 'CONFIRMED' &&
-          entry.paymentStatus !== null &&
-          entry.customerName !== null &&
-          entry.items[0].productName !== null
-        )
-          break
-        await sleep(200)
-      }
+      const entry: any = await eventually(
+        'the order confirmed in the history, with every name',
+        async () => {
+          const history = await api('GET', '/api/order-history', undefined, login.body.accessToken)
+          return history.body.items?.find((item: { orderId: string }) => item.orderId === placed.body.orderId)
+        },
+        {
+          until: (found: any) =>
+            found?.status === 'CONFIRMED' &&
+            found.paymentStatus !== null &&
+            found.customerName !== null &&
+            found.items[0].productName !== null,
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        },
+      )
       expect(entry).toMatchObject({
         status: 'CONFIRMED',
         customerName: expect.any(String),

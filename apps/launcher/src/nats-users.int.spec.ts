@@ -3,6 +3,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import {
+  eventually,
   natsServerAvailable,
   requireInfrastructure,
   startPrivateNatsServer,
@@ -92,7 +93,7 @@ describe("each service's own NATS user", async () => {
       const orders = transportOf('orders')
       await orders.ensureStream('orders')
       await orders.publish!('orders', [record('orders.OrderCancelled', 1), record('orders.OrderPlaced', 2)])
-      await eventually(() => catalog.delivered.length === 2)
+      await eventually('catalog receiving both', () => catalog.delivered.length === 2)
       expect(catalog.delivered.map((event) => event.type)).toEqual(['orders.OrderCancelled', 'orders.OrderPlaced'])
       await catalog.subscription.stop()
     },
@@ -148,9 +149,9 @@ describe("each service's own NATS user", async () => {
   it.skipIf(!present)('a consumer that declared the source follows it under its permissions', async () => {
     // payments declares orders.OrderCancelled; its durable gets the stream from the start.
     const payments = follow(transportOf('payments'), 'orders', 'payments.order-cancellation')
-    await eventually(() => payments.delivered.length === 2)
+    await eventually('payments receiving two', () => payments.delivered.length === 2)
     await transportOf('orders').publish!('orders', [record('orders.OrderConfirmed', 3)])
-    await eventually(() => payments.delivered.length === 3)
+    await eventually('payments receiving the third', () => payments.delivered.length === 3)
     expect(await consumersOf(naming.stream('orders'))).toContain('payments_order-cancellation')
     await payments.subscription.stop()
   })
@@ -188,11 +189,3 @@ describe("each service's own NATS user", async () => {
     return names
   }
 })
-
-async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}

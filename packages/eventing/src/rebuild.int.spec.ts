@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
@@ -18,6 +17,7 @@ import {
 import {
   createTestDatabase,
   createTestIdentities,
+  eventually,
   natsUrl,
   requireInfrastructure,
   type TestDatabase,
@@ -115,8 +115,7 @@ describe.each<TransportKind>(['http-feed', 'jetstream'])('a rebuild over %s', as
         ),
       )
     for (const title of ['Emma', 'Middlemarch', 'Persuasion']) await shelve(title)
-    const deadline = Date.now() + 20_000
-    while ((await titles()).length < 3 && Date.now() < deadline) await sleep(50)
+    await eventually('the live read model holding every title', async () => (await titles()).length === 3)
   })
 
   afterAll(async () => {

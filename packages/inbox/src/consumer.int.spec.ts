@@ -116,7 +116,7 @@ describe('inbox consumer', () => {
 
   // Each test writes notes and raw events of its own and looks only at those, so that it stands alone.
   const until = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
-    eventually(read, { until: done, timeoutMs: 10_000 })
+    eventually('the consumer catching up', read, { until: done, timeoutMs: 10_000 })
   const notes = (prefix: string) =>
     consumerSql<{ note: string }[]>`select note from notes where note like ${prefix + '%'} order by note`.then((rows) =>
       rows.map((row) => row.note),

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
-import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFeedReader, createOutbox, createRelay, outboxMigrations, type Outbox } from './internal.ts'
@@ -64,8 +64,9 @@ describe('relay', () => {
       // PostgreSQL releases the lock with the session, the standby takes it, the old leader becomes a standby.
       await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${'relay-a:%'}`
       for (let n = 50; n < 100; n += 1) await ping(standby.outbox, n)
-      const deadline = Date.now() + 10_000
-      while ((await unstamped()) > 0 && Date.now() < deadline) await sleep(50)
+      await eventually('the standby stamping everything', async () => (await unstamped()) === 0, {
+        timeoutMs: 10_000,
+      })
       expect(standby.relay.isLeader()).toBe(true)
       expect(leader.relay.isLeader()).toBe(false)
       const positions = await stamped()
@@ -83,7 +84,7 @@ describe('relay', () => {
     const relay = createRelay({ outbox, transport: {}, pollIntervalMs: 50, retentionMs: 0 })
     relay.start()
     for (let n = 0; n < 10; n += 1) await ping(outbox, 1000 + n)
-    while ((await unstamped()) > 0) await sleep(50)
+    await eventually('the relay stamping everything', async () => (await unstamped()) === 0)
     const before = (await stamped()).length
     const removed = await relay.cleanup()
     expect(removed).toBe(before - 1) // the newest stays, so the feed still knows its head
@@ -101,7 +102,7 @@ describe('relay', () => {
     const relay = createRelay({ outbox, transport: {}, pollIntervalMs: 50, retentionMs: 3_600_000 })
     relay.start()
     for (let n = 0; n < 20; n += 1) await ping(outbox, 2000 + n)
-    while ((await unstamped()) > 0) await sleep(50)
+    await eventually('the relay stamping everything', async () => (await unstamped()) === 0)
     await relay.stop()
     // More expired events than one round removes, then the ones just stamped.
     const head = (await admin<{ head: number }[]>`select max(position)::int8 as head from seams_outbox`)[0]!.head

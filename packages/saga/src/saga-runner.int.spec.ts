@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { newId } from '@seams/core'
 import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
-import { createTestDatabase, type TestDatabase } from '@seams/testing'
+import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSagaRunner, defineSaga, sagaMigrations, type SagaRunner, type SagaStep } from './index.ts'
 
@@ -79,15 +79,13 @@ describe('saga runner', () => {
   }
 
   async function outcome(tripId: string, timeoutMs = 10_000): Promise<{ outcome: string; failure: string | null }> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const [row] = await sql<
-        { outcome: string; failure: string | null }[]
-      >`select outcome, failure from trips where id = ${tripId}`
-      if (row !== undefined) return row
-      if (Date.now() > deadline) throw new Error(`${tripId} did not finish`)
-      await sleep(20)
-    }
+    const read = async () =>
+      (
+        await sql<
+          { outcome: string; failure: string | null }[]
+        >`select outcome, failure from trips where id = ${tripId}`
+      )[0]
+    return (await eventually(`${tripId} finishing`, read, { timeoutMs, intervalMs: 20 }))!
   }
 
   const effectsOf = (tripId: string) =>

@@ -7,29 +7,28 @@ export interface EventuallyOptions<T> {
    */
   until?: (value: T) => boolean
   /**
-   * What is awaited, for the error when it does not happen, e.g. `'the order is confirmed'`.
-   * @default 'the condition'
-   */
-  what?: string
-  /**
    * How long to keep looking before failing.
    * @default 20000
    */
   timeoutMs?: number
   /**
    * Pause between two looks.
-   * @default 50
+   * @default 100
    */
   intervalMs?: number
 }
 
 /**
  * Reads `probe` until its value is the awaited one (`until`) and returns that value; fails naming `what`
- * and the last value once `timeoutMs` has passed. The one poll of the repository's tests: real processes
- * and databases settle asynchronously, and a test waits for the outcome rather than for a fixed time.
- * It needs no test runner, so scripts that drive the shop use it too.
+ * (e.g. `'the order is confirmed'`) and the last value once `timeoutMs` has passed. The one poll of the
+ * repository's tests: real processes and databases settle asynchronously, and a test waits for the
+ * outcome rather than for a fixed time. It needs no test runner, so scripts that drive the shop use it too.
  */
-export async function eventually<T>(probe: () => T | Promise<T>, options: EventuallyOptions<T> = {}): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  options: EventuallyOptions<T> = {},
+): Promise<T> {
   const until = options.until ?? Boolean
   const timeoutMs = options.timeoutMs ?? 20_000
   const deadline = Date.now() + timeoutMs
@@ -38,9 +37,9 @@ export async function eventually<T>(probe: () => T | Promise<T>, options: Eventu
     if (until(value)) return value
     if (Date.now() > deadline) {
       const last = typeof value === 'boolean' ? '' : `; last seen: ${describe(value)}`
-      throw new Error(`${options.what ?? 'the condition'} did not happen within ${timeoutMs} ms${last}`)
+      throw new Error(`${what}: not within ${timeoutMs} ms${last}`)
     }
-    await sleep(options.intervalMs ?? 50)
+    await sleep(options.intervalMs ?? 100)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FeedPage, FeedReadOptions, FeedReader } from '@seams/outbox/internal'
+import { eventually } from '@seams/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { registerFeedRoute } from './feed-route.ts'
@@ -22,9 +23,8 @@ function recordingReader(answer: 'at-once' | 'when-released') {
   return { reader, signals }
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(10)
-}
+const until = (condition: () => boolean) =>
+  eventually('the feed route reaching the reader', condition, { intervalMs: 10 })
 
 describe('the feed route', () => {
   let app: FastifyInstance | undefined

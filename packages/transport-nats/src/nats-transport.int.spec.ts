@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import { connect } from '@nats-io/transport-node'
 import { freePort } from '@seams/process-runner'
 import {
+  eventually,
   natsServerAvailable,
   natsUrl,
   requireInfrastructure,
@@ -135,10 +136,8 @@ describe("jetstream on the machine's NATS server", async () => {
         Array.from({ length: to - from + 1 }, (_, index) => record(source, from + index)),
       )
 
-    async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs
-      while (!condition() && Date.now() < deadline) await sleep(25)
-    }
+    const until = (condition: () => boolean) =>
+      eventually('the consumer getting there', condition, { timeoutMs: 15_000, intervalMs: 25 })
 
     // A consumer that applies what it is handed, keeping its cursor in memory as a database would.
     function follow(

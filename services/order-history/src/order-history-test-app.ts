@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { createEnvelope, newId, type EventContract, type EventData, type EventEnvelope } from '@seams/core'
 import { createEventing, type Eventing } from '@seams/eventing'
 import type { EventHandler } from '@seams/inbox'
@@ -41,15 +40,6 @@ export function event<C extends EventContract>(
   at = new Date(),
 ): EventEnvelope {
   return createEnvelope({ newId, now: () => at }, contract, { subject, aggregateVersion: version, data })
-}
-
-/** Polls `condition` until it holds; fails after `timeoutMs`. */
-export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(25)
-  }
 }
 
 /** The app on a fresh database; `feeds` are the producers' base URLs when a spec runs the consumers. */

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { newId } from '@seams/core'
-import { adminDatabaseUrl } from '@seams/testing'
+import { adminDatabaseUrl, eventually } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
 import type { Product } from '@shop/catalog-contracts'
 import type { Order } from '@shop/orders-contracts'
@@ -48,22 +47,13 @@ describe('checkout across catalog, payments and orders', () => {
     return accepted.body.orderId
   }
 
-  async function settled(orderId: string, user = customer, timeoutMs = 20_000): Promise<Order> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const order = (await test.call<Order>('orders', 'GET', `/orders/${orderId}`, { user })).body
-      if (order.status !== 'PENDING' || Date.now() > deadline) return order
-      await sleep(50)
-    }
-  }
-
-  async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time')
-      await sleep(100)
-    }
-  }
+  const orderOf = async (orderId: string, user = customer) =>
+    (await test.call<Order>('orders', 'GET', `/orders/${orderId}`, { user })).body
+  const settled = (orderId: string, user = customer, timeoutMs = 20_000) =>
+    eventually(`order ${orderId} settling`, () => orderOf(orderId, user), {
+      until: (order) => order.status !== 'PENDING',
+      timeoutMs,
+    })
 
   it('confirms an order: stock reserved at the current price, payment authorized', async () => {
     const lamp = await product(5, 1999)
@@ -136,7 +126,7 @@ describe('checkout across catalog, payments and orders', () => {
     expect((await settled(orderId)).status).toBe('CONFIRMED')
     const cancel = await test.call('orders', 'POST', `/orders/${orderId}/cancel`, { user: customer })
     expect(cancel.status).toBe(202)
-    await eventually(async () => (await settled(orderId)).status === 'CANCELLED')
+    await eventually('the order cancelled', async () => (await settled(orderId)).status === 'CANCELLED')
     expect(await stockOf(lamp.id)).toBe(4)
     expect((await paymentOf(orderId)).status).toBe('voided')
     const rejectedAgain = await test.call('orders', 'POST', `/orders/${orderId}/cancel`, { user: customer })
@@ -193,10 +183,10 @@ describe('checkout across catalog, payments and orders', () => {
     const orderId = await place([{ productId: lamp.id, quantity: 2 }], user)
     expect((await settled(orderId, user)).status).toBe('CONFIRMED')
     expect((await test.call('users', 'POST', `/users/${user.id}/deactivate`, { user })).status).toBe(200)
-    await eventually(async () => (await settled(orderId, user)).status === 'CANCELLED')
+    await eventually('the order cancelled', async () => (await settled(orderId, user)).status === 'CANCELLED')
     expect((await settled(orderId, user)).reason).toBe('CUSTOMER_DEACTIVATED')
-    await eventually(async () => (await stockOf(lamp.id)) === 6)
-    await eventually(async () => (await paymentOf(orderId)).status === 'voided')
+    await eventually('the stock given back', async () => (await stockOf(lamp.id)) === 6)
+    await eventually('the payment voided', async () => (await paymentOf(orderId)).status === 'voided')
     // The replica now refuses new orders from the account, even with a token that is still valid.
     const refused = await test.call('orders', 'POST', '/orders', {
       user,

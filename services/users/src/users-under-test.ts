@@ -9,7 +9,13 @@ import {
   type ServiceApp,
   type Sql,
 } from '@seams/service-kit'
-import { createTestDatabase, createTestIdentities, type TestDatabase, type TestIdentities } from '@seams/testing'
+import {
+  createTestDatabase,
+  createTestIdentities,
+  eventually,
+  type TestDatabase,
+  type TestIdentities,
+} from '@seams/testing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
@@ -79,11 +85,13 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
         const { settled } = await sql.begin(async (tx) => {
           await tx`lock table ${tx(table)} in access exclusive mode`
           const settled = Promise.allSettled(pools.map(work))
-          await waitUntil(
+          await eventually(
+            `${replicas} replicas waiting for the lock`,
             async () =>
               (
                 await sql`select count(*)::int as n from pg_locks where relation = ${table}::regclass and not granted`
               )[0]!['n'] === replicas,
+            { timeoutMs: 10_000, intervalMs: 10 },
           )
           return { settled }
         })
@@ -97,13 +105,5 @@ export async function createUsersUnderTest(): Promise<UsersUnderTest> {
       await sql.end()
       await database.drop()
     },
-  }
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { redisUrl, requireInfrastructure } from '@seams/testing'
+import { eventually, redisUrl, requireInfrastructure } from '@seams/testing'
 import type { Product, ProductPage } from '@shop/catalog-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually } from '../testing/eventually.ts'
 import { shopActions, type ShopActions } from '../testing/shop-actions.ts'
 import { shopClient, type ShopClient } from '../testing/shop-client.ts'
 import { startShopUnderTest, type RunningGateway, type ShopUnderTest } from '../testing/shop-under-test.ts'
@@ -68,7 +67,7 @@ describe('product cache at the gateway', () => {
     await eventually(
       `GET ${target} showing the change`,
       async () => fresh((last = await read<T>(gatewayUrl, target)).body),
-      invalidationWithinMs,
+      { timeoutMs: invalidationWithinMs },
     )
     return last!
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, timed } from '../testing/eventually.ts'
+import { eventually } from '@seams/testing'
+import { timed } from '../testing/timed.ts'
 import { shopClient, type ShopClient } from '../testing/shop-client.ts'
 import { startShopUnderTest, type ShopUnderTest } from '../testing/shop-under-test.ts'
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Product } from '@shop/catalog-contracts'
 import type { Order } from '@shop/orders-contracts'
-import { eventually } from './eventually.ts'
+import { eventually } from '@seams/testing'
 import type { ShopClient } from './shop-client.ts'
 
 /** What the admin and customers do through the gateway in several specs: add products, place orders. */

@@ -1,10 +1,10 @@
 import { newId } from '@seams/core'
+import { eventually } from '@seams/testing'
 import type { OrderHistoryEntry, OrderHistoryPage } from '@shop/order-history-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createOrderHistoryTestApp,
   newCustomer,
-  waitFor,
   type OrderHistoryTestApp,
   type TestUser,
 } from '../order-history-test-app.ts'
@@ -151,7 +151,7 @@ describe('order history read models', () => {
     })
     await written
     const order = t.apply(placed(orderId, customer, [newId()]))
-    await waitFor(async () => (await lockWaiters()) > 0)
+    await eventually('a consumer waiting for the lock', async () => (await lockWaiters()) > 0)
     commitPayment()
     await Promise.all([payment, order])
     expect(await entryOf(orderId, customer)).toMatchObject({

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import { newId } from '@seams/core'
+import { eventually } from '@seams/testing'
 import { catalogEvents } from '@shop/catalog-contracts'
 import type { OrderHistoryEntry, OrderHistoryPage } from '@shop/order-history-contracts'
 import { ordersEvents } from '@shop/orders-contracts'
 import { paymentsEvents } from '@shop/payments-contracts'
 import { usersEvents } from '@shop/users-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createOrderHistoryTestApp, newCustomer, waitFor, type OrderHistoryTestApp } from '../order-history-test-app.ts'
+import { createOrderHistoryTestApp, newCustomer, type OrderHistoryTestApp } from '../order-history-test-app.ts'
 import { startProducerFeed, type ProducerFeed } from '../producer-feed.ts'
 import {
   authorized,
@@ -101,7 +102,7 @@ describe("order history from the producers' feeds", () => {
       orders.map(({ orderId }, index) => [orderId, index < 3 ? 'CONFIRMED/captured' : 'CONFIRMED/authorized']),
     )
     // The four consumers run independently: wait for the slowest, then check what each one brought.
-    await waitFor(async () => {
+    await eventually('every consumer caught up', async () => {
       const entries = await list()
       return (
         isDeepStrictEqual(statusOf(entries), expected) &&
@@ -125,7 +126,9 @@ describe("order history from the producers' feeds", () => {
 
     // The live consumers took over where the replay stopped: new events apply once, old ones not again.
     await feeds.payments.publish(refunded(orders[0]!.orderId, customer, orders[0]!.paymentId))
-    await waitFor(async () => (await list()).some((entry) => entry.paymentStatus === 'refunded'))
+    await eventually('the refund in the history', async () =>
+      (await list()).some((entry) => entry.paymentStatus === 'refunded'),
+    )
     expect(statusOf(await list())).toEqual({ ...statusOf(before), [orders[0]!.orderId]: 'CONFIRMED/refunded' })
     const inbox = await t.sql`
       select consumer, count(*)::int as n from seams_inbox
@@ -139,7 +142,9 @@ describe("order history from the producers' feeds", () => {
   it('can rebuild the same read model again, and a replica on its own', async () => {
     await rebuild('order_history')
     await feeds.catalog.publish(productChanged(lamp, 'Desk lamp', 2))
-    await waitFor(async () => (await list()).every((entry) => entry.items[0]?.productName === 'Desk lamp'))
+    await eventually('the rename in every entry', async () =>
+      (await list()).every((entry) => entry.items[0]?.productName === 'Desk lamp'),
+    )
     await t.sql`update history_products set name = 'wrong'`
     await rebuild('history_products')
     expect((await list()).every((entry) => entry.items[0]?.productName === 'Desk lamp')).toBe(true)
