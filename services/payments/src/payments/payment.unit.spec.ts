@@ -1,3 +1,4 @@
+import { DeciderSpecification } from '@seams/testing'
 import { describe, expect, it } from 'vitest'
 import {
   decide,
@@ -5,6 +6,7 @@ import {
   type PaymentCommand,
   type PaymentDecision,
   type PaymentEvent,
+  type PaymentState,
   type PaymentTerms,
 } from './payment.ts'
 
@@ -28,14 +30,19 @@ const decline: PaymentCommand = {
   decision: { approved: false, reason: 'insufficient_funds' },
 }
 
+const payments = DeciderSpecification.for({
+  decide: (command: PaymentCommand, state: PaymentState | undefined) => decide(state, command),
+  evolve,
+  initialState: (): PaymentState | undefined => undefined,
+})
+
 /** Given a payment's history, when a command arrives, then these events or this refusal. */
 function given(...history: PaymentEvent[]) {
-  const state = history.length === 0 ? undefined : history.reduce(evolve, undefined as never)
   return {
     when: (command: PaymentCommand) => ({
-      then: (expected: PaymentEvent[]) => expect(decide(state, command)).toEqual({ ok: true, events: expected }),
+      then: (expected: PaymentEvent[]) => payments(history).when(command).then({ ok: true, events: expected }),
       thenRefused: (expected: Extract<PaymentDecision, { ok: false }>) =>
-        expect(decide(state, command)).toEqual(expected),
+        payments(history).when(command).then(expected),
     }),
   }
 }
