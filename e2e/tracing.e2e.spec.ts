@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { adminDatabaseUrl } from '@seams/testing'
+import { adminDatabaseUrl, eventually } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, gatewayClient } from './support/gateway-client.ts'
+import { gatewayClient } from './support/gateway-client.ts'
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.ts'
 
 const INTERNAL = 1
@@ -95,9 +95,9 @@ describe('one checkout is one trace', () => {
       Object.entries(expected)
         .filter(([, matches]) => !inTrace().some(matches))
         .map(([what]) => what)
-    await eventually('every span of the checkout has been exported', async () => missing().length === 0, 15_000).catch(
-      () => expect(missing(), `spans of trace ${traceId}`).toEqual([]),
-    )
+    await eventually('every span of the checkout has been exported', async () => missing().length === 0, {
+      timeoutMs: 15_000,
+    }).catch(() => expect(missing(), `spans of trace ${traceId}`).toEqual([]))
 
     const spans = inTrace()
     // The gateway continued the client's span; every other span of the trace hangs off one that was exported.

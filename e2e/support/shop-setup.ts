@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { newId } from '@seams/core'
+import { eventually } from '@seams/testing'
 import type { TestShop } from '@shop/launcher'
 import type { ScenarioPlan } from './scenario-plan.ts'
 import type { ShopDatabases } from './shop-databases.ts'
@@ -55,16 +55,16 @@ export async function setUpShop(test: TestShop, dbs: ShopDatabases, plan: Scenar
       throw new Error(`registering ${email} answered ${registered.status}: ${JSON.stringify(registered.body)}`)
     return { id: registered.body.id as string, email }
   })
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const [row] = await dbs.db.orders<{ n: number }[]>`
-      select count(*)::int as n from customer_replica
-      where id = any(${customers.map((customer) => customer.id)}::uuid[])`
-    if (row!.n === customers.length) break
-    if (Date.now() > deadline)
-      throw new Error(`orders' customer replica knows ${row!.n} of ${customers.length} customers after 30 s`)
-    await sleep(100)
-  }
+  await eventually(
+    `orders' customer replica knowing all ${customers.length} customers`,
+    async () =>
+      (
+        await dbs.db.orders<{ n: number }[]>`
+          select count(*)::int as n from customer_replica
+          where id = any(${customers.map((customer) => customer.id)}::uuid[])`
+      )[0]!.n,
+    { until: (n) => n === customers.length, timeoutMs: 30_000 },
+  )
   return {
     productIds: products.map((product) => product.id),
     initialStock: new Map(products.map((product) => [product.id, product.stock])),

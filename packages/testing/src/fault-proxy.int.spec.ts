@@ -3,6 +3,7 @@ import { createConnection, createServer, type AddressInfo, type Server } from 'n
 import { setTimeout as sleep } from 'node:timers/promises'
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './eventually.ts'
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts'
 import { adminDatabaseUrl } from './test-database.ts'
 
@@ -90,12 +91,8 @@ describe('fault proxy in front of PostgreSQL', () => {
   })
 })
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 10) {
-    if (waited > 5_000) throw new Error('condition not met within 5 s')
-    await sleep(10)
-  }
-}
+const until = (condition: () => boolean) =>
+  eventually('the proxy settling', condition, { timeoutMs: 5_000, intervalMs: 10 })
 
 describe('fault proxy byte order', () => {
   let echo: Server

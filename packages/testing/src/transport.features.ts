@@ -15,6 +15,7 @@ import { createOutbox, createRelay, outboxMigrations, type Outbox, type Relay } 
 import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
 import Type from 'typebox'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { eventually } from './eventually.ts'
 import { createTestDatabase, type TestDatabase } from './test-database.ts'
 
 /** One transport under test, wired to a producer's outbox. */
@@ -140,14 +141,16 @@ export function testTransportConformance(fixture: TransportFixture): void {
       expected = items.length,
       timeoutMs = 30_000,
     ): Promise<{ eventId: string; item: string; count: number }[]> {
-      const deadline = Date.now() + timeoutMs
       const wanted = [...new Set(items)]
-      for (;;) {
-        const rows = await consumerSql<{ eventId: string; item: string; count: number }[]>`
-          select event_id as "eventId", item, count from applied where consumer = ${name} and item = any(${wanted}) order by at, position`
-        if (rows.length >= expected || Date.now() > deadline) return [...rows]
-        await sleep(50)
-      }
+      const read = async () => [
+        ...(await consumerSql<{ eventId: string; item: string; count: number }[]>`
+          select event_id as "eventId", item, count from applied
+          where consumer = ${name} and item = any(${wanted}) order by at, position`),
+      ]
+      return eventually(`${name} applying ${expected} events`, read, {
+        until: (rows) => rows.length >= expected,
+        timeoutMs,
+      })
     }
 
     function expectOrderedOnce(
@@ -233,14 +236,12 @@ export function testTransportConformance(fixture: TransportFixture): void {
       const total = await outboxSize()
       const name = unique('late')
       startConsumer(name)
-      const deadline = Date.now() + 30_000
-      let applied = 0
-      while (applied < total && Date.now() < deadline) {
-        applied = (
-          await consumerSql<{ n: number }[]>`select count(*)::int8 as n from applied where consumer = ${name}`
-        )[0]!.n
-        await sleep(50)
-      }
+      const applied = await eventually(
+        `${name} replaying all ${total} events`,
+        async () =>
+          (await consumerSql<{ n: number }[]>`select count(*)::int8 as n from applied where consumer = ${name}`)[0]!.n,
+        { until: (n) => n >= total, timeoutMs: 30_000 },
+      )
       expect(applied).toBe(total)
       expectOrderedOnce(await appliedBy(name, items), items)
     })
@@ -268,8 +269,7 @@ export function testTransportConformance(fixture: TransportFixture): void {
           inFlight -= 1
         },
       )
-      const deadline = Date.now() + 30_000
-      while (seen < head && Date.now() < deadline) await sleep(50)
+      await eventually(`the slow consumer reaching ${head}`, () => seen >= head, { timeoutMs: 30_000 })
       await subscription.stop()
       await consumerTransport.close()
       expect(seen).toBe(head)
@@ -331,8 +331,11 @@ export function testTransportConformance(fixture: TransportFixture): void {
         await consumer.stop()
         await consumerSql`update seams_consumer_cursors set position = ${positions[0]! - 1} where consumer = ${name}`
         startConsumer(name)
-        const deadline = Date.now() + 30_000
-        while ((await letters()).some((letter) => letter.attempts < 2) && Date.now() < deadline) await sleep(50)
+        await eventually(
+          'both dead letters seen twice',
+          async () => (await letters()).every((letter) => letter.attempts >= 2),
+          { timeoutMs: 30_000 },
+        )
         expect(await letters()).toMatchObject(expected.map((letter) => ({ ...letter, attempts: 2 })))
         expect(await appliedBy(name, items)).toHaveLength(2)
       },

@@ -105,7 +105,11 @@ export async function listEntries(
 ): Promise<OrderHistoryEntry[]> {
   const rows = await sql<EntryRow[]>`
     ${selectEntries(sql)} and h.customer_id = ${customerId}
-    ${after === undefined ? sql`` : sql`and (h.placed_at, h.order_id) < (${after.placedAt}::timestamptz, ${after.orderId}::uuid)`}
+    ${
+      after === undefined
+        ? sql``
+        : sql`and (h.placed_at, h.order_id) < (${after.placedAt}::timestamptz, ${after.orderId}::uuid)`
+    }
     order by h.placed_at desc, h.order_id desc limit ${limit}`
   return rows.map(toEntry)
 }

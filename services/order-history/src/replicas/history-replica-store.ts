@@ -10,7 +10,8 @@ export const historyTables = {
 // `table` is the live table or, during a rebuild, its shadow (see @seams/projector).
 
 export async function createHistoryProductsTable(sql: Sql | TransactionSql, table: string): Promise<void> {
-  await sql`create table ${sql(table)} (id uuid primary key, sku text not null, name text not null, version int not null)`
+  await sql`
+    create table ${sql(table)} (id uuid primary key, sku text not null, name text not null, version int not null)`
 }
 
 export interface ProductState {
@@ -28,13 +29,15 @@ export async function upsertProduct(
   version: number,
 ): Promise<void> {
   await tx`
-    insert into ${tx(table)} (id, sku, name, version) values (${product.productId}, ${product.sku}, ${product.name}, ${version})
+    insert into ${tx(table)} (id, sku, name, version)
+    values (${product.productId}, ${product.sku}, ${product.name}, ${version})
     on conflict (id) do update set sku = excluded.sku, name = excluded.name, version = excluded.version
     where ${tx(table)}.version < excluded.version`
 }
 
 export async function createHistoryCustomersTable(sql: Sql | TransactionSql, table: string): Promise<void> {
-  await sql`create table ${sql(table)} (id uuid primary key, name text not null, email text not null, version int not null)`
+  await sql`
+    create table ${sql(table)} (id uuid primary key, name text not null, email text not null, version int not null)`
 }
 
 export interface CustomerState {
@@ -52,7 +55,8 @@ export async function upsertCustomer(
   version: number,
 ): Promise<void> {
   await tx`
-    insert into ${tx(table)} (id, name, email, version) values (${customer.userId}, ${customer.name}, ${customer.email}, ${version})
+    insert into ${tx(table)} (id, name, email, version)
+    values (${customer.userId}, ${customer.name}, ${customer.email}, ${version})
     on conflict (id) do update set name = excluded.name, email = excluded.email, version = excluded.version
     where ${tx(table)}.version < excluded.version`
 }

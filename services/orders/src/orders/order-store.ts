@@ -136,11 +136,13 @@ export async function claimOrderRequest(
 ): Promise<{ orderId: string; requestHash: string } | undefined> {
   const { customerId, idempotencyKey, requestHash, orderId } = request
   const [claimed] = await tx`
-    insert into order_requests (customer_id, idempotency_key, request_hash, order_id) values (${customerId}, ${idempotencyKey}, ${requestHash}, ${orderId})
+    insert into order_requests (customer_id, idempotency_key, request_hash, order_id)
+    values (${customerId}, ${idempotencyKey}, ${requestHash}, ${orderId})
     on conflict do nothing returning order_id`
   if (claimed !== undefined) return undefined
   const [existing] = await tx<{ orderId: string; requestHash: string }[]>`
-    select order_id as "orderId", request_hash as "requestHash" from order_requests where customer_id = ${customerId} and idempotency_key = ${idempotencyKey}`
+    select order_id as "orderId", request_hash as "requestHash" from order_requests
+    where customer_id = ${customerId} and idempotency_key = ${idempotencyKey}`
   return existing
 }
 

@@ -20,7 +20,8 @@ export async function upsertCustomer(
   await tx`
     insert into ${tx(table)} (id, email, name, role, active, version)
     values (${userId}, ${email}, ${name}, ${role}, true, ${version})
-    on conflict (id) do update set email = excluded.email, name = excluded.name, role = excluded.role, version = excluded.version
+    on conflict (id) do update
+      set email = excluded.email, name = excluded.name, role = excluded.role, version = excluded.version
     where ${tx(table)}.version < excluded.version`
 }
 
@@ -74,6 +75,7 @@ export async function isCustomerDeactivated(tx: TransactionSql, customerId: stri
 export async function markCustomerDeactivated(tx: TransactionSql, customerId: string): Promise<void> {
   await tx`select pg_advisory_xact_lock(hashtextextended(${customerId}, 0))`
   await tx`
-    insert into customer_replica (id, email, name, role, active, version) values (${customerId}, '', '', 'customer', false, 0)
+    insert into customer_replica (id, email, name, role, active, version)
+    values (${customerId}, '', '', 'customer', false, 0)
     on conflict (id) do update set active = false`
 }

@@ -32,7 +32,8 @@ export async function changeProduct(
 ): Promise<void> {
   const { productId, sku, name, priceCents, currency } = product
   await tx`
-    update ${tx(table)} set sku = ${sku}, name = ${name}, price_cents = ${priceCents}, currency = ${currency}, version = ${version}
+    update ${tx(table)}
+    set sku = ${sku}, name = ${name}, price_cents = ${priceCents}, currency = ${currency}, version = ${version}
     where id = ${productId} and version < ${version}`
 }
 
