@@ -1,8 +1,9 @@
 import type { StampedRecord, Transport } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { ReservedSql, Sql } from 'postgres'
-import { Counter, Gauge, type Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
+import { relayMetrics } from './relay-metrics.ts'
 
 export interface RelayLogger {
   info(object: object, message: string): void
@@ -233,41 +234,5 @@ export function createRelay(options: RelayOptions): Relay {
     },
     isLeader: () => lock?.isLeader() ?? false,
     cleanup,
-  }
-}
-
-function relayMetrics(registry: Registry, outbox: Outbox) {
-  const labelNames = ['source'] as const
-  new Gauge({
-    name: 'outbox_backlog_events',
-    help: 'Committed events not yet stamped into the feed',
-    labelNames,
-    registers: [registry],
-    async collect() {
-      const [row] = await outbox.sql<
-        { count: number }[]
-      >`select count(*)::int8 as count from seams_outbox where position is null`.catch(() => [])
-      if (row !== undefined) this.set({ source: outbox.source }, row.count)
-    },
-  })
-  return {
-    stamped: new Counter({
-      name: 'outbox_relay_events_total',
-      help: 'Events stamped and handed to the transport',
-      labelNames,
-      registers: [registry],
-    }),
-    failures: new Counter({
-      name: 'outbox_relay_failures_total',
-      help: 'Relay batches that failed and were retried',
-      labelNames,
-      registers: [registry],
-    }),
-    leader: new Gauge({
-      name: 'outbox_relay_leader',
-      help: '1 while this process runs the active relay',
-      labelNames,
-      registers: [registry],
-    }),
   }
 }
