@@ -21,6 +21,11 @@ export { parseTraceparent, startSpan, formatTraceparent } from './trace-context.
 export { withDeadline } from './deadline.ts'
 export { USER_TOKEN_HEADER } from './identity.ts'
 export { seededRandom } from './seeded-random.ts'
+export { backoffDelay } from './backoff.ts'
+export type { BackoffOptions } from './backoff.ts'
+export { faultPoint, armFaultPoints } from './fault-points.ts'
+export type { FaultPointName } from './fault-points.ts'
+export type { Logger } from './logger.ts'
 export type { TraceContext } from './trace-context.ts'
 export { createEnvelope, schemaId, dataschemaOf, parseDataschema } from './envelope.ts'
 export type {

@@ -1,4 +1,4 @@
-import { NotFound, type ConsumerLag, type EventContract, type Transport } from '@seams/core'
+import { NotFound, type ConsumerLag, type EventContract, type Logger, type Transport } from '@seams/core'
 import type { TokenSource } from '@seams/http-client'
 import { createConsumer, inboxMigrations, type Consumer, type ConsumerOptions, type EventHandler } from '@seams/inbox'
 import {
@@ -9,7 +9,6 @@ import {
   type FeedReader,
   type Outbox,
   type Relay,
-  type RelayLogger,
 } from '@seams/outbox'
 import {
   ensureProjectionTable,
@@ -28,8 +27,6 @@ import type { Sql } from 'postgres'
 import type { Registry } from 'prom-client'
 
 export type TransportKind = 'http-feed' | 'jetstream'
-
-export interface EventingLogger extends RelayLogger {}
 
 export interface EventingOptions {
   /** The service's own database. */
@@ -72,7 +69,7 @@ export interface EventingOptions {
    * @default [] (nobody)
    */
   feedReaders?: readonly string[]
-  logger?: EventingLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Stamping batch size and wake-up behaviour of the relay.

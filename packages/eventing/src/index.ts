@@ -1,3 +1,3 @@
 export { createEventing, eventsReadiness } from './eventing.ts'
-export type { ConsumerDeclaration, Eventing, EventingOptions, EventingLogger, TransportKind } from './eventing.ts'
+export type { ConsumerDeclaration, Eventing, EventingOptions, TransportKind } from './eventing.ts'
 export { registerOperationsRoutes } from './operations-routes.ts'

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
+  backoffDelay,
   SeamsError,
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
+  type Logger,
   type Subscription,
   type Transport,
 } from '@seams/core'
@@ -16,12 +18,6 @@ import { envelopeProblems, storable } from './envelope-check.ts'
 import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import { isInfrastructureError, type EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
-
-export interface ConsumerLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
 
 export interface ConsumerOptions {
   /** The consumer's own database: inbox, cursor, dead letters and the effects share its transactions. */
@@ -66,7 +62,7 @@ export interface ConsumerOptions {
    * @default 604800000 (7 days)
    */
   inboxRetentionMs?: number
-  logger?: ConsumerLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Whether the consumer's commits wait for the WAL flush. They need not: what a consumer applies is
@@ -223,7 +219,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           { err: error, consumer: name, eventId: event.id, attempt },
           'event handler failed; retrying',
         )
-        await sleep((options.retryDelayMs ?? 50) * 2 ** (attempt - 1))
+        await sleep(backoffDelay(attempt - 1, { baseMs: options.retryDelayMs ?? 50, maxMs: Infinity }))
       }
     }
   }

@@ -1,15 +1,9 @@
-import type { StampedRecord, Transport } from '@seams/core'
+import { backoffDelay, type Logger, type StampedRecord, type Transport } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { ReservedSql, Sql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
 import { relayMetrics } from './relay-metrics.ts'
-
-export interface RelayLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
 
 export interface RelayOptions {
   outbox: Outbox
@@ -20,7 +14,7 @@ export interface RelayOptions {
    */
   leadershipSql?: Sql
   transport: Pick<Transport, 'publish'>
-  logger?: RelayLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Most events stamped (and published) per transaction.
@@ -184,7 +178,7 @@ export function createRelay(options: RelayOptions): Relay {
           failures += 1
           metrics?.failures.inc(labels)
           options.logger?.warn({ err: error, failures }, 'relay batch failed; retrying')
-          await waitForWork(Math.min(100 * 2 ** failures, 5000), signal)
+          await waitForWork(backoffDelay(failures), signal)
           // Another relay may have stamped meanwhile (this one lost its session without noticing yet).
           position = await lastStamped().catch(() => position)
         }
