@@ -1,28 +1,15 @@
-import { withDeadline } from '@seams/core'
+import { backoffDelay, faultPoint, withDeadline, type Logger } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import type { SagaDefinition, StepContext } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
 import { claimDue, saveProgress, type SagaRow, type StepLogEntry } from './saga-store.ts'
 
-export interface SagaLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
-
-/** Where a fault test may stop the process: after a step took effect, before the saga recorded it. */
-export interface FaultPoint {
-  type: string
-  step: string
-  direction: 'forward' | 'compensate'
-}
-
 export interface SagaRunnerOptions {
   sql: Sql
   // Each definition has its own data type; the runner only moves them along.
   sagas: readonly SagaDefinition<any>[]
-  logger?: SagaLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Longest wait for one step's answer.
@@ -60,8 +47,6 @@ export interface SagaRunnerOptions {
    * circuit): a step that only ever failed that way had no effect and is not compensated.
    */
   isUndelivered?: (error: unknown) => boolean
-  /** Test-only fault injection, called after each step took effect and before it is recorded. */
-  faultHook?: (point: FaultPoint) => void
 }
 
 export interface SagaRunner {
@@ -73,7 +58,7 @@ export interface SagaRunner {
   stop(): Promise<void>
 }
 
-const backoff = (attempt: number, capMs: number) => Math.min(capMs, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)
+const backoff = (attempt: number, maxMs: number) => backoffDelay(attempt, { maxMs, jitter: 'equal' })
 
 /**
  * Drives persisted sagas: forward through their steps, and on a refusal, a step that never answers, an
@@ -176,7 +161,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       await saveProgress(sql, row, { attempts: row.attempts + 1, inDoubt, dueInMs: backoff(row.attempts, 5000), log })
       return undefined
     }
-    options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
+    // After the step took effect, before the saga recorded it: a crash here must neither lose nor repeat it.
+    faultPoint(`saga.step-done:${row.type}:${step.name}`)
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
       return compensateFrom(row, row.step - 1, outcome.refused, {
@@ -230,7 +216,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       await saveProgress(sql, row, { attempts: row.attempts + 1, dueInMs: backoff(row.attempts, 30_000), log })
       return undefined
     }
-    options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
+    faultPoint(`saga.compensation-done:${row.type}:${step.name}`)
     metrics?.step(row.type, step.name, 'compensate', 'done', started)
     return saveProgress(sql, row, {
       step: row.step - 1,

@@ -10,6 +10,4 @@ export const OrdersConfig = Type.Object({
   SAGA_STEP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 6000 }),
   SAGA_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
   SAGA_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 64 }),
-  // Fault injection for tests: `checkout:reserve-stock` kills the process right after that step took effect.
-  SAGA_FAULT_KILL_AFTER: Type.Optional(Type.String({ pattern: '^[a-z-]+:[a-z-]+$' })),
 })

@@ -77,7 +77,6 @@ await runService({
       log: (message) => logger.info(message),
     })
     await eventing.prepare()
-    const killAfter = config.SAGA_FAULT_KILL_AFTER
     const sagas = createSagaRunner({
       sql,
       sagas: [checkout, cancellation],
@@ -87,14 +86,6 @@ await runService({
       sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
       concurrency: config.SAGA_CONCURRENCY,
       isUndelivered: (error) => error instanceof UpstreamUnavailable && error.details?.['delivered'] === false,
-      faultHook:
-        killAfter === undefined
-          ? undefined
-          : (point) => {
-              if (`${point.type}:${point.step}` !== killAfter) return
-              logger.warn({ point }, 'fault injection: killing this process after the step')
-              process.kill(process.pid, 'SIGKILL')
-            },
     })
     const app = await buildApp({
       sql,
