@@ -12,8 +12,9 @@ export interface SagaRunnerOptions {
   logger?: Logger
   metrics?: Registry
   /**
-   * Longest wait for one step's answer.
-   * @default 5000
+   * Longest wait for one step's answer: long enough for an HTTP client's default retries (three attempts of
+   * 2 s each).
+   * @default 6000
    */
   stepTimeoutMs?: number
   /**
@@ -39,7 +40,7 @@ export interface SagaRunnerOptions {
   pollIntervalMs?: number
   /**
    * Sagas this process works on at once.
-   * @default 32
+   * @default 64
    */
   concurrency?: number
   /**
@@ -69,10 +70,10 @@ const backoff = (attempt: number, maxMs: number) => backoffDelay(attempt, { maxM
 export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   const { sql } = options
   const definitions = new Map(options.sagas.map((definition) => [definition.type, definition]))
-  const stepTimeoutMs = options.stepTimeoutMs ?? 5000
+  const stepTimeoutMs = options.stepTimeoutMs ?? 6000
   const maxStepAttempts = options.maxStepAttempts ?? 3
   const leaseMs = options.leaseMs ?? 2 * stepTimeoutMs
-  const concurrency = options.concurrency ?? 32
+  const concurrency = options.concurrency ?? 64
   const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
   const inFlight = new Set<Promise<void>>()
   let running = false
