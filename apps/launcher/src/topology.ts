@@ -108,7 +108,6 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     NATS_URL: wiring.natsUrl,
     NATS_NAMESPACE: wiring.natsNamespace ?? '',
     ...natsLoginEnvironment(wiring.natsLogins?.[service]),
-    LOG_LEVEL: 'info',
   }
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]
   const own: Record<ServiceName, Record<string, string>> = {
