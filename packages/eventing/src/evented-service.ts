@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { EventContract } from '@seams/core'
 import { createHttpClient, type HttpClient, type HttpClientOptions } from '@seams/http-client'
@@ -41,12 +42,14 @@ export interface EventedServiceOptions<S extends TObject> {
    * @default [] (a pure consumer)
    */
   publishes?: readonly EventContract[]
-  /** What it declares it consumes: its package.json `seams.consumes`. */
-  consumes?: readonly string[]
+  /**
+   * The service's package folder (`new URL('..', import.meta.url)` from `src/main.ts`): its package.json's
+   * `seams.consumes` is what it declares it consumes, and its `migrations/` folder, when it has one, holds its
+   * own migrations, applied after the toolkit's tables.
+   */
+  root: URL
   /** Base URLs of the producers whose HTTP feeds it reads, by service name, from its configuration. */
   feeds?: (config: Static<S>) => Readonly<Record<string, string>>
-  /** Its own migrations folder, applied after the toolkit's tables. */
-  migrations?: URL
   /**
    * Further toolkit tables (e.g. `sagaMigrations`), after eventing's and before the service's own.
    * @default []
@@ -78,9 +81,7 @@ export async function bootstrapEventedService<S extends TObject>(
       const sql = await openServiceDatabase(context, [
         ...eventingMigrations(publishes),
         ...(options.toolkitMigrations ?? []),
-        ...(options.migrations === undefined
-          ? []
-          : [{ component: service, directory: fileURLToPath(options.migrations) }]),
+        ...ownMigrations(service, options.root),
       ])
       const clients: HttpClient[] = []
       context.onStop(() => Promise.all(clients.map((client) => client.close())))
@@ -89,7 +90,7 @@ export async function bootstrapEventedService<S extends TObject>(
         databaseUrl: config.DATABASE_URL,
         service,
         publishes,
-        consumes: options.consumes,
+        consumes: declaredConsumption(options.root),
         feeds: options.feeds?.(config),
         ...eventingTransport(config),
         tokens: auth,
@@ -119,6 +120,15 @@ export async function bootstrapEventedService<S extends TObject>(
     },
     // S was checked against EventedServiceConfig, which has every field bootstrapService checks for.
   } as unknown as Parameters<typeof bootstrapService<S>>[0])
+}
+
+const declaredConsumption = (root: URL): string[] | undefined =>
+  (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { seams?: { consumes?: string[] } }).seams
+    ?.consumes
+
+function ownMigrations(service: string, root: URL): MigrationSource[] {
+  const directory = fileURLToPath(new URL('migrations', root))
+  return existsSync(directory) ? [{ component: service, directory }] : []
 }
 
 function eventingTransport(config: EventTransportConfig) {

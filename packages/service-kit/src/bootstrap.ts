@@ -1,3 +1,4 @@
+import { newId, systemClock, type Clock, type IdGenerator } from '@seams/core'
 import type { LevelWithSilent } from 'pino'
 import type { Registry } from 'prom-client'
 import type { Static, TObject } from 'typebox'
@@ -31,6 +32,10 @@ export interface ServiceContext<C> {
   readonly metrics: Registry
   /** This service's identity: the tokens of its calls, and who may call it. */
   readonly auth: ServiceAuth
+  /** Ids of new records and events (UUIDv7). */
+  readonly newId: IdGenerator
+  /** The wall clock. */
+  readonly now: Clock
   /**
    * Runs `stop` when the service stops, after the app stopped accepting: what was registered last stops
    * first, so something stops before whatever it was built on.
@@ -89,6 +94,8 @@ export async function bootstrapService<S extends TObject>(
         logger,
         metrics: createMetricsRegistry(service),
         auth: serviceAuthFromConfig(service, config),
+        newId,
+        now: systemClock,
         onStop: (stop) => void stops.push(stop),
       }
       const started = await options.start(context)

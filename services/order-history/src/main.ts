@@ -1,6 +1,5 @@
 import { bootstrapEventedService } from '@seams/eventing'
 import { namesOf } from '@seams/service-kit'
-import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
 import { OrderHistoryConfig } from './config.ts'
 import { orderHistory } from './order-history/order-history-projection.ts'
@@ -12,18 +11,15 @@ import { historyProducts } from './replicas/history-products.ts'
 await bootstrapEventedService({
   service: 'order-history',
   config: OrderHistoryConfig,
-  consumes: manifest.seams.consumes,
+  root: new URL('..', import.meta.url),
   feeds: (config) => ({
     orders: config.ORDERS_URL,
     payments: config.PAYMENTS_URL,
     users: config.USERS_URL,
     catalog: config.CATALOG_URL,
   }),
-  async start({ config, sql, eventing, auth, logger, metrics }) {
-    eventing.project(historyCustomers)
-    eventing.project(historyProducts)
-    eventing.project(orderHistory)
-    const app = await buildApp({ sql, eventing, auth, logger, metrics, operators: namesOf(config.OPERATORS) })
-    return { app }
+  async start(context) {
+    for (const projection of [historyCustomers, historyProducts, orderHistory]) context.eventing.project(projection)
+    return { app: await buildApp({ ...context, operators: namesOf(context.config.OPERATORS) }) }
   },
 })

@@ -1,4 +1,3 @@
-import { newId, systemClock } from '@seams/core'
 import { bootstrapEventedService } from '@seams/eventing'
 import { UpstreamUnavailable } from '@seams/http-client'
 import { createSagaRunner, sagaMigrations } from '@seams/saga'
@@ -6,7 +5,6 @@ import { namesOf } from '@seams/service-kit'
 import { createCatalogClient } from '@shop/catalog-contracts'
 import { ordersEvents } from '@shop/orders-contracts'
 import { createPaymentsClient } from '@shop/payments-contracts'
-import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
 import { cancellationSaga } from './cancellation-saga/cancellation-saga.ts'
 import { checkoutSaga } from './checkout-saga/checkout-saga.ts'
@@ -18,18 +16,17 @@ import { productReplica } from './replicas/product-replica.ts'
 await bootstrapEventedService({
   service: 'orders',
   config: OrdersConfig,
+  root: new URL('..', import.meta.url),
   publishes: ordersEvents,
-  consumes: manifest.seams.consumes,
   feeds: (config) => ({ users: config.USERS_URL, catalog: config.CATALOG_URL }),
   toolkitMigrations: [sagaMigrations],
-  migrations: new URL('../migrations', import.meta.url),
-  async start({ config, sql, eventing, auth, logger, metrics, client, onStop }) {
+  async start(context) {
+    const { config, sql, eventing, logger, metrics, client } = context
     const deps = {
+      ...context,
       outbox: eventing.outbox,
       catalog: createCatalogClient(client('catalog', config.CATALOG_URL)),
       payments: createPaymentsClient(client('payments', config.PAYMENTS_URL)),
-      newId,
-      now: systemClock,
     }
     const checkout = checkoutSaga(deps)
     const cancellation = cancellationSaga(deps)
@@ -46,20 +43,8 @@ await bootstrapEventedService({
       concurrency: config.SAGA_CONCURRENCY,
       isUndelivered: (error) => error instanceof UpstreamUnavailable && error.details?.['delivered'] === false,
     })
-    onStop(() => sagas.stop())
-    const app = await buildApp({
-      sql,
-      eventing,
-      sagas,
-      checkout,
-      cancellation,
-      auth,
-      logger,
-      metrics,
-      newId,
-      now: systemClock,
-      operators: namesOf(config.OPERATORS),
-    })
+    context.onStop(() => sagas.stop())
+    const app = await buildApp({ ...context, sagas, checkout, cancellation, operators: namesOf(config.OPERATORS) })
     return { app, start: () => sagas.start() }
   },
 })

@@ -1,8 +1,6 @@
-import { newId, systemClock } from '@seams/core'
 import { bootstrapEventedService } from '@seams/eventing'
 import { namesOf } from '@seams/service-kit'
 import { paymentsEvents } from '@shop/payments-contracts'
-import manifest from '../package.json' with { type: 'json' }
 import { buildApp } from './app.ts'
 import { orderCancellation } from './order-cancellation/order-cancellation.ts'
 import { PaymentsConfig } from './config.ts'
@@ -11,12 +9,13 @@ import { createSimulatedProvider } from './payment-provider/simulated-provider.t
 await bootstrapEventedService({
   service: 'payments',
   config: PaymentsConfig,
+  root: new URL('..', import.meta.url),
   publishes: paymentsEvents,
-  consumes: manifest.seams.consumes,
   feeds: (config) => ({ orders: config.ORDERS_URL }),
-  migrations: new URL('../migrations', import.meta.url),
-  async start({ config, sql, eventing, auth, logger, metrics }) {
-    eventing.consume(orderCancellation({ outbox: eventing.outbox, newId, now: systemClock }))
+  async start(context) {
+    const { config, eventing } = context
+    // Voids or refunds the payments of orders cancelled by choreography.
+    eventing.consume(orderCancellation({ ...context, outbox: eventing.outbox }))
     const simulator = createSimulatedProvider({
       settings: {
         latencyMs: config.PROVIDER_LATENCY_MS,
@@ -27,14 +26,8 @@ await bootstrapEventedService({
       },
     })
     const app = await buildApp({
+      ...context,
       operators: namesOf(config.OPERATORS),
-      sql,
-      eventing,
-      auth,
-      logger,
-      metrics,
-      newId,
-      now: systemClock,
       provider: simulator,
       simulator,
       providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,

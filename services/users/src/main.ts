@@ -1,4 +1,3 @@
-import { newId, systemClock } from '@seams/core'
 import { bootstrapEventedService } from '@seams/eventing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
@@ -11,9 +10,10 @@ import { createPasswordHasher } from './passwords/password-hasher.ts'
 await bootstrapEventedService({
   service: 'users',
   config: UsersConfig,
+  root: new URL('..', import.meta.url),
   publishes: usersEvents,
-  migrations: new URL('../migrations', import.meta.url),
-  async start({ config, sql, eventing, auth, logger, metrics }) {
+  async start(context) {
+    const { config, sql, eventing, logger, newId, now } = context
     const passwords = createPasswordHasher({
       cost: config.SCRYPT_COST,
       concurrency: config.PASSWORD_HASHING_CONCURRENCY,
@@ -23,7 +23,7 @@ await bootstrapEventedService({
     const bootstrapAdmin = bootstrapAdminOf(config)
     if (bootstrapAdmin !== undefined) {
       const { created, user } = await ensureBootstrapAdmin(
-        { outbox: eventing.outbox, passwords, newId, now: systemClock },
+        { outbox: eventing.outbox, passwords, newId, now },
         bootstrapAdmin,
       )
       if (created) logger.info({ userId: user.id }, 'created the bootstrap admin')
@@ -34,17 +34,11 @@ await bootstrapEventedService({
         )
     }
     const app = await buildApp({
-      sql,
-      eventing,
-      auth,
-      logger,
-      metrics,
-      newId,
-      now: systemClock,
+      ...context,
       passwords,
       signingKeys,
       accessTokens: createAccessTokens(
-        { signingKeys, now: systemClock, newId },
+        { signingKeys, now, newId },
         { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS },
       ),
       limits: {
