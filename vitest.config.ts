@@ -13,6 +13,7 @@ export default defineConfig({
             'services/**/*.unit.spec.ts',
             'apps/**/*.unit.spec.ts',
             'bench/**/*.unit.spec.ts',
+            'scripts/**/*.unit.spec.ts',
           ],
         },
       },

@@ -143,7 +143,8 @@ function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } 
           { published: number },
         ]
         const [{ applied, distinct }] = (await databases['orders']!`
-        select count(*)::int as applied, count(distinct event_id)::int as distinct from seams_inbox where consumer = 'orders.product_replica.catalog'`) as unknown as [
+        select count(*)::int as applied, count(distinct event_id)::int as distinct
+        from seams_inbox where consumer = 'orders.product_replica.catalog'`) as unknown as [
           { applied: number; distinct: number },
         ]
         expect(applied).toBe(published)
@@ -176,7 +177,8 @@ function eventSharing(transport: 'http-feed' | 'jetstream', { ownNats = false } 
           body: { items: [{ productId: product!.id, quantity: 1 }] },
           headers: { 'idempotency-key': key },
         })
-      // The previous test restarted services: retry (the key makes it safe) until the gateway's breaker lets it through.
+      // The previous test restarted services: retry (the key makes
+      // it safe) until the gateway's breaker lets it through.
       await eventually('the order is accepted', async () => (await place()).status === 202)
       const placed = await place()
       let reads = 0

@@ -273,7 +273,10 @@ describe('trust boundaries', () => {
     // One service's key cannot sign for another: order-history's token under orders' name.
     const forged = await test.identity('order-history').tokenFor('payments')
     const [header, payload, signature] = forged.split('.')
-    const renamed = `${base64url.encode(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'orders' }))}.${payload}.${signature}`
+    const renamedHeader = base64url.encode(
+      JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'orders' }),
+    )
+    const renamed = `${renamedHeader}.${payload}.${signature}`
     expect(
       (
         await fetch(`${test.shop.urls.payments}/payments/${paymentId}/refund`, {
@@ -285,46 +288,53 @@ describe('trust boundaries', () => {
     expect((await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })).body.status).toBe('CONFIRMED')
   })
 
-  it('shuts a deactivated account out at once, tokens issued before included, also across a gateway restart', async () => {
-    const carol = await api.register(
-      `carol-${randomBytes(4).toString('hex')}@example.com`,
-      'Carol',
-      'correct-horse-battery',
-    )
-    const dave = await api.register(
-      `dave-${randomBytes(4).toString('hex')}@example.com`,
-      'Dave',
-      'correct-horse-battery',
-    )
-    expect((await api.request('GET', '/api/users/me', { token: carol.token })).status).toBe(200)
-    expect((await api.request('POST', `/api/users/${carol.id}/deactivate`, { token: adminToken })).status).toBe(200)
-    await eventually(
-      "the gateway refuses the deactivated account's token",
-      async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401,
-      60_000,
-    )
-    // A gateway started afterwards never saw the event: it asks the users service about older tokens.
-    await test.shop.stop('gateway')
-    await test.shop.start('gateway')
-    expect((await api.request('GET', '/api/order-history', { token: carol.token })).status).toBe(401)
-    expect((await api.request('GET', '/api/order-history', { token: dave.token })).status).toBe(200)
-  }, 180_000)
-
-  it('throttles a burst of wrong passwords for one account before the 20th, and the owner logs in once it passes', async () => {
-    const email = `erin-${randomBytes(4).toString('hex')}@example.com`
-    await api.register(email, 'Erin', 'correct-horse-battery')
-    const answers: number[] = []
-    for (let attempt = 0; attempt < 40; attempt += 1)
-      answers.push(
-        (await api.request('POST', '/api/auth/login', { body: { email, password: `wrong-${attempt}` } })).status,
+  it(
+    'shuts a deactivated account out at once, tokens issued before included, ' + 'also across a gateway restart',
+    async () => {
+      const carol = await api.register(
+        `carol-${randomBytes(4).toString('hex')}@example.com`,
+        'Carol',
+        'correct-horse-battery',
       )
-    const firstRefusal = answers.indexOf(429)
-    expect(firstRefusal).toBeGreaterThanOrEqual(0)
-    expect(firstRefusal).toBeLessThan(19)
-    expect(answers.slice(firstRefusal).every((status) => status === 429)).toBe(true)
-    // Other accounts are untouched by one account's throttle.
-    expect((await api.request('GET', '/api/users/me', { token: bob.token })).status).toBe(200)
-  })
+      const dave = await api.register(
+        `dave-${randomBytes(4).toString('hex')}@example.com`,
+        'Dave',
+        'correct-horse-battery',
+      )
+      expect((await api.request('GET', '/api/users/me', { token: carol.token })).status).toBe(200)
+      expect((await api.request('POST', `/api/users/${carol.id}/deactivate`, { token: adminToken })).status).toBe(200)
+      await eventually(
+        "the gateway refuses the deactivated account's token",
+        async () => (await api.request('GET', '/api/order-history', { token: carol.token })).status === 401,
+        60_000,
+      )
+      // A gateway started afterwards never saw the event: it asks the users service about older tokens.
+      await test.shop.stop('gateway')
+      await test.shop.start('gateway')
+      expect((await api.request('GET', '/api/order-history', { token: carol.token })).status).toBe(401)
+      expect((await api.request('GET', '/api/order-history', { token: dave.token })).status).toBe(200)
+    },
+    180_000,
+  )
+
+  it(
+    'throttles a burst of wrong passwords for one account before the 20th, ' + 'and the owner logs in once it passes',
+    async () => {
+      const email = `erin-${randomBytes(4).toString('hex')}@example.com`
+      await api.register(email, 'Erin', 'correct-horse-battery')
+      const answers: number[] = []
+      for (let attempt = 0; attempt < 40; attempt += 1)
+        answers.push(
+          (await api.request('POST', '/api/auth/login', { body: { email, password: `wrong-${attempt}` } })).status,
+        )
+      const firstRefusal = answers.indexOf(429)
+      expect(firstRefusal).toBeGreaterThanOrEqual(0)
+      expect(firstRefusal).toBeLessThan(19)
+      expect(answers.slice(firstRefusal).every((status) => status === 429)).toBe(true)
+      // Other accounts are untouched by one account's throttle.
+      expect((await api.request('GET', '/api/users/me', { token: bob.token })).status).toBe(200)
+    },
+  )
 
   it('keeps metrics and readiness detail for operators on the public port', async () => {
     expect((await fetch(`${test.shop.urls.gateway}/metrics`)).status).toBe(403)
@@ -347,7 +357,8 @@ describe('trust boundaries', () => {
       const started = Date.now()
       const socket = connect({ host: hostname, port: Number(port) }, () => {
         socket.write(
-          `POST /api/users HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{`,
+          `POST /api/users HTTP/1.1\r\nhost: ${hostname}\r\n` +
+            'content-type: application/json\r\ncontent-length: 1000\r\n\r\n{',
         )
       })
       const trickle = setInterval(() => socket.write(' '), 200)

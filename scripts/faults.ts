@@ -89,7 +89,11 @@ try {
     console.log('\nSeeds run:')
     for (const outcome of outcomes)
       console.log(
-        `  ${outcome.transport.padEnd(9)} seed ${String(outcome.seed).padStart(10)}  ${outcome.violations === 0 ? 'ok' : `FAIL, ${outcome.violations} violations (replay: npm run faults -- --transport ${outcome.transport} --seed ${outcome.seed})`}`,
+        `  ${outcome.transport.padEnd(9)} seed ${String(outcome.seed).padStart(10)}  ` +
+          (outcome.violations === 0
+            ? 'ok'
+            : `FAIL, ${outcome.violations} violations ` +
+              `(replay: npm run faults -- --transport ${outcome.transport} --seed ${outcome.seed})`),
       )
   }
   const failed = outcomes.filter((outcome) => outcome.violations > 0).length

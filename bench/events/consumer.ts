@@ -12,7 +12,8 @@ import { AmountRecordedV1 } from './bench-contract.ts'
 const env = process.env
 const sql = createDatabase(env['DATABASE_URL']!, { applicationName: 'bench-consumer', max: 4 })
 await runMigrations(sql, { sources: [inboxMigrations] })
-await sql`create table if not exists balances (account text primary key, total_cents bigint not null, entries int not null)`
+await sql`
+  create table if not exists balances (account text primary key, total_cents bigint not null, entries int not null)`
 const transport =
   env['TRANSPORT'] === 'jetstream'
     ? createNatsTransport({ servers: env['NATS_URL']!, namespace: env['NATS_NAMESPACE'], name: 'bench-consumer' })
@@ -41,8 +42,13 @@ const consumer = createConsumer({
       const accounts = [...sums.keys()]
       await tx`
         insert into balances (account, total_cents, entries)
-        select * from unnest(${accounts}::text[], ${accounts.map((a) => sums.get(a)!.total)}::int8[], ${accounts.map((a) => sums.get(a)!.entries)}::int[])
-        on conflict (account) do update set total_cents = balances.total_cents + excluded.total_cents, entries = balances.entries + excluded.entries`
+        select * from unnest(
+          ${accounts}::text[],
+          ${accounts.map((a) => sums.get(a)!.total)}::int8[],
+          ${accounts.map((a) => sums.get(a)!.entries)}::int[]
+        )
+        on conflict (account) do update
+          set total_cents = balances.total_cents + excluded.total_cents, entries = balances.entries + excluded.entries`
     }),
   ],
   onApplied(events: readonly DeliveredEvent[], committedAt: number) {

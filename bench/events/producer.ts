@@ -12,7 +12,10 @@ import { AmountRecordedV1 } from './bench-contract.ts'
 const env = process.env
 const sql = createDatabase(env['DATABASE_URL']!, { applicationName: 'bench-producer', max: Number(env['POOL'] ?? 32) })
 await runMigrations(sql, { sources: [outboxMigrations] })
-await sql`create table if not exists ledger (id uuid primary key, account text not null, amount_cents int not null, memo text not null)`
+await sql`
+  create table if not exists ledger (
+    id uuid primary key, account text not null, amount_cents int not null, memo text not null
+  )`
 const outbox = createOutbox({ sql, source: 'bench', contracts: [AmountRecordedV1] })
 const transport =
   env['TRANSPORT'] === 'jetstream'
@@ -34,12 +37,17 @@ async function record(index: number): Promise<void> {
   }
   // The business row and its event in one statement: the outbox's fast path for a change known up front.
   await outbox.commitWith(
-    sql`insert into ledger (id, account, amount_cents, memo) values (${entryId}, ${account}, ${data.amountCents}, ${data.memo})`,
+    sql`
+      insert into ledger (id, account, amount_cents, memo)
+      values (${entryId}, ${account}, ${data.amountCents}, ${data.memo})`,
     createEnvelope(deps, AmountRecordedV1, { subject: account, aggregateVersion: 1, data }),
   )
 }
 
-/** Closed loop: `writers` concurrent transactions back to back. Open loop: one every 1/rate s, latency from when it was due. */
+/**
+ * Closed loop: `writers` concurrent transactions back to back.
+ * Open loop: one every 1/rate s, latency from when it was due.
+ */
 async function write(writers: number, seconds: number, rate: number | undefined) {
   const latency = build({
     lowestDiscernibleValue: 1,

@@ -47,7 +47,8 @@ interface ConsumerStats {
 
 const pg = await benchPostgres(values['pg-url'], 15440)
 console.log(
-  `Machine: ${machine()}. PostgreSQL: ${values['pg-url'] === undefined ? 'embedded' : 'external'}. ${seconds} s per phase, ${writers} writers.`,
+  `Machine: ${machine()}. PostgreSQL: ${values['pg-url'] === undefined ? 'embedded' : 'external'}. ` +
+    `${seconds} s per phase, ${writers} writers.`,
 )
 
 async function drained(consumer: Participant, expected: number, timeoutMs = 120_000): Promise<ConsumerStats> {
@@ -149,7 +150,8 @@ try {
       const run = await saturate(pipeline)
       saturated.get(pipeline.transport)!.push(run)
       line.push(
-        `${pipeline.transport} ${round(run.endToEnd, 0)}/s (${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %)`,
+        `${pipeline.transport} ${round(run.endToEnd, 0)}/s ` +
+          `(${round((run.endToEnd / baseline.result.commitsPerSecond) * 100)} %)`,
       )
     }
     console.log(line.join(', '))
@@ -157,7 +159,8 @@ try {
   await alone.process.stop()
   const baselineRate = median(baselines.map((baseline) => baseline.commitsPerSecond))
   console.log(
-    `Ceiling: business row + outbox row transactions, nothing else running: ${round(baselineRate, 0)}/s (median of ${rounds})`,
+    'Ceiling: business row + outbox row transactions, nothing else running: ' +
+      `${round(baselineRate, 0)}/s (median of ${rounds})`,
   )
 
   const runs = []
@@ -177,8 +180,10 @@ try {
     await pipeline.producer.process.stop()
     await pipeline.consumer.process.stop()
     console.log(
-      `${pipeline.transport}: end to end ${round(run.endToEnd, 0)} events/s (median), ${round(median(run.ratioPerRound) * 100)} % of the commit ceiling (median of per-round ratios), ` +
-        `lag p50 ${round(run.lagMs.p50)} ms p99 ${round(run.lagMs.p99)} ms; at ${fixedRate}/s: lag p50 ${round(run.paced.lagMs.p50)} ms p99 ${round(run.paced.lagMs.p99)} ms`,
+      `${pipeline.transport}: end to end ${round(run.endToEnd, 0)} events/s (median), ` +
+        `${round(median(run.ratioPerRound) * 100)} % of the commit ceiling (median of per-round ratios), ` +
+        `lag p50 ${round(run.lagMs.p50)} ms p99 ${round(run.lagMs.p99)} ms; ` +
+        `at ${fixedRate}/s: lag p50 ${round(run.paced.lagMs.p50)} ms p99 ${round(run.paced.lagMs.p99)} ms`,
     )
   }
   const baseline = { result: { commitsPerSecond: baselineRate }, cpuSeconds: baselines[0]!.cpuSeconds }
@@ -197,7 +202,10 @@ try {
   const markdown = [
     `# Event pipeline benchmark`,
     ``,
-    `Machine: ${machine()}. ${seconds} s per phase, ${writers} concurrent writers, ${rounds} rounds alternating the baseline and each pipeline (medians reported); PostgreSQL ${values['pg-url'] === undefined ? 'embedded (npm package)' : 'external'}, synchronous_commit on for producers and relays.`,
+    `Machine: ${machine()}. ${seconds} s per phase, ${writers} concurrent writers, ` +
+      `${rounds} rounds alternating the baseline and each pipeline (medians reported); ` +
+      `PostgreSQL ${values['pg-url'] === undefined ? 'embedded (npm package)' : 'external'}, ` +
+      'synchronous_commit on for producers and relays.',
     ``,
     `## Ceilings, measured in the same run`,
     table(
@@ -232,7 +240,10 @@ try {
       rows,
     ),
     ``,
-    `End to end = events applied by the consumer ÷ time from the first write to the last apply (the drain after the writers stop counts). "Of commit ceiling" = median over rounds of end to end ÷ that round's baseline. Lag = consumer commit time − event creation time at the producer.`,
+    'End to end = events applied by the consumer ÷ time from the first write to the last apply ' +
+      '(the drain after the writers stop counts). ' +
+      `"Of commit ceiling" = median over rounds of end to end ÷ that round's baseline. ` +
+      'Lag = consumer commit time − event creation time at the producer.',
   ].join('\n')
   const folder = writeResults(
     'events',

@@ -8,7 +8,9 @@ export interface LoginRotation {
   readonly accounts: number
   /** The next account's login request. */
   next(nowMs: number): LoginRequest
-  /** Shortest time between two logins of one account so far, in seconds; undefined before any account came round twice. */
+  /**
+   * Shortest time between two logins of one account so far, in seconds; undefined before any account came round twice.
+   */
   shortestRepeatSeconds(): number | undefined
   /** Logins planned so far. */
   planned(): number

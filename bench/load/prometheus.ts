@@ -19,7 +19,9 @@ export function subtract(after: Buckets, before: Buckets): Buckets {
   return new Map([...after].map(([bound, count]) => [bound, count - (before.get(bound) ?? 0)]))
 }
 
-/** A percentile, in milliseconds, interpolated inside the bucket it falls in (as Prometheus' histogram_quantile does). */
+/**
+ * A percentile, in milliseconds, interpolated inside the bucket it falls in (as Prometheus' histogram_quantile does).
+ */
 export function percentileMs(buckets: Buckets, percentile: number): number | undefined {
   const bounds = [...buckets.keys()].sort((a, b) => a - b)
   const total = buckets.get(Number.POSITIVE_INFINITY) ?? 0

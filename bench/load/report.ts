@@ -105,7 +105,9 @@ function runsSection(input: ReportInput, summaries: RunSummary[]): string[] {
       }),
     ),
     ``,
-    `All runs meet the targets: ${yes(summaries.every((summary) => summary.meetsTargets))}. A run whose first 3 s have a p99 over twice the median per-second p99 of its other seconds is marked DIFFER: it did not start in a steady state.`,
+    `All runs meet the targets: ${yes(summaries.every((summary) => summary.meetsTargets))}. ` +
+      'A run whose first 3 s have a p99 over twice the median per-second p99 of its other seconds is marked DIFFER: ' +
+      'it did not start in a steady state.',
   ]
 }
 
@@ -142,8 +144,12 @@ function connectionsSection(input: ReportInput): string[] {
         ],
         [
           'warm-up (until every user was answered once)',
-          `${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors${warm.boundHit ? `, **stopped at its ${warm.maxMs / 1000} s bound with ${warm.usersLeft} users unanswered**` : ''}`,
-          `${round(http.warmUp.ms / 1000, 1)} s, ${http.warmUp.requests} requests${http.warmUp.boundHit ? `, **stopped at its bound with ${http.warmUp.usersLeft} users unanswered**` : ''}`,
+          `${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors` +
+            (warm.boundHit
+              ? `, **stopped at its ${warm.maxMs / 1000} s bound with ${warm.usersLeft} users unanswered**`
+              : ''),
+          `${round(http.warmUp.ms / 1000, 1)} s, ${http.warmUp.requests} requests` +
+            (http.warmUp.boundHit ? `, **stopped at its bound with ${http.warmUp.usersLeft} users unanswered**` : ''),
         ],
       ],
     ),
@@ -178,12 +184,23 @@ export function renderReport(input: ReportInput) {
   const markdown = [
     `# Benchmark: the seed's non-functional requirements, end to end`,
     ``,
-    `Machine: ${input.machine}; the load generator runs on the same cores. Transport: ${input.transport}. ${input.users} virtual users, each on one keep-alive connection opened before any clock started and kept for every run, one request every ${round(input.intervalMs, 1)} ms on average (Poisson), ${round(offered, 0)} req/s offered, ${input.durationMs / 1000} s per measured run after a warm-up. Latency is measured from each request's intended send time (no coordinated omission); per-second figures count a request in the second it was due.`,
+    `Machine: ${input.machine}; the load generator runs on the same cores. Transport: ${input.transport}. ` +
+      `${input.users} virtual users, each on one keep-alive connection opened before any clock started ` +
+      `and kept for every run, one request every ${round(input.intervalMs, 1)} ms on average (Poisson), ` +
+      `${round(offered, 0)} req/s offered, ${input.durationMs / 1000} s per measured run after a warm-up. ` +
+      "Latency is measured from each request's intended send time (no coordinated omission); " +
+      'per-second figures count a request in the second it was due.',
     ...(sessions === undefined
       ? []
       : [
           ``,
-          `New sessions: ${round(sessions.share * 100, 2)} % of requests are logins of ${sessions.accounts} bench accounts taken in turn (shortest time between two logins of one account: ${sessions.shortestRepeatSeconds === undefined ? 'none logged in twice' : `${round(sessions.shortestRepeatSeconds, 0)} s`}). They are measured apart: the \`login\` row below, not in the steady mix's figures; their failures count as errors.`,
+          `New sessions: ${round(sessions.share * 100, 2)} % of requests are logins ` +
+            `of ${sessions.accounts} bench accounts taken in turn (shortest time between two logins of one account: ` +
+            (sessions.shortestRepeatSeconds === undefined
+              ? 'none logged in twice'
+              : `${round(sessions.shortestRepeatSeconds, 0)} s`) +
+            "). They are measured apart: the `login` row below, not in the steady mix's figures; " +
+            'their failures count as errors.',
         ]),
     ``,
     ...runsSection(input, summaries),
@@ -263,11 +280,11 @@ export function renderReport(input: ReportInput) {
       ]),
     ),
     ``,
-    `Saga completion was followed for ${saga.followed} orders (one in ten; ${saga.polls} polls of order-history, part of the load): ${Object.entries(
-      saga.outcomes,
-    )
-      .map(([status, count]) => `${status} ${count}`)
-      .join(', ')}.`,
+    `Saga completion was followed for ${saga.followed} orders ` +
+      `(one in ten; ${saga.polls} polls of order-history, part of the load): ` +
+      `${Object.entries(saga.outcomes)
+        .map(([status, count]) => `${status} ${count}`)
+        .join(', ')}.`,
     ``,
     ...connectionsSection(input),
     ``,
@@ -277,7 +294,10 @@ export function renderReport(input: ReportInput) {
       [
         [
           'bare Fastify JSON route: same users, kept connections, warm-up and rate',
-          `p50 ${round(input.ceilings.http.p50)} ms, p99 ${round(input.ceilings.http.p99)} ms at ${round(input.ceilings.http.rate, 0)} req/s; per-second p99 ${spreadText(input.ceilings.http.perSecondP99)} ms; first 3 s ${firstText(input.ceilings.http.firstSeconds)}`,
+          `p50 ${round(input.ceilings.http.p50)} ms, p99 ${round(input.ceilings.http.p99)} ms ` +
+            `at ${round(input.ceilings.http.rate, 0)} req/s; ` +
+            `per-second p99 ${spreadText(input.ceilings.http.perSecondP99)} ms; ` +
+            `first 3 s ${firstText(input.ceilings.http.firstSeconds)}`,
         ],
         [
           'single-row INSERT transactions, same PostgreSQL (32 clients)',
@@ -294,7 +314,8 @@ export function renderReport(input: ReportInput) {
       ],
     ),
     ``,
-    `## CPU seconds during the measured run${input.runs.length > 1 ? ` ${worstIndex + 1}` : ''} (machine busy ${input.runs[worstIndex]!.machineBusyPercent} %)`,
+    `## CPU seconds during the measured run${input.runs.length > 1 ? ` ${worstIndex + 1}` : ''} ` +
+      `(machine busy ${input.runs[worstIndex]!.machineBusyPercent} %)`,
     table(
       ['process', 'CPU s', 'CPU ms per successful request'],
       Object.entries(input.runs[worstIndex]!.cpuSeconds).map(([name, seconds]) => [
@@ -331,7 +352,8 @@ export function renderReport(input: ReportInput) {
             ]),
           ),
           ``,
-          `Highest rate meeting the seed's NFRs: ${input.sweep.filter((row) => row.passed).at(-1)?.offered ?? 'none'} req/s offered.`,
+          "Highest rate meeting the seed's NFRs: " +
+            `${input.sweep.filter((row) => row.passed).at(-1)?.offered ?? 'none'} req/s offered.`,
         ]),
     ``,
     `Charts (run ${worstIndex + 1}): latency-over-time.svg, latency-per-endpoint.svg, propagation-over-time.svg.`,

@@ -113,7 +113,8 @@ if (gateway === undefined) {
 }
 if (adminPassword === undefined)
   throw new Error(
-    'the admin password of the shop at --target is needed: set SEAMS_ADMIN_PASSWORD, or run from the folder where npm start made .seams/secrets.json',
+    'the admin password of the shop at --target is needed: set SEAMS_ADMIN_PASSWORD, ' +
+      'or run from the folder where npm start made .seams/secrets.json',
   )
 
 const seeded = { seed: Number(values.seed) }
@@ -124,7 +125,8 @@ const virtualUsers = await benchUsers(gateway, users, (done) => console.log(`  $
 const loginAccounts = newSessionShare === 0 ? 0 : loginAccountsFor(offered * newSessionShare, loginRepeatSeconds, users)
 if (loginAccounts > users) {
   console.log(
-    `Registering ${loginAccounts - users} more accounts, so that each logs in at most once per ${loginRepeatSeconds} s at ${round(offered * newSessionShare, 1)} logins/s ...`,
+    `Registering ${loginAccounts - users} more accounts, so that each logs in at most once ` +
+      `per ${loginRepeatSeconds} s at ${round(offered * newSessionShare, 1)} logins/s ...`,
   )
   await benchAccounts(gateway, users, loginAccounts)
 }
@@ -148,7 +150,11 @@ const ceilings = {
 }
 const perSecond = (rate: number | undefined, missing: string) => (rate === undefined ? missing : `${round(rate, 0)}/s`)
 console.log(
-  `Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s (${httpCeiling.connections.acceptedByServer} connections accepted, ${httpCeiling.connections.reopened} re-opened); single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`,
+  `Ceilings: bare Fastify p99 ${round(ceilings.http.p99)} ms at ${round(ceilings.http.rate, 0)}/s ` +
+    `(${httpCeiling.connections.acceptedByServer} connections accepted, ` +
+    `${httpCeiling.connections.reopened} re-opened); ` +
+    `single-row inserts ${perSecond(ceilings.singleInsertsPerSecond, 'not measured (give --pg-url)')}; ` +
+    `JetStream publishes ${perSecond(ceilings.jetstreamPublishesPerSecond, 'not measured (NATS unreachable)')}`,
 )
 
 // One connection per user for the whole benchmark: connected here, before any clock, closed at the very end.
@@ -156,7 +162,8 @@ const connections = createConnectionPool(gateway, users, { pingPath: '/health/li
 console.log(`Connecting ${users} users ...`)
 const connected = await connections.connect()
 console.log(
-  `  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); warming up until every user has had an answer (at most ${values.warmup} s) ...`,
+  `  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); ` +
+    `warming up until every user has had an answer (at most ${values.warmup} s) ...`,
 )
 const warm = {
   ...(await warmUp({
@@ -170,7 +177,8 @@ const warm = {
   maxMs: warmupMaxMs,
 }
 console.log(
-  `  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors${warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''}`,
+  `  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors` +
+    (warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''),
 )
 
 async function measured(rateIntervalMs: number, runMs: number, progress: boolean): Promise<Run> {
@@ -271,7 +279,9 @@ if (values.sweep) {
       connectionsOpened: run.connectionsOpened,
     })
     console.log(
-      `  sweep ${step} req/s offered: p99 ${round(summary.p99)} ms, errors ${round(summary.errorRate * 100, 2)} %${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${passed ? 'meets the NFRs' : 'does not'}`,
+      `  sweep ${step} req/s offered: p99 ${round(summary.p99)} ms, errors ${round(summary.errorRate * 100, 2)} %` +
+        (summary.firstSeconds?.differs === true ? ', first seconds differ' : '') +
+        ` → ${passed ? 'meets the NFRs' : 'does not'}`,
     )
     if (!passed) break
   }
@@ -281,12 +291,18 @@ const runs: Run[] = []
 for (let index = 1; index <= runCount; index += 1) {
   await settle()
   console.log(
-    `Measuring${runCount > 1 ? ` run ${index} of ${runCount}` : ''} for ${values.duration} s: ${users} users, one request every ${round(intervalMs, 1)} ms each (${round(offered, 0)} req/s offered${newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`}) ...`,
+    `Measuring${runCount > 1 ? ` run ${index} of ${runCount}` : ''} for ${values.duration} s: ${users} users, ` +
+      `one request every ${round(intervalMs, 1)} ms each (${round(offered, 0)} req/s offered` +
+      (newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`) +
+      ') ...',
   )
   const run = await measured(intervalMs, durationMs, true)
   const summary = summarizeRun(run.result)
   console.log(
-    `  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ${run.connectionsOpened} connections opened${summary.firstSeconds?.differs === true ? ', first seconds differ' : ''} → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`,
+    `  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ` +
+      `${run.connectionsOpened} connections opened` +
+      (summary.firstSeconds?.differs === true ? ', first seconds differ' : '') +
+      ` → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`,
   )
   runs.push(run)
 }

@@ -102,7 +102,9 @@ export async function benchUsers(
   })
 }
 
-/** Registers (or finds) bench accounts `from` to `to - 1` without logging them in: more accounts for `--new-sessions`. */
+/**
+ * Registers (or finds) bench accounts `from` to `to - 1` without logging them in: more accounts for `--new-sessions`.
+ */
 export async function benchAccounts(gateway: string, from: number, to: number): Promise<void> {
   await inBatches([...Array(Math.max(0, to - from)).keys()], 24, (offset) => register(gateway, from + offset))
 }

@@ -54,12 +54,13 @@ export function planRequest(
 ): PlannedRequest {
   const headers: Record<string, string> = { authorization: `Bearer ${user.token}` }
   const product = () => productIds[Math.floor(random() * productIds.length)]!
+  const cursor = () => Buffer.from(`BENCH-${String(Math.floor(random() * 180)).padStart(4, '0')}`).toString('base64url')
   switch (endpoint) {
     case 'browse':
       return {
         endpoint,
         method: 'GET',
-        path: `/api/products?limit=20${random() < 0.5 ? '' : `&after=${Buffer.from(`BENCH-${String(Math.floor(random() * 180)).padStart(4, '0')}`).toString('base64url')}`}`,
+        path: `/api/products?limit=20${random() < 0.5 ? '' : `&after=${cursor()}`}`,
         headers,
       }
     case 'productDetail':

@@ -70,7 +70,8 @@ const top = (map: Map<string, number>, count: number) =>
     .map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
     .join('\n')
 console.log(
-  `${total} busy samples\n\nBy package:\n${top(byPackage, 20)}\n\nBy function (self):\n${top(self, 35)}\n\nBy function (inclusive):\n${top(inclusive, 60)}`,
+  `${total} busy samples\n\nBy package:\n${top(byPackage, 20)}\n\n` +
+    `By function (self):\n${top(self, 35)}\n\nBy function (inclusive):\n${top(inclusive, 60)}`,
 )
 
 const callersIndex = process.argv.indexOf('--callers')

@@ -68,7 +68,9 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   try {
     const fixture = await setUpShop(test, dbs, plan)
     log(
-      `set up ${fixture.productIds.length} products (stock ${plan.products.map((product) => product.stock).join(', ')}) and ${fixture.customers.length} customers; load starts`,
+      `set up ${fixture.productIds.length} products ` +
+        `(stock ${plan.products.map((product) => product.stock).join(', ')}) ` +
+        `and ${fixture.customers.length} customers; load starts`,
     )
     const startedAt = Date.now()
     const [load, faults] = await Promise.all([
@@ -106,7 +108,8 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
     }
   } catch (error) {
     throw new Error(
-      `invariant scenario with seed ${seed} failed to run (replay with SEAMS_INVARIANT_SEED=${seed}): ${(error as Error).message}`,
+      `invariant scenario with seed ${seed} failed to run (replay with SEAMS_INVARIANT_SEED=${seed}): ` +
+        `${(error as Error).message}`,
       { cause: error },
     )
   } finally {

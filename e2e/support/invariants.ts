@@ -84,7 +84,8 @@ export function checkInvariants(state: ShopState, expected: Expectations): strin
       fail('deactivated.no-open-orders', `order ${order.id} of a deactivated customer is CONFIRMED`)
     const entry = state.history.get(order.id)
     const payment = payments[0]
-    const paymentStatus = payment === undefined || payment.status === 'pending' ? null : payment.status // pending is never announced
+    // pending is never announced
+    const paymentStatus = payment === undefined || payment.status === 'pending' ? null : payment.status
     if (entry === undefined) fail('history.has-every-order', `order ${order.id} is missing from order-history`)
     else if (entry.status !== order.status)
       fail('history.order-status', `order ${order.id} is ${order.status}, order-history says ${entry.status}`)

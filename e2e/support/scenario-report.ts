@@ -12,7 +12,9 @@ export interface ScenarioReport {
   reasons: Record<string, number>
   /** Finished sagas by type and outcome, e.g. `checkout compensated`. */
   sagas: Record<string, number>
-  /** Failed compensation attempts (later retried): as orders' metrics counted them, and as its saga log recorded them. */
+  /**
+   * Failed compensation attempts (later retried): as orders' metrics counted them, and as its saga log recorded them.
+   */
   compensationRetries: { metrics: number; recorded: number }
   load: LoadRecord['counts'] & { deactivatedCustomers: number }
   faults: string[]
@@ -29,7 +31,8 @@ export async function summarize(
     { status: string; n: number }[]
   >`select status, count(*)::int as n from orders group by 1 order by 1`
   const reasons = await dbs.db.orders<{ reason: string; n: number }[]>`
-    select status || ' ' || split_part(reason, ':', 1) as reason, count(*)::int as n from orders where reason is not null group by 1 order by 2 desc`
+    select status || ' ' || split_part(reason, ':', 1) as reason, count(*)::int as n
+    from orders where reason is not null group by 1 order by 2 desc`
   const sagas = await dbs.db.orders<
     { what: string; n: number }[]
   >`select type || ' ' || status as what, count(*)::int as n from seams_sagas group by 1 order by 1`
@@ -53,18 +56,26 @@ const table = (record: Record<string, number>) =>
 export function formatReport(report: ScenarioReport): string {
   const shown = report.violations.slice(0, 40)
   return [
-    `Invariant scenario, seed ${report.seed} (replay: SEAMS_INVARIANT_SEED=${report.seed}), transport ${report.transport}`,
-    `  size: ${report.size.customers} customers, ${report.size.orders} orders, ${report.size.products} scarce products, load window ${report.size.loadMs} ms`,
+    `Invariant scenario, seed ${report.seed} (replay: SEAMS_INVARIANT_SEED=${report.seed}), ` +
+      `transport ${report.transport}`,
+    `  size: ${report.size.customers} customers, ${report.size.orders} orders, ` +
+      `${report.size.products} scarce products, load window ${report.size.loadMs} ms`,
     `  load: ${table(report.load)} (took ${report.loadMs} ms)`,
     `  faults:`,
     ...report.faults.map((line) => `    ${line}`),
     `  orders by final status: ${table(report.ordersByStatus)}`,
     `  reasons: ${table(report.reasons)}`,
     `  sagas: ${table(report.sagas)}`,
-    `  compensation retries: ${report.compensationRetries.metrics} in orders' saga_compensation_failures_total, ${report.compensationRetries.recorded} in its saga log`,
-    `  settle: ${report.settle.settled ? `quiet after ${report.settle.ms} ms` : `NOT settled after ${report.settle.ms} ms: ${report.settle.state}`}`,
+    `  compensation retries: ${report.compensationRetries.metrics} in orders' saga_compensation_failures_total, ` +
+      `${report.compensationRetries.recorded} in its saga log`,
+    '  settle: ' +
+      (report.settle.settled
+        ? `quiet after ${report.settle.ms} ms`
+        : `NOT settled after ${report.settle.ms} ms: ${report.settle.state}`),
     report.violations.length === 0
       ? '  invariants: PASS'
-      : `  invariants: FAIL, ${report.violations.length} violations${report.violations.length > shown.length ? ` (first ${shown.length})` : ''}:\n${shown.map((line) => `    ${line}`).join('\n')}`,
+      : `  invariants: FAIL, ${report.violations.length} violations` +
+        (report.violations.length > shown.length ? ` (first ${shown.length})` : '') +
+        `:\n${shown.map((line) => `    ${line}`).join('\n')}`,
   ].join('\n')
 }

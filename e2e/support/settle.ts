@@ -41,7 +41,8 @@ async function look(test: TestShop, dbs: ShopDatabases): Promise<Snapshot> {
   const heads: string[] = []
   for (const owner of await dbs.having('seams_outbox')) {
     const [row] = await dbs.db[owner]<{ unstamped: number; head: string }[]>`
-      select count(*) filter (where position is null)::int as unstamped, coalesce(max(position), 0)::text as head from seams_outbox`
+      select count(*) filter (where position is null)::int as unstamped, coalesce(max(position), 0)::text as head
+      from seams_outbox`
     if (row!.unstamped > 0) problems.push(`${owner}: ${row!.unstamped} outbox rows not relayed yet`)
     heads.push(`${owner}@${row!.head}`)
   }

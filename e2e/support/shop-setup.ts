@@ -57,9 +57,9 @@ export async function setUpShop(test: TestShop, dbs: ShopDatabases, plan: Scenar
   })
   const deadline = Date.now() + 30_000
   for (;;) {
-    const [row] = await dbs.db.orders<
-      { n: number }[]
-    >`select count(*)::int as n from customer_replica where id = any(${customers.map((customer) => customer.id)}::uuid[])`
+    const [row] = await dbs.db.orders<{ n: number }[]>`
+      select count(*)::int as n from customer_replica
+      where id = any(${customers.map((customer) => customer.id)}::uuid[])`
     if (row!.n === customers.length) break
     if (Date.now() > deadline)
       throw new Error(`orders' customer replica knows ${row!.n} of ${customers.length} customers after 30 s`)

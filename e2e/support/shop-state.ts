@@ -36,12 +36,17 @@ export async function readShopState(dbs: ShopDatabases): Promise<ShopState> {
     await Promise.all([
       catalog<ShopState['products']>`select id, stock_on_hand as "stockOnHand" from products`,
       catalog<{ id: string; status: string; items: Line[] | null }[]>`
-      select r.id, r.status, json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)) filter (where i.product_id is not null) as items
-      from stock_reservations r left join stock_reservation_items i on i.reservation_id = r.id group by r.id, r.status`,
+      select r.id, r.status,
+        json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity))
+          filter (where i.product_id is not null) as items
+      from stock_reservations r left join stock_reservation_items i on i.reservation_id = r.id
+      group by r.id, r.status`,
       orders<(Omit<ShopState['orders'][number], 'items'> & { items: Line[] | null })[]>`
-      select o.id, o.customer_id as "customerId", o.status, o.total_cents::float8 as "totalCents", o.payment_id as "paymentId",
+      select o.id, o.customer_id as "customerId", o.status, o.total_cents::float8 as "totalCents",
+        o.payment_id as "paymentId",
         o.cancel_requested_at is not null as "cancelPending",
-        json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)) filter (where i.product_id is not null) as items
+        json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity))
+          filter (where i.product_id is not null) as items
       from orders o left join order_items i on i.order_id = o.id group by o.id`,
       orders<
         ShopState['orderRequests']

@@ -279,7 +279,10 @@ describe('npm start with EVENT_TRANSPORT=jetstream and no NATS_URL', async () =>
   )
 })
 
-/** The test server's administrator URL with a password in it: production mode asks for one, a trusting server ignores it. */
+/**
+ * The test server's administrator URL with a password in it:
+ * production mode asks for one, a trusting server ignores it.
+ */
 function adminUrlWithPassword(): string {
   const url = new URL(adminDatabaseUrl())
   if (url.password === '') url.password = 'a-password-the-test-server-may-ignore'

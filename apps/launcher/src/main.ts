@@ -12,7 +12,7 @@ import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { serviceVariablesFrom } from './service-variables.ts'
 import { startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames, type ServiceName } from './topology.ts'
+import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName } from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(
@@ -83,7 +83,8 @@ function onLine(line: string, service: string): void {
           service === 'nats'
           ? /\[(ERR|FTL)\]/.test(line)
           : /\b(ERROR|FATAL|PANIC)\b/.test(line)
-  // While stopping, PostgreSQL (which gets the terminal's Ctrl-C too) and the services race; that noise stays in the files.
+  // While stopping, PostgreSQL (which gets the terminal's Ctrl-C
+  // too) and the services race; that noise stays in the files.
   if (serious && !stopping) console.log(`[${service}] ${line}`)
 }
 
@@ -169,6 +170,8 @@ async function startUp(): Promise<void> {
     natsLogins: own?.logins,
     overrides: mergeOverrides(externalNatsLogin(), serviceVariables),
     redisUrl: config.REDIS_URL,
+    // OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables reach every service as they are.
+    telemetry: telemetryEnvironment(process.env),
     onLine,
   }))
 
@@ -201,10 +204,12 @@ async function startUp(): Promise<void> {
           ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
           : `NATS JetStream, own server at ${natsUrl}, a user per service`,
     ],
-    // In production mode the password stays in the secrets file (mode 600): terminals and their logs are read more widely.
+    // In production mode the password stays in the secrets file
+    // (mode 600): terminals and their logs are read more widely.
     [
       'Admin login',
-      `${running.wiring.admin.email} / ${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,
+      `${running.wiring.admin.email} / ` +
+        `${mode.production ? `<in ${secretsFileOf(dataDir)}, adminPassword>` : secrets.adminPassword}`,
     ],
     ...(demoPassword === undefined
       ? []
@@ -218,7 +223,8 @@ async function startUp(): Promise<void> {
   ]
   if (stopping) return
   console.log(
-    `\nSeams shop is running.\n${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
+    '\nSeams shop is running.\n' +
+      `${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
   )
 }
 

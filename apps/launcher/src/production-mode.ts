@@ -53,18 +53,21 @@ function productionProblems(settings: LaunchSettings, folder: DataFolder): strin
     problems.push("SEAMS_DEMO_DATA=true: the demo customers' password is published; production mode loads no demo data")
   if (settings.SEAMS_PG_URL !== undefined && !hasPassword(settings.SEAMS_PG_URL)) {
     problems.push(
-      "SEAMS_PG_URL has no password: production mode needs the administrator's credentials in it (postgres://user:password@host:5432/postgres), not a server that trusts whoever connects",
+      "SEAMS_PG_URL has no password: production mode needs the administrator's credentials in it " +
+        '(postgres://user:password@host:5432/postgres), not a server that trusts whoever connects',
     )
   }
   if (settings.REDIS_URL !== undefined && !hasPassword(settings.REDIS_URL)) {
     problems.push(
-      'REDIS_URL has no password: production mode needs one in it (redis://:password@host:6379, or rediss://user:password@host:6380)',
+      'REDIS_URL has no password: production mode needs one in it ' +
+        '(redis://:password@host:6379, or rediss://user:password@host:6380)',
     )
   }
   const secretsFile = secretsFileOf(folder.path)
   if (folder.secrets !== undefined && folder.secrets.contents.production !== true) {
     problems.push(
-      `${folder.path} holds a shop made outside production mode (demo logins, a known PostgreSQL password): give production mode a new SEAMS_DATA_DIR`,
+      `${folder.path} holds a shop made outside production mode (demo logins, a known PostgreSQL password): ` +
+        'give production mode a new SEAMS_DATA_DIR',
     )
   } else if (folder.secrets !== undefined && (folder.secrets.mode & 0o077) !== 0) {
     problems.push(
@@ -73,7 +76,8 @@ function productionProblems(settings: LaunchSettings, folder: DataFolder): strin
   }
   if (settings.SEAMS_PG_URL === undefined && folder.hasCluster && folder.secrets === undefined) {
     problems.push(
-      `${join(folder.path, 'pg')} holds a PostgreSQL cluster, but ${secretsFile}, which has its superuser's password, is missing`,
+      `${join(folder.path, 'pg')} holds a PostgreSQL cluster, ` +
+        `but ${secretsFile}, which has its superuser's password, is missing`,
     )
   }
   return problems

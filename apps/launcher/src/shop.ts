@@ -22,6 +22,8 @@ export interface ShopOptions {
   /** Start only these services (and in this order); all by default. */
   services?: readonly ServiceName[]
   overrides?: ShopWiring['overrides']
+  /** `OTEL_*` variables for every service (`telemetryEnvironment(process.env)` in `npm start`). */
+  telemetry?: ShopWiring['telemetry']
   nodeArgs?: Partial<Record<ServiceName, string[]>>
   onLine?: (line: string, service: string) => void
 }
@@ -64,6 +66,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     redisUrl: options.redisUrl,
     admin: { email: options.adminEmail ?? 'admin@seams.local', password: options.secrets.adminPassword },
     overrides: options.overrides,
+    telemetry: options.telemetry,
   }
   const urls = Object.fromEntries(
     serviceNames.map((service) => [service, `http://127.0.0.1:${options.ports[service]}`]),

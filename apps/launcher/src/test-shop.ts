@@ -90,7 +90,10 @@ async function startOwnNats(
  */
 export async function startTestShop(
   adminPgUrl: string,
-  options: Pick<ShopOptions, 'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine'> = {},
+  options: Pick<
+    ShopOptions,
+    'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine' | 'telemetry'
+  > = {},
 ): Promise<TestShop> {
   const secrets = generateSecrets()
   const prefix = `t${randomBytes(3).toString('hex')}_`

@@ -49,7 +49,9 @@ export function feedReadersOf(producer: ServiceName): ServiceName[] {
   )
 }
 
-/** The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers. */
+/**
+ * The identities whose calls `service` accepts: the edge, the operator, its synchronous callers, its feed's readers.
+ */
 export function callersOf(service: ServiceName): string[] {
   if (service === 'gateway') return ['operator']
   return [...new Set(['gateway', 'operator', ...(synchronousCallers[service] ?? []), ...feedReadersOf(service)])]
@@ -87,6 +89,22 @@ export interface ShopWiring {
   admin: { email: string; password: string }
   /** Extra variables per service, e.g. the payment simulator's knobs or a benchmark's rate limits. */
   overrides?: Partial<Record<ServiceName, Record<string, string>>>
+  /** OpenTelemetry's `OTEL_*` variables, given to every service as they are (see `telemetryEnvironment`). */
+  telemetry?: Record<string, string>
+}
+
+/**
+ * The `OTEL_*` variables of `env` that every service gets: `OTEL_EXPORTER_OTLP_ENDPOINT` turns tracing on
+ * in each, the others (protocol, headers, sampler, resource attributes) shape it. `OTEL_SERVICE_NAME` is
+ * left out: each service names its own spans, and one name for all six would merge them.
+ */
+export function telemetryEnvironment(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[0].startsWith('OTEL_') && entry[0] !== 'OTEL_SERVICE_NAME' && entry[1] !== undefined,
+    ),
+  )
 }
 
 /**
@@ -108,6 +126,7 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     NATS_URL: wiring.natsUrl,
     NATS_NAMESPACE: wiring.natsNamespace ?? '',
     ...natsLoginEnvironment(wiring.natsLogins?.[service]),
+    ...wiring.telemetry,
   }
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]
   const own: Record<ServiceName, Record<string, string>> = {

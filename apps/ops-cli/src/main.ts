@@ -60,7 +60,8 @@ async function main(): Promise<number> {
       if (deadLetters.length === 0) console.log('No dead letters.')
       for (const letter of deadLetters) {
         console.log(
-          `#${letter.id}  ${letter.consumer}  ${letter.type}  ${letter.subject}  attempts=${letter.attempts}  ${letter.resolvedAt === null ? 'UNRESOLVED' : `resolved ${letter.resolvedAt}`}\n    ${letter.error}`,
+          `#${letter.id}  ${letter.consumer}  ${letter.type}  ${letter.subject}  attempts=${letter.attempts}  ` +
+            `${letter.resolvedAt === null ? 'UNRESOLVED' : `resolved ${letter.resolvedAt}`}\n    ${letter.error}`,
         )
       }
       return 0
@@ -70,7 +71,8 @@ async function main(): Promise<number> {
       if (ids.some((id) => !Number.isInteger(id) || id < 1)) throw new Error('dead letter ids are positive integers')
       const { marked } = await client.retry({ ids: ids.length === 0 ? undefined : ids, consumer: values.consumer })
       console.log(
-        `${marked} dead letter(s) will be retried within seconds; check with: npm run seams -- dead-letters ${service} --all`,
+        `${marked} dead letter(s) will be retried within seconds; ` +
+          `check with: npm run seams -- dead-letters ${service} --all`,
       )
       return 0
     }

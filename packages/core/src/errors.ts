@@ -41,6 +41,19 @@ export interface SeamsErrorClass {
   new (message?: string, options?: SeamsErrorOptions): SeamsError
   readonly code: string
   readonly category: ErrorCategory
+  /** The message an instance carries when given none: what the code means, for the error reference. */
+  readonly defaultMessage: string
+}
+
+/**
+ * One problem+json `code` as an HTTP contract publishes it: the status it comes with, the problem's
+ * `title` (the status's reason phrase), and what it means for the client. Plain data, so that a
+ * contracts package can publish its codes without depending on the toolkit at run time.
+ */
+export interface ErrorCodeContract {
+  readonly status: number
+  readonly title: string
+  readonly meaning: string
 }
 
 const definedCodes = new Map<string, string>()
@@ -56,13 +69,14 @@ export function defineError(
   defaultMessage: string,
 ): SeamsErrorClass {
   if (!/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/.test(code))
-    throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_RELAY_FAILED`)
+    throw new TypeError(`error code ${code} must look like OWNER_WHAT, e.g. SEAMS_OUTBOX_FEED_PURGED`)
   const owner = definedCodes.get(code)
   if (owner !== undefined) throw new TypeError(`error code ${code} is already used by ${owner}`)
   definedCodes.set(code, name)
   const errorClass = class extends SeamsError {
     static readonly code = code
     static readonly category = category
+    static readonly defaultMessage = defaultMessage
     constructor(message: string = defaultMessage, options: SeamsErrorOptions = {}) {
       super(code, category, message, options)
       this.name = name
@@ -72,12 +86,6 @@ export function defineError(
   return errorClass
 }
 
-export const InvalidArgument = defineError(
-  'InvalidArgument',
-  'SEAMS_CORE_INVALID_ARGUMENT',
-  'validation',
-  'Invalid argument',
-)
 export const NotFound = defineError('NotFound', 'SEAMS_CORE_NOT_FOUND', 'not_found', 'Not found')
 export const Conflict = defineError('Conflict', 'SEAMS_CORE_CONFLICT', 'conflict', 'Conflict')
 export const Unauthenticated = defineError(
@@ -103,7 +111,6 @@ export const InvalidEvent = defineError(
 
 /** Every error class this package defines. */
 export const coreErrors: readonly SeamsErrorClass[] = [
-  InvalidArgument,
   NotFound,
   Conflict,
   Unauthenticated,
@@ -112,12 +119,3 @@ export const coreErrors: readonly SeamsErrorClass[] = [
   Unavailable,
   InvalidEvent,
 ]
-
-/** Codes must be unique; for a package's own unit test. */
-export function assertUniqueCodes(errors: readonly SeamsErrorClass[]): void {
-  const seen = new Set<string>()
-  for (const error of errors) {
-    if (seen.has(error.code)) throw new Error(`duplicate error code ${error.code}`)
-    seen.add(error.code)
-  }
-}

@@ -1,9 +1,7 @@
 export {
   SeamsError,
   defineError,
-  assertUniqueCodes,
   coreErrors,
-  InvalidArgument,
   NotFound,
   Conflict,
   Unauthenticated,
@@ -12,12 +10,25 @@ export {
   Unavailable,
   InvalidEvent,
 } from './errors.ts'
-export type { ErrorCategory, SeamsErrorClass, SeamsErrorOptions } from './errors.ts'
-export { problem, problemFromError, httpStatusOf, PROBLEM_CONTENT_TYPE } from './problem-details.ts'
+export type { ErrorCategory, ErrorCodeContract, SeamsErrorClass, SeamsErrorOptions } from './errors.ts'
+export { problem, problemFromError, httpStatusOf, problemTitleOf, PROBLEM_CONTENT_TYPE } from './problem-details.ts'
 export type { ProblemDetails } from './problem-details.ts'
 export { newId, systemClock } from './ids.ts'
 export type { Clock, IdGenerator } from './ids.ts'
 export { parseTraceparent, startSpan, formatTraceparent } from './trace-context.ts'
+export {
+  tracingEnabled,
+  traceContextOf,
+  spanContextOf,
+  contextWithParent,
+  linkTo,
+  linksTo,
+  insideRecordingSpan,
+  failSpan,
+  inSpan,
+  messagingAttributes,
+} from './tracing.ts'
+export type { InSpanOptions } from './tracing.ts'
 export { withDeadline } from './deadline.ts'
 export { USER_TOKEN_HEADER } from './identity.ts'
 export { seededRandom } from './seeded-random.ts'

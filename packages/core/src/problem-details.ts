@@ -45,10 +45,15 @@ export function httpStatusOf(category: ErrorCategory): number {
   return statusOf[category]
 }
 
+/** The `title` of a problem document with this status: the status's reason phrase. */
+export function problemTitleOf(status: number): string {
+  return titles[status] ?? 'Error'
+}
+
 /** A problem document for a bare status, e.g. one produced by the HTTP framework itself. */
 export function problem(status: number, detail?: string, extensions: Record<string, unknown> = {}): ProblemDetails {
   // Extensions never replace the standard members: a detail named `status` would change the HTTP status.
-  const body: ProblemDetails = { ...extensions, type: 'about:blank', title: titles[status] ?? 'Error', status }
+  const body: ProblemDetails = { ...extensions, type: 'about:blank', title: problemTitleOf(status), status }
   if (detail !== undefined) body.detail = detail
   return body
 }

@@ -18,7 +18,8 @@ import {
 } from 'cockatiel'
 import { Agent, request as undiciRequest } from 'undici'
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
-import { formatTraceparent, startSpan, USER_TOKEN_HEADER, type SeamsError, type TraceContext } from '@seams/core'
+import { USER_TOKEN_HEADER, type SeamsError, type TraceContext } from '@seams/core'
+import { startAttemptSpan } from './client-tracing.ts'
 import { UpstreamRejected, UpstreamUnavailable } from './errors.ts'
 
 /** The token naming this service for a call; @seams/service-kit's ServiceAuth fits. */
@@ -151,15 +152,23 @@ export interface HttpClient {
   forward(request: ForwardRequest): Promise<RawResponse>
   /**
    * Performs a call through timeout, retry (idempotent calls only), circuit breaker and bulkhead.
-   * Resolves for 2xx, and for 4xx statuses listed in `accept`; otherwise throws UpstreamRejected (4xx)
+   * Resolves for 2xx, for 4xx statuses listed in `accept`, and for 4xx problem documents whose `code` is
+   * listed there (so a typed client can map the codes it lists, and no other); otherwise throws UpstreamRejected (4xx)
    * or UpstreamUnavailable (network, timeout, 5xx, open circuit, full bulkhead), whose `details.delivered`
    * is false when no attempt can have reached the dependency (refused connections, open circuit).
    * With a `fallback` option, an UpstreamUnavailable is first offered to it.
    */
-  call<T>(options: CallOptions, accept?: readonly number[]): Promise<HttpResponse<T>>
+  call<T>(options: CallOptions, accept?: readonly (number | string)[]): Promise<HttpResponse<T>>
   /** The breaker's state, for readiness detail. */
   circuitState(): 'closed' | 'open' | 'half_open' | 'isolated'
   close(): Promise<void>
+}
+
+// A listed status is accepted whatever the body says; a listed code only as a 4xx problem's `code`.
+function accepts(accept: readonly (number | string)[], status: number, body: unknown): boolean {
+  if (accept.includes(status)) return true
+  const code = status < 500 && typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : undefined
+  return typeof code === 'string' && accept.includes(code)
 }
 
 class TransientFailure extends Error {
@@ -244,8 +253,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = { ...request.headers }
     if (options.tokens !== undefined) headers['authorization'] = `Bearer ${await options.tokens.tokenFor(options.name)}`
     if (request.userToken !== undefined) headers[USER_TOKEN_HEADER] = request.userToken
-    headers['traceparent'] = formatTraceparent(startSpan(request.trace))
+    const span = startAttemptSpan(options.name, request.method, baseUrl + request.target, request.trace, headers)
     let response
+    let raw: RawResponse
     try {
       response = await undiciRequest(baseUrl + request.target, {
         dispatcher: agent,
@@ -254,18 +264,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body: request.body,
         signal,
       })
+      raw = {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.from(await response.body.arrayBuffer()),
+      }
     } catch (error) {
-      if (signal.aborted) throw error
+      span.fail(error)
+      if (signal.aborted || response !== undefined) throw error
       throw new TransientFailure(`${request.method} ${request.target}: ${(error as Error).message}`, {
         cause: error,
         delivered: !refused(error),
       })
     }
-    const raw = {
-      status: response.statusCode,
-      headers: response.headers,
-      body: Buffer.from(await response.body.arrayBuffer()),
-    }
+    span.end(raw.status)
     // 5xx is the dependency failing (retried when safe, counted by the breaker); 429 is it shedding load.
     if (raw.status >= 500 || (raw.status === 429 && rateLimitedIsFailure))
       throw new TransientFailure(
@@ -277,7 +289,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   async function attempt<T>(
     call: CallOptions,
-    accept: readonly number[],
+    accept: readonly (number | string)[],
     signal: AbortSignal,
   ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers }
@@ -297,7 +309,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     )
     const text = raw.body.toString('utf8')
     const parsed = text === '' ? undefined : parseJson(text)
-    if (raw.status >= 400 && !accept.includes(raw.status)) {
+    if (raw.status >= 400 && !accepts(accept, raw.status, parsed)) {
       throw new UpstreamRejected(`${options.name} answered ${raw.status} to ${call.method} ${call.path}`, {
         details: { upstream: options.name, upstreamStatus: raw.status, upstreamProblem: parsed },
       })
@@ -343,7 +355,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     name: options.name,
-    call<T>(call: CallOptions, accept: readonly number[] = []) {
+    call<T>(call: CallOptions, accept: readonly (number | string)[] = []) {
       const idempotent = idempotentMethods.has(call.method) || call.idempotencyKey !== undefined
       const policy = policyFor(idempotent, call.timeoutMs ?? options.timeoutMs ?? 2000)
       const tracked = deliveryTracked((signal) => attempt<T>(call, accept, signal))

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   backoffDelay,
-  SeamsError,
+  InvalidEvent,
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
@@ -10,7 +10,7 @@ import {
   type Transport,
 } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
-import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
+import { createEventDecoder, SchemaViolation, UnknownSchema, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
@@ -18,6 +18,7 @@ import { envelopeProblems, storable } from './envelope-check.ts'
 import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import { isInfrastructureError, type EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
+import { inBatchSpan, inEventSpans } from './consumer-tracing.ts'
 
 export interface ConsumerOptions {
   /** The consumer's own database: inbox, cursor, dead letters and the effects share its transactions. */
@@ -92,8 +93,9 @@ export interface Consumer {
   isLeader(): boolean
 }
 
-const poisonCodes = new Set(['SEAMS_SCHEMA_UNKNOWN', 'SEAMS_SCHEMA_VIOLATION', 'SEAMS_CORE_INVALID_EVENT'])
-const isPoison = (error: unknown) => error instanceof SeamsError && poisonCodes.has(error.code)
+// Events no retry can fix: dead-lettered at the first attempt.
+const poisonErrors = [UnknownSchema, SchemaViolation, InvalidEvent]
+const isPoison = (error: unknown) => poisonErrors.some((poison) => error instanceof poison)
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
 /**
@@ -117,6 +119,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let subscription: Subscription | undefined
   let lock: LeaderLock | undefined
   let leading: AbortSignal | undefined
+  const traceNames = { consumer: name, source, transport: options.transport.kind }
 
   const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
     sql.begin(async (tx) => {
@@ -132,7 +135,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   async function apply(tx: TransactionSql, event: DeliveredEvent): Promise<void> {
     const decoded = decoder.decode(event)
-    await handlers.get(decoded.type)!.handle(tx, decoded)
+    await inEventSpans(traceNames, [decoded], () => handlers.get(decoded.type)!.handle(tx, decoded))
   }
 
   // Consecutive events of a type whose handler takes batches go in one call; order is kept throughout.
@@ -143,8 +146,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       let end = start + 1
       if (handler.handleBatch !== undefined)
         while (end < decoded.length && decoded[end]!.type === decoded[start]!.type) end += 1
-      if (handler.handleBatch !== undefined) await handler.handleBatch(tx, decoded.slice(start, end))
-      else await handler.handle(tx, decoded[start]!)
+      const run = decoded.slice(start, end)
+      if (handler.handleBatch !== undefined) await inEventSpans(traceNames, run, () => handler.handleBatch!(tx, run))
+      else await inEventSpans(traceNames, run, () => handler.handle(tx, run[0]!))
       start = end
     }
   }
@@ -292,7 +296,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         },
         onUndeliverable: (event, reason) => deadLetter(letterOf(event), new Error(reason), 0),
       },
-      handleBatch,
+      (events) => inBatchSpan(traceNames, events, () => handleBatch(events)),
     )
     const retention = (options.inboxRetentionMs ?? 7 * 24 * 3600 * 1000) / 1000
     try {

@@ -1,5 +1,6 @@
 import type { DeliveredEvent, EventContract, EventData } from '@seams/core'
 import type { TransactionSql } from 'postgres'
+import { NotConsumerLeader } from './errors.ts'
 
 /** Applies one event inside the consumer's transaction; throwing counts as a failed attempt. */
 export interface EventHandler<C extends EventContract = EventContract> {
@@ -35,6 +36,7 @@ export function onBatch<C extends EventContract>(
  * again later instead of counting an attempt against the event.
  */
 export function isInfrastructureError(error: unknown): boolean {
+  if (error instanceof NotConsumerLeader) return true
   const code = String((error as { code?: unknown }).code ?? '')
   return (
     code.startsWith('08') || // connection exceptions
@@ -45,7 +47,6 @@ export function isInfrastructureError(error: unknown): boolean {
     code === '55P03' || // lock not available
     code.startsWith('CONNECTION_') ||
     code === 'ECONNREFUSED' ||
-    code === 'ECONNRESET' ||
-    code === 'SEAMS_INBOX_NOT_LEADER'
+    code === 'ECONNRESET'
   )
 }

@@ -12,12 +12,6 @@ export const EventDataInvalid = defineError(
   'illegal_state',
   'The event data does not match its schema',
 )
-export const RelayFailed = defineError(
-  'RelayFailed',
-  'SEAMS_OUTBOX_RELAY_FAILED',
-  'unavailable',
-  'The outbox relay failed to publish',
-)
 export const FeedPurged = defineError(
   'FeedPurged',
   'SEAMS_OUTBOX_FEED_PURGED',
@@ -25,9 +19,4 @@ export const FeedPurged = defineError(
   'The requested events were removed by retention',
 )
 
-export const outboxErrors: readonly SeamsErrorClass[] = [
-  UnknownEventContract,
-  EventDataInvalid,
-  RelayFailed,
-  FeedPurged,
-]
+export const outboxErrors: readonly SeamsErrorClass[] = [UnknownEventContract, EventDataInvalid, FeedPurged]

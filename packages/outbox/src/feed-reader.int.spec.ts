@@ -23,7 +23,10 @@ describe('the feed reader, given rows the outbox did not write', () => {
     for (const [index, envelope] of rows.entries()) {
       await sql`
         insert into seams_outbox (event_id, type, subject, envelope, stamped_at, position)
-        values (${`0190d7a4-0000-7000-8000-00000000000${index + 1}`}, 'raw.Written', 'raw', ${envelope}::text::json, now(), ${index + 1})`
+        values (
+          ${`0190d7a4-0000-7000-8000-00000000000${index + 1}`}, 'raw.Written', 'raw', ${envelope}::text::json, now(),
+          ${index + 1}
+        )`
     }
   })
 

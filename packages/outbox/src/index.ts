@@ -6,7 +6,7 @@ export { createRelay } from './relay.ts'
 export type { Relay, RelayOptions } from './relay.ts'
 export { createFeedReader } from './feed-reader.ts'
 export type { FeedReader, FeedPage, FeedReadOptions } from './feed-reader.ts'
-export { UnknownEventContract, EventDataInvalid, RelayFailed, FeedPurged, outboxErrors } from './errors.ts'
+export { UnknownEventContract, EventDataInvalid, FeedPurged, outboxErrors } from './errors.ts'
 
 /** The outbox's tables, for the producer's migrations (component `seams-outbox`). */
 export const outboxMigrations = {

@@ -129,7 +129,7 @@ describe('outbox', () => {
     })
   })
 
-  it('delivers every event of 32 concurrent writers exactly once and in per-aggregate order, even when some commit seconds late', async () => {
+  it("delivers 32 concurrent writers' events exactly once and in per-aggregate order, late commits too", async () => {
     const relay = createRelay({ outbox, transport: {}, batchSize: 100, pollIntervalMs: 50 })
     const reader = createFeedReader(outbox)
     const counters = Array.from({ length: 64 }, (_, index) => `c${index}`)
@@ -165,7 +165,8 @@ describe('outbox', () => {
           if (counters.includes(event.data.counter)) received.push(event.data) // earlier tests' events come first
         }
         after = Math.max(after, page.next)
-        // Done once the writers are, the relay has stamped everything they committed, and the feed is read to its head.
+        // Done once the writers are, the relay has stamped everything they committed, and the feed is read to
+        // its head.
         if (finished && page.count === 0 && page.head.position <= after && (await unstamped()) === 0) break
       }
       await Promise.all(writes)

@@ -2,6 +2,7 @@ import { dataschemaOf, type EventContract, type EventEnvelope } from '@seams/cor
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { Compile } from 'typebox/compile'
 import { EventDataInvalid, UnknownEventContract } from './errors.ts'
+import { produceEvents } from './outbox-tracing.ts'
 
 export interface OutboxOptions {
   /** The producer's own database. */
@@ -93,25 +94,34 @@ export function createOutbox(options: OutboxOptions): Outbox {
     source,
     sql,
     async enqueue(tx, events) {
-      const list = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
-      if (list.length === 0) return
-      list.forEach(check)
-      if (list.length === 1) {
-        const event = list[0]!
-        await tx`
-          insert into seams_outbox (event_id, type, subject, envelope)
-          select ${event.id}, ${event.type}, ${event.subject}, ${JSON.stringify(event)}::text::json
-          from (select 1) one left join ${durably(tx)} on true`
-        return
+      const given = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
+      if (given.length === 0) return
+      given.forEach(check)
+      const produced = produceEvents(source, given)
+      const list = produced.events
+      try {
+        if (list.length === 1) {
+          const event = list[0]!
+          await tx`
+            insert into seams_outbox (event_id, type, subject, envelope)
+            select ${event.id}, ${event.type}, ${event.subject}, ${JSON.stringify(event)}::text::json
+            from (select 1) one left join ${durably(tx)} on true`
+        } else {
+          // Envelopes travel as text[] and are cast per row: a json[] parameter would be encoded twice.
+          await tx`
+            insert into seams_outbox (event_id, type, subject, envelope)
+            select id, type, subject, envelope::json
+            from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
+                        ${list.map((event) => event.subject)}::text[],
+                        ${list.map((event) => JSON.stringify(event))}::text[])
+                 as event(id, type, subject, envelope)
+                 left join ${durably(tx)} on true`
+        }
+      } catch (error) {
+        produced.end(error)
+        throw error
       }
-      // Envelopes travel as text[] and are cast per row: a json[] parameter would be encoded twice.
-      await tx`
-        insert into seams_outbox (event_id, type, subject, envelope)
-        select id, type, subject, envelope::json
-        from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
-                    ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
-             as event(id, type, subject, envelope)
-             left join ${durably(tx)} on true`
+      produced.end()
     },
     async transaction(work) {
       const result = (await sql.begin(work)) as Awaited<ReturnType<typeof work>>
@@ -119,8 +129,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return result
     },
     async commitWith(change, events) {
-      const list = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
-      list.forEach(check)
+      const given = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
+      given.forEach(check)
+      const produced = produceEvents(source, given)
+      const list = produced.events
       // A data-modifying WITH runs exactly once, referenced or not, in the same statement as the insert below.
       await sql`
         with change as (${change})
@@ -129,7 +141,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
         from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
                     ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
              as event(id, type, subject, envelope)
-             left join ${durably(sql)} on true`
+             left join ${durably(sql)} on true`.catch((error: unknown) => {
+        produced.end(error)
+        throw error
+      })
+      produced.end()
       committed()
     },
     attachRelay(wake) {

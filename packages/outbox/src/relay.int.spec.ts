@@ -48,32 +48,35 @@ describe('relay', () => {
   const unstamped = async () =>
     Number((await admin`select count(*) as n from seams_outbox where position is null`)[0]!['n'])
 
-  it("runs one active relay; a standby takes over when the leader's session is cut, stamping each event once", async () => {
-    const leader = replica('relay-a')
-    const standby = replica('relay-b')
-    leader.relay.start()
-    await sleep(200)
-    standby.relay.start()
-    await sleep(300)
-    expect([leader.relay.isLeader(), standby.relay.isLeader()]).toEqual([true, false])
-    for (let n = 0; n < 50; n += 1) await ping(standby.outbox, n)
-    await sleep(300)
-    // The leader's sessions are cut (a crash or a network partition looks the same from the database):
-    // PostgreSQL releases the lock with the session, the standby takes it, the old leader becomes a standby.
-    await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${'relay-a:%'}`
-    for (let n = 50; n < 100; n += 1) await ping(standby.outbox, n)
-    const deadline = Date.now() + 10_000
-    while ((await unstamped()) > 0 && Date.now() < deadline) await sleep(50)
-    expect(standby.relay.isLeader()).toBe(true)
-    expect(leader.relay.isLeader()).toBe(false)
-    const positions = await stamped()
-    expect(positions).toEqual(positions.map((_, index) => index + 1))
-    expect(positions).toHaveLength(100)
-    await leader.relay.stop()
-    await standby.relay.stop()
-    await leader.sql.end({ timeout: 1 })
-    await standby.sql.end({ timeout: 1 })
-  })
+  it(
+    "runs one active relay; a standby takes over when the leader's session is cut, " + 'stamping each event once',
+    async () => {
+      const leader = replica('relay-a')
+      const standby = replica('relay-b')
+      leader.relay.start()
+      await sleep(200)
+      standby.relay.start()
+      await sleep(300)
+      expect([leader.relay.isLeader(), standby.relay.isLeader()]).toEqual([true, false])
+      for (let n = 0; n < 50; n += 1) await ping(standby.outbox, n)
+      await sleep(300)
+      // The leader's sessions are cut (a crash or a network partition looks the same from the database):
+      // PostgreSQL releases the lock with the session, the standby takes it, the old leader becomes a standby.
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${'relay-a:%'}`
+      for (let n = 50; n < 100; n += 1) await ping(standby.outbox, n)
+      const deadline = Date.now() + 10_000
+      while ((await unstamped()) > 0 && Date.now() < deadline) await sleep(50)
+      expect(standby.relay.isLeader()).toBe(true)
+      expect(leader.relay.isLeader()).toBe(false)
+      const positions = await stamped()
+      expect(positions).toEqual(positions.map((_, index) => index + 1))
+      expect(positions).toHaveLength(100)
+      await leader.relay.stop()
+      await standby.relay.stop()
+      await leader.sql.end({ timeout: 1 })
+      await standby.sql.end({ timeout: 1 })
+    },
+  )
 
   it('removes stamped events past their retention, and a reader left behind is told so', async () => {
     const { sql, outbox } = replica('relay-retention')

@@ -1,8 +1,10 @@
-import { backoffDelay, type Logger, type StampedRecord, type Transport } from '@seams/core'
+import { backoffDelay, failSpan, tracingEnabled, type Logger, type StampedRecord, type Transport } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
+import type { Span } from '@opentelemetry/api'
 import type { ReservedSql, Sql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, type Outbox } from './outbox.ts'
+import { publishSpan, traceparentOfRecord } from './outbox-tracing.ts'
 import { relayMetrics } from './relay-metrics.ts'
 
 export interface RelayOptions {
@@ -29,8 +31,7 @@ export interface RelayOptions {
   /**
    * How long the relay lets commits gather after a wake-up before it stamps them: a few milliseconds of
    * latency buy batches instead of one stamping transaction (and one fsync) per commit. Every millisecond
-   * here is added to propagation lag at moderate rates (10 ms, with 20 ms in http-feed consumers, took the lag
-   * p99 at 1,000 events/s from 32 to 93 ms and gained no throughput).
+   * here is added to propagation lag at moderate rates (ARCHITECTURE.md, Performance).
    * @default 3
    */
   lingerMs?: number
@@ -96,20 +97,25 @@ export function createRelay(options: RelayOptions): Relay {
     })
   }
 
-  // Nothing to publish (the HTTP feed serves the table): one statement stamps, notifies and commits.
+  // Nothing to publish (the HTTP feed serves the table): one statement stamps, notifies and commits. While
+  // tracing, it also returns the stamped events' traceparents, for the batch's span to link to.
   async function stampOnly(connection: ReservedSql, last: number): Promise<number> {
-    const [row] = await connection<{ head: number | null }[]>`
+    const traced = tracingEnabled()
+    const started = traced ? Date.now() : 0
+    const [row] = await connection<{ head: number | null; traceparents?: (string | null)[] }[]>`
       with pending as (
         select id, row_number() over (order by id) as rank
         from seams_outbox where position is null order by id limit ${batchSize}
       ), stamped as (
         update seams_outbox o set position = ${last}::int8 + pending.rank, stamped_at = clock_timestamp()
         from pending where o.id = pending.id
-        returning o.position
+        returning o.position${traced ? connection`, o.envelope->>'traceparent' as traceparent` : connection``}
       )
       select max(position)::int8 as head, case when count(*) > 0 then pg_notify(${STAMPED_CHANNEL}, max(position)::text) end
+        ${traced ? connection`, array_agg(traceparent) as traceparents` : connection``}
       from stamped`
     const head = row?.head ?? last
+    if (head > last) publishSpan(outbox.source, started, row?.traceparents ?? [])?.end()
     if (head > last) {
       metrics?.stamped.inc(labels, head - last)
       outbox.stamped(head)
@@ -118,6 +124,8 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   async function stampBatch(connection: ReservedSql, last: number): Promise<number> {
+    const started = tracingEnabled() ? Date.now() : 0
+    let span: Span | undefined
     await connection`begin`
     try {
       const rows = await connection<StampedRecord[]>`
@@ -134,13 +142,24 @@ export function createRelay(options: RelayOptions): Relay {
       }
       const records = [...rows].sort((a, b) => a.position - b.position)
       const head = records[records.length - 1]!.position
+      if (started !== 0)
+        span = publishSpan(
+          outbox.source,
+          started,
+          records.map((record) => traceparentOfRecord(record.envelope)),
+        )
       if (options.transport.publish !== undefined) await options.transport.publish(outbox.source, records)
       await connection`select pg_notify(${STAMPED_CHANNEL}, ${String(head)})`
       await connection`commit`
+      span?.end()
       metrics?.stamped.inc(labels, records.length)
       outbox.stamped(head)
       return head
     } catch (error) {
+      if (span !== undefined) {
+        failSpan(span, error)
+        span.end()
+      }
       await connection`rollback`.catch(() => {})
       throw error
     }
@@ -192,8 +211,7 @@ export function createRelay(options: RelayOptions): Relay {
   }
 
   // Positions are stamped in time order, so the expired events are the oldest positions: each round looks
-  // at the oldest 5,000 only. (Filtering the whole table by stamped_at read every row when none had
-  // expired: 55 ms per 300,000 events kept, every minute, for a week's retention.)
+  // at the oldest 5,000 only, never the whole table (ARCHITECTURE.md, Performance).
   async function cleanup(): Promise<number> {
     let removed = 0
     for (;;) {

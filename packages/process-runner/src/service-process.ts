@@ -17,7 +17,9 @@ export interface ServiceProcessSpec {
   readyTimeoutMs?: number
   /** Extra Node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[]
-  /** Receives each line the process writes to stdout or stderr; lines are also kept for {@link ServiceProcess.output}. */
+  /**
+   * Receives each line the process writes to stdout or stderr; lines are also kept for {@link ServiceProcess.output}.
+   */
   onLine?: (line: string, name: string) => void
 }
 
@@ -73,7 +75,8 @@ export async function startServiceProcess(spec: ServiceProcessSpec): Promise<Ser
   } catch (error) {
     await handle.kill()
     throw new Error(
-      `${spec.name} did not become ready: ${(error as Error).message}\n--- last output of ${spec.name} ---\n${handle.output()}`,
+      `${spec.name} did not become ready: ${(error as Error).message}\n` +
+        `--- last output of ${spec.name} ---\n${handle.output()}`,
     )
   }
   return handle

@@ -106,7 +106,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       if (refused === undefined) continue
       const source = pairs[index]!.source.source
       throw new RebuildSourceTruncated(
-        `cannot rebuild ${projection.name}: ${source} no longer holds its first events, so the rebuilt table would lack them (${refused.message})`,
+        `cannot rebuild ${projection.name}: ${source} no longer holds its first events, ` +
+          `so the rebuilt table would lack them (${refused.message})`,
         {
           details: { projection: projection.name, source, transport: refused.code },
         },
@@ -133,7 +134,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       // cannot deadlock, and once both are held no live batch can commit until the swap is done.
       await tx`lock table ${tx(projection.name)} in access exclusive mode`
       const live = await tx<{ consumer: string; position: number }[]>`
-        select consumer, position from seams_consumer_cursors where consumer = any(${pairs.map((pair) => pair.live)}) for update`
+        select consumer, position from seams_consumer_cursors
+        where consumer = any(${pairs.map((pair) => pair.live)}) for update`
       const replayed = await cursors(tx, rebuildNames)
       const livePositions = new Map(live.map((row) => [row.consumer, row.position]))
       if (pairs.some((pair) => (replayed.get(pair.rebuild) ?? 0) < (livePositions.get(pair.live) ?? 0))) return false
@@ -145,7 +147,8 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
           select ${pair.live}, event_id, processed_at from seams_inbox where consumer = ${pair.rebuild}
           on conflict do nothing`
         await tx`
-          insert into seams_consumer_cursors (consumer, source, position) values (${pair.live}, ${pair.source.source}, ${replayed.get(pair.rebuild) ?? 0})
+          insert into seams_consumer_cursors (consumer, source, position)
+          values (${pair.live}, ${pair.source.source}, ${replayed.get(pair.rebuild) ?? 0})
           on conflict (consumer) do update set position = excluded.position, updated_at = now()`
       }
       return true

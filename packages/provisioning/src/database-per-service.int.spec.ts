@@ -52,7 +52,8 @@ describe('database per service', () => {
         const crossUrl = serviceDatabaseUrl(admin, { ...intruder, database: owner.database })
         const { sql, error } = await connect(crossUrl)
         await sql?.end()
-        expect(error?.code, `${intruder.role} → ${owner.database}`).toBe('42501') // insufficient_privilege: CONNECT revoked
+        // insufficient_privilege: CONNECT revoked
+        expect(error?.code, `${intruder.role} → ${owner.database}`).toBe('42501')
       }
     }
   })

@@ -57,7 +57,8 @@ export async function provisionServiceDatabase(adminUrl: string, spec: ServiceDa
     if (existingRole === undefined) await ignoringDuplicates(admin`create role ${role} login`)
     // The verifier, not the password: a statement log or pg_stat_statements would keep the password.
     await admin.unsafe(
-      `alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication password '${scramVerifier(spec.password)}'`,
+      `alter role "${spec.role}" login nosuperuser nocreatedb nocreaterole noreplication ` +
+        `password '${scramVerifier(spec.password)}'`,
     )
     const [existingDatabase] = await admin`select 1 from pg_database where datname = ${spec.database}`
     if (existingDatabase === undefined)

@@ -60,33 +60,36 @@ describe('embedded PostgreSQL', () => {
     if (folder !== undefined) await rm(folder, { recursive: true, force: true })
   })
 
-  it('makes its superuser with the given password, which never appears on a command line or in a readable file', async () => {
-    folder = await mkdtemp(join(tmpdir(), 'seams-embedded-'))
-    // As root the server runs as the postgres user, who must be able to reach the data folder.
-    await chmod(folder, 0o755)
-    const password = randomBytes(18).toString('base64url')
-    const port = await freePort()
-    const seen = { commandLines: [] as string[], modes: [] as number[] }
-    let starting = true
-    const watching = (async () => {
-      while (starting) {
-        seen.commandLines.push(...(await commandLines()).filter((line) => line.includes(password)))
-        seen.modes.push(...(await passwordFileModes()))
+  it(
+    'makes its superuser with the given password, ' + 'which never appears on a command line or in a readable file',
+    async () => {
+      folder = await mkdtemp(join(tmpdir(), 'seams-embedded-'))
+      // As root the server runs as the postgres user, who must be able to reach the data folder.
+      await chmod(folder, 0o755)
+      const password = randomBytes(18).toString('base64url')
+      const port = await freePort()
+      const seen = { commandLines: [] as string[], modes: [] as number[] }
+      let starting = true
+      const watching = (async () => {
+        while (starting) {
+          seen.commandLines.push(...(await commandLines()).filter((line) => line.includes(password)))
+          seen.modes.push(...(await passwordFileModes()))
+        }
+      })()
+      try {
+        running = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port, password })
+      } finally {
+        starting = false
+        await watching
       }
-    })()
-    try {
-      running = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port, password })
-    } finally {
-      starting = false
-      await watching
-    }
-    expect(seen.commandLines).toEqual([])
-    expect(seen.modes.filter((mode) => mode !== 0o600)).toEqual([])
-    expect(running.adminUrl).toBe(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`)
-    expect(await connects(running.adminUrl)).toBe(true)
-    // 28P01 invalid_password: the compiled-in default no longer gets in.
-    expect(await connects(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01')
-  })
+      expect(seen.commandLines).toEqual([])
+      expect(seen.modes.filter((mode) => mode !== 0o600)).toEqual([])
+      expect(running.adminUrl).toBe(`postgres://postgres:${password}@127.0.0.1:${port}/postgres`)
+      expect(await connects(running.adminUrl)).toBe(true)
+      // 28P01 invalid_password: the compiled-in default no longer gets in.
+      expect(await connects(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`)).toBe('28P01')
+    },
+  )
 
   it('lets a provisioned role in with its password, sent to the server as a SCRAM verifier, and no other', async () => {
     const spec = { database: 'shop_alpha', role: 'shop_alpha', password: randomBytes(18).toString('hex') }

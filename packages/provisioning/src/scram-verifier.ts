@@ -11,5 +11,8 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
   const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest()
   const storedKey = createHash('sha256').update(hmac(salted, 'Client Key')).digest()
   const serverKey = hmac(salted, 'Server Key')
-  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`
+  return (
+    `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}` +
+    `$${storedKey.toString('base64')}:${serverKey.toString('base64')}`
+  )
 }

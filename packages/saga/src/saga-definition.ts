@@ -1,3 +1,4 @@
+import type { TraceContext } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 
 export interface StepContext {
@@ -8,6 +9,11 @@ export interface StepContext {
   attempt: number
   /** Aborts when the step's time is up. */
   signal: AbortSignal
+  /**
+   * This step's trace context, in the trace of the request that began the saga (`SagaDefinition.traceparent`):
+   * pass it to the calls the step makes and the events it writes, so that they continue that trace.
+   */
+  trace: TraceContext
 }
 
 /** A step either moves the saga on with new data, or refuses (a business outcome) and the saga compensates. */
@@ -15,7 +21,9 @@ export type StepOutcome<D> = { done: D } | { refused: string }
 
 export interface SagaStep<D> {
   name: string
-  /** Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers. */
+  /**
+   * Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers.
+   */
   run(data: D, context: StepContext): Promise<StepOutcome<D>>
   /**
    * Undoes the step. Must be idempotent and must cope with a step that may never have taken effect
@@ -37,10 +45,18 @@ export interface SagaDefinition<D> {
   timeoutMs?: number
   /** Looked at before each forward step: a reason to stop and compensate, e.g. the order was cancelled. */
   checkAbort?(sql: Sql, data: D): Promise<string | undefined>
-  /** Runs in the transaction that marks the saga completed. Without it, completing costs no transaction of its own. */
-  onCompleted?(tx: TransactionSql, data: D): Promise<void>
+  /**
+   * The W3C `traceparent` of the request that began the saga, as its data keeps it: every step (and the
+   * completion hooks) runs in a span of that trace. Without it each step starts a trace of its own.
+   */
+  traceparent?(data: D): string | undefined
+  /**
+   * Runs in the transaction that marks the saga completed. Without it, completing costs no transaction of its
+   * own. `trace` is the saga's (see `traceparent`), for the events it writes.
+   */
+  onCompleted?(tx: TransactionSql, data: D, trace: TraceContext): Promise<void>
   /** Runs in the transaction that marks the saga compensated, after every done step was undone. */
-  onCompensated(tx: TransactionSql, data: D, failure: string): Promise<void>
+  onCompensated(tx: TransactionSql, data: D, failure: string, trace: TraceContext): Promise<void>
 }
 
 export function defineSaga<D>(definition: SagaDefinition<D>): SagaDefinition<D> {

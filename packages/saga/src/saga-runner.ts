@@ -1,9 +1,10 @@
-import { backoffDelay, faultPoint, withDeadline, type Logger } from '@seams/core'
+import { backoffDelay, faultPoint, withDeadline, type Logger, type TraceContext } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import type { SagaDefinition, StepContext } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
 import { claimDue, saveProgress, type SagaRow, type StepLogEntry } from './saga-store.ts'
+import { inSagaSpan } from './saga-tracing.ts'
 
 export interface SagaRunnerOptions {
   sql: Sql
@@ -81,8 +82,10 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   let wakeUp: (() => void) | undefined
 
   const inStepContext = <T>(row: SagaRow, step: string, work: (context: StepContext) => Promise<T>) =>
-    withDeadline(stepTimeoutMs, (signal) =>
-      work({ sagaId: row.id, idempotencyKey: `${row.id}:${step}`, attempt: row.attempts + 1, signal }),
+    inSagaSpan(row, definitions.get(row.type), step, (trace) =>
+      withDeadline(stepTimeoutMs, (signal) =>
+        work({ sagaId: row.id, idempotencyKey: `${row.id}:${step}`, attempt: row.attempts + 1, signal, trace }),
+      ),
     )
 
   async function compensateFrom(
@@ -111,15 +114,18 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     const hook =
       outcome === 'completed'
         ? definition.onCompleted?.bind(definition)
-        : (tx: TransactionSql, data: unknown) => definition.onCompensated(tx, data, row.failure ?? 'unknown failure')
+        : (tx: TransactionSql, data: unknown, trace: TraceContext) =>
+            definition.onCompensated(tx, data, row.failure ?? 'unknown failure', trace)
     const saved =
       hook === undefined
         ? await saveProgress(sql, row, { status: outcome, dueInMs: 0 })
-        : await sql.begin(async (tx) => {
-            const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
-            if (marked !== undefined) await hook(tx, row.data)
-            return marked
-          })
+        : await inSagaSpan(row, definition, outcome, (trace) =>
+            sql.begin(async (tx) => {
+              const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
+              if (marked !== undefined) await hook(tx, row.data, trace)
+              return marked
+            }),
+          )
     // undefined: another runner finished it
     if (saved !== undefined) metrics?.finished(row.type, outcome, (Date.now() - row.createdAt.getTime()) / 1000)
     return undefined
@@ -149,7 +155,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
         outcome: 'failed',
         detail: String((error as Error).message),
       }
-      // This attempt is known to have failed: the step stays in doubt only if it or an earlier one may have reached the target.
+      // This attempt is known to have failed: the step stays in doubt
+      // only if it or an earlier one may have reached the target.
       const inDoubt = row.calledBefore || options.isUndelivered?.(error) !== true
       if (row.attempts + 1 >= (definition.maxStepAttempts ?? maxStepAttempts)) {
         return compensateFrom(

@@ -16,7 +16,8 @@ export function defineUpcaster<From extends EventContract, To extends EventContr
 ): Upcaster {
   if (upcaster.from.type !== upcaster.to.type || upcaster.to.version !== upcaster.from.version + 1) {
     throw new TypeError(
-      `an upcaster goes from one version of a type to the next, not ${upcaster.from.type}.v${upcaster.from.version} to ${upcaster.to.type}.v${upcaster.to.version}`,
+      'an upcaster goes from one version of a type to the next, ' +
+        `not ${upcaster.from.type}.v${upcaster.from.version} to ${upcaster.to.type}.v${upcaster.to.version}`,
     )
   }
   return upcaster as unknown as Upcaster

@@ -84,6 +84,7 @@ export async function bootstrapService<S extends TObject>(
   const config = loadConfig(options.config, options.env ?? process.env) as Static<S> & ServiceBaseConfig
   const logger = createLogger({ service, level: config.LOG_LEVEL })
   await runService({
+    service,
     logger,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     async start() {

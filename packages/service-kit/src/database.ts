@@ -1,5 +1,7 @@
+import { tracingEnabled } from '@seams/core'
 import postgres, { type Sql } from 'postgres'
 import { Gauge, type Registry } from 'prom-client'
+import { tracedSql } from './database-tracing.ts'
 
 export type { Sql, TransactionSql } from 'postgres'
 
@@ -17,7 +19,8 @@ export interface DatabaseOptions {
 
 /**
  * A postgres.js pool for one service's own database. int8 columns come back as numbers: the toolkit
- * keeps counters (feed positions, versions) far below 2^53.
+ * keeps counters (feed positions, versions) far below 2^53. While tracing (see telemetry.ts), its
+ * transactions and queries make spans (database-tracing.ts); otherwise it is the bare pool.
  */
 export function createDatabase(url: string, options: DatabaseOptions): Sql {
   const applicationName = `${options.applicationName}:${process.pid}`
@@ -37,7 +40,7 @@ export function createDatabase(url: string, options: DatabaseOptions): Sql {
     onnotice: () => {},
   })
   if (options.metrics !== undefined) registerPoolGauges(sql, applicationName, options.max ?? 10, options.metrics)
-  return sql
+  return tracingEnabled() ? tracedSql(sql, url) : sql
 }
 
 // postgres.js keeps its pool state private, so the gauges ask the server, at scrape time only.

@@ -38,7 +38,16 @@ export const IdentityProviderUnavailable = defineError(
   'Access tokens cannot be verified right now',
 )
 
+// Raised by the framework's schema validation, rendered with the offending fields in `errors`.
+export const RequestInvalid = defineError(
+  'RequestInvalid',
+  'SEAMS_HTTP_VALIDATION',
+  'validation',
+  'The request does not match the schema; `errors` lists each field and what is wrong with it',
+)
+
 export const serviceKitErrors: readonly SeamsErrorClass[] = [
+  RequestInvalid,
   ConfigInvalid,
   MigrationFailed,
   MigrationChanged,

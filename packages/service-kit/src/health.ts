@@ -54,12 +54,18 @@ export function registerHealthRoutes(
   }
   app.get(
     '/health/live',
-    { config: { public: true }, schema: { summary: 'Liveness: the process answers', tags: ['health'] } },
+    {
+      config: { public: true },
+      schema: { summary: 'Liveness: the process answers', operationId: 'getLiveness', tags: ['health'] },
+    },
     async () => ({ status: 'live', service }),
   )
   app.get(
     '/health/ready',
-    { config: { public: true }, schema: { summary: 'Readiness: this service and what it needs', tags: ['health'] } },
+    {
+      config: { public: true },
+      schema: { summary: 'Readiness: this service and what it needs', operationId: 'getReadiness', tags: ['health'] },
+    },
     async (request, reply) => {
       const checked = await results()
       const ready = checked.every((result) => result.ok)

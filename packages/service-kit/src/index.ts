@@ -12,6 +12,17 @@ export type { ConnectionLimits, ServiceApp, ServiceAppOptions } from './service-
 export { databaseCheck } from './health.ts'
 export type { CheckResult, ReadinessCheck } from './health.ts'
 export { sendProblem } from './problem-handler.ts'
+export {
+  apiSecurity,
+  edgeSecuritySchemes,
+  kitProblemCodes,
+  problemOf,
+  problemResponses,
+  problemSchema,
+  problemsOf,
+  serviceSecuritySchemes,
+} from './openapi.ts'
+export type { ProblemCode } from './openapi.ts'
 export { createServiceAuth, generateServiceKeyPair } from './service-auth.ts'
 export type { Caller, ServiceAuth, ServiceAuthOptions, ServiceKeyPair } from './service-auth.ts'
 export { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts'
@@ -26,6 +37,8 @@ export type {
   StartedService,
 } from './bootstrap.ts'
 export type { RunningService, RunServiceOptions } from './run-service.ts'
+export { startTelemetry, shutdownTelemetry } from './telemetry.ts'
+export type { Telemetry, TelemetryOptions } from './telemetry.ts'
 export {
   ConfigInvalid,
   MigrationFailed,
@@ -33,6 +46,7 @@ export {
   ServiceTokenInvalid,
   AccessTokenInvalid,
   IdentityProviderUnavailable,
+  RequestInvalid,
   serviceKitErrors,
 } from './errors.ts'
 export { requireUser, requireRole, requireService, requireReader, mayRead, isOwnerOrAdmin } from './authorization.ts'

@@ -1,5 +1,6 @@
 import { PROBLEM_CONTENT_TYPE, problem, problemFromError, SeamsError, type ProblemDetails } from '@seams/core'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { RequestInvalid } from './errors.ts'
 
 interface AjvIssue {
   keyword: string
@@ -28,7 +29,7 @@ function validationProblem(error: FastifyError): ProblemDetails {
     const field = fieldOf(context, issue)
     return { field, message: describe(field, issue) }
   })
-  return problem(400, errors.map((entry) => entry.message).join('; '), { code: 'SEAMS_HTTP_VALIDATION', errors })
+  return problem(400, errors.map((entry) => entry.message).join('; '), { code: RequestInvalid.code, errors })
 }
 
 // Fastify's own client errors (body too large, bad JSON, wrong media type) keep their status.

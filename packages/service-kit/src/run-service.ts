@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace'
 import type { Logger } from 'pino'
+import { shutdownTelemetry, startTelemetry } from './telemetry.ts'
 
 /** What a started service gives back: how to stop it, draining in-flight work first. */
 export interface RunningService {
@@ -10,6 +11,12 @@ export interface RunServiceOptions {
   logger: Logger
   start: () => Promise<RunningService>
   /**
+   * `service.name` of the process's spans (see telemetry.ts: traced only when `OTEL_EXPORTER_OTLP_ENDPOINT`
+   * is set).
+   * @default the logger's `service` binding
+   */
+  service?: string
+  /**
    * Longest a graceful stop may take before the process exits anyway.
    * @default 8000
    */
@@ -17,8 +24,9 @@ export interface RunServiceOptions {
 }
 
 /**
- * Starts a service and stops it on SIGINT/SIGTERM or a fatal error: stop accepting, drain, close pools.
- * A failure to start exits with status 1 after logging why.
+ * Starts a service and stops it on SIGINT/SIGTERM or a fatal error: stop accepting, drain, close pools,
+ * flush the spans not yet exported. A failure to start exits with status 1 after logging why. Tracing
+ * starts first, so that the pools and servers made by `start` are traced.
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   let running: RunningService | undefined
@@ -26,9 +34,12 @@ export async function runService(options: RunServiceOptions): Promise<void> {
     if (err !== undefined) options.logger.fatal({ err }, 'stopping after a fatal error')
     else options.logger.info({ signal }, 'stopping')
     await running?.stop()
+    await shutdownTelemetry().catch((error: unknown) => options.logger.warn({ err: error }, 'spans not exported'))
     options.logger.info('stopped')
   })
   try {
+    const service = options.service ?? String(options.logger.bindings()['service'] ?? 'unknown_service')
+    await startTelemetry({ service })
     running = await options.start()
   } catch (error) {
     options.logger.fatal({ err: error }, 'failed to start')

@@ -2,12 +2,21 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
 import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Forbidden, parseTraceparent, startSpan, USER_TOKEN_HEADER, type TraceContext } from '@seams/core'
+import {
+  Forbidden,
+  parseTraceparent,
+  startSpan,
+  traceContextOf,
+  USER_TOKEN_HEADER,
+  type TraceContext,
+} from '@seams/core'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { registerHealthRoutes, type ReadinessCheck } from './health.ts'
+import { nameServerSpan, serverSpanOf, tracedRequestListener } from './http-server-tracing.ts'
 import { createHttpDurationHistogram } from './metrics.ts'
+import { openApiOptions } from './openapi.ts'
 import { installProblemHandlers } from './problem-handler.ts'
 import type { Caller, ServiceAuth } from './service-auth.ts'
 import { ServiceTokenInvalid } from './errors.ts'
@@ -46,7 +55,18 @@ export interface ServiceAppOptions {
    * @default 1048576
    */
   bodyLimit?: number
-  openapi?: { title?: string; description?: string; version?: string }
+  openapi?: {
+    title?: string
+    description?: string
+    version?: string
+    /** Descriptions of the tags the routes use, by tag. */
+    tags?: Readonly<Record<string, string>>
+    /**
+     * What to serve at `/openapi.json` instead of the document this app's routes describe, e.g. the edge's
+     * description of the whole public API. `app.swagger()` still returns the routes' own.
+     */
+    document?: () => Promise<Readonly<Record<string, unknown>>>
+  }
   limits?: ConnectionLimits
   /**
    * On a port clients reach (the edge's): `/metrics` and readiness detail answer only these operator
@@ -92,8 +112,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   const spanOf = (raw: IncomingMessage): TraceContext => {
     let span = spans.get(raw)
     if (span === undefined) {
+      const server = serverSpanOf(raw)
       const header = raw.headers['traceparent']
-      spans.set(raw, (span = startSpan(parseTraceparent(typeof header === 'string' ? header : undefined))))
+      span =
+        server === undefined
+          ? startSpan(parseTraceparent(typeof header === 'string' ? header : undefined))
+          : traceContextOf(server)
+      spans.set(raw, span)
     }
     return span
   }
@@ -102,7 +127,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // Per-request lines would cost more CPU than the requests at benchmark rates; 5xx are logged below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    serverFactory: (handler) => boundedServer(handler, options.limits ?? {}),
+    serverFactory: (handler) => boundedServer(tracedRequestListener(handler), options.limits ?? {}),
     genReqId: (request) => {
       const given = request.headers['x-request-id']
       // randomUUID draws on a buffered pool; time-ordered ids (newId) cost a system call each, per request.
@@ -111,28 +136,36 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     // The request's span is started where Fastify makes the request's logger, so one child logger carries
     // the request id and the trace ids (a second child per request was measurable at benchmark rates).
+    // A request in a recording server span needs no trace bindings: the logger's mixin adds the active span's.
     childLoggerFactory: (logger, bindings, childOptions, raw) => {
+      if (serverSpanOf(raw) !== undefined) return logger.child(bindings, childOptions)
       const trace = spanOf(raw)
       return logger.child({ ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, childOptions)
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
 
   installProblemHandlers(app)
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: options.openapi?.title ?? `${options.service} API`,
-        description: options.openapi?.description,
-        version: options.openapi?.version ?? '1.0.0',
-      },
-    },
-  })
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+  await app.register(
+    swagger,
+    openApiOptions({
+      service: options.service,
+      title: options.openapi?.title,
+      description: options.openapi?.description,
+      version: options.openapi?.version,
+      tags: options.openapi?.tags,
+      serviceTokens: options.auth !== undefined,
+    }),
+  )
+  const document = options.openapi?.document
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    document === undefined ? app.swagger() : document(),
+  )
 
   app.decorateRequest('trace', null as unknown as TraceContext)
   app.decorateRequest('caller', undefined)
   app.addHook('onRequest', async (request, reply) => {
     request.trace = spanOf(request.raw)
+    nameServerSpan(request.raw, request.method, request.routeOptions.url)
     reply.header('x-request-id', request.id)
     // Unmatched URLs fall through to the 404 handler without revealing whether a token would help.
     if (

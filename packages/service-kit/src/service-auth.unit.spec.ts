@@ -32,7 +32,7 @@ const authOf = (service: (typeof names)[number], peers = publicKeys) =>
 describe('service identities', () => {
   const catalog = authOf('catalog')
 
-  it('tells an end user through the edge, an anonymous client through the edge and a service on its own behalf apart', async () => {
+  it('tells an end user, an anonymous client and a service on its own behalf apart', async () => {
     const fromGateway = await authOf('gateway').tokenFor('catalog')
     await expect(catalog.authenticate(fromGateway, await userToken('u1'))).resolves.toEqual({
       kind: 'user',
@@ -57,44 +57,49 @@ describe('service identities', () => {
     })
   })
 
-  it('refuses a token for another audience, from a key it was not given, or with a name its key does not hold', async () => {
-    await expect(authOf('orders').authenticate(await authOf('gateway').tokenFor('catalog'), undefined)).rejects.toThrow(
-      'invalid or expired',
-    )
-    // Another deployment's gateway: the same name, another key.
-    const stranger = createServiceAuth({
-      service: 'gateway',
-      privateKey: generateServiceKeyPair().privateKey,
-      peers: {},
-    })
-    await expect(catalog.authenticate(await stranger.tokenFor('catalog'), undefined)).rejects.toThrow(
-      'invalid or expired',
-    )
-    // The gateway's key claiming to be orders, in the key id or in the issuer.
-    const gatewayKey = createPrivateKey({
-      key: Buffer.from(keys.gateway.privateKey, 'base64url'),
-      format: 'der',
-      type: 'pkcs8',
-    })
-    const claim = (kid: string, iss: string) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'EdDSA', kid })
-        .setIssuer(iss)
-        .setAudience('catalog')
-        .setExpirationTime('1m')
-        .sign(gatewayKey)
-    await expect(catalog.authenticate(await claim('orders', 'orders'), undefined)).rejects.toThrow('invalid or expired')
-    await expect(catalog.authenticate(await claim('gateway', 'orders'), undefined)).rejects.toThrow(
-      'invalid or expired',
-    )
-    const unsigned = new UnsecuredJWT({}).setIssuer('orders').setAudience('catalog').setExpirationTime('1m').encode()
-    await expect(catalog.authenticate(unsigned, undefined)).rejects.toThrow('invalid or expired')
-    // Known callers this service was not told about are strangers too.
-    const narrow = authOf('catalog', { gateway: keys.gateway.publicKey })
-    await expect(narrow.authenticate(await authOf('operator').tokenFor('catalog'), undefined)).rejects.toThrow(
-      'invalid or expired',
-    )
-  })
+  it(
+    'refuses a token for another audience, ' + 'from a key it was not given, or with a name its key does not hold',
+    async () => {
+      await expect(
+        authOf('orders').authenticate(await authOf('gateway').tokenFor('catalog'), undefined),
+      ).rejects.toThrow('invalid or expired')
+      // Another deployment's gateway: the same name, another key.
+      const stranger = createServiceAuth({
+        service: 'gateway',
+        privateKey: generateServiceKeyPair().privateKey,
+        peers: {},
+      })
+      await expect(catalog.authenticate(await stranger.tokenFor('catalog'), undefined)).rejects.toThrow(
+        'invalid or expired',
+      )
+      // The gateway's key claiming to be orders, in the key id or in the issuer.
+      const gatewayKey = createPrivateKey({
+        key: Buffer.from(keys.gateway.privateKey, 'base64url'),
+        format: 'der',
+        type: 'pkcs8',
+      })
+      const claim = (kid: string, iss: string) =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'EdDSA', kid })
+          .setIssuer(iss)
+          .setAudience('catalog')
+          .setExpirationTime('1m')
+          .sign(gatewayKey)
+      await expect(catalog.authenticate(await claim('orders', 'orders'), undefined)).rejects.toThrow(
+        'invalid or expired',
+      )
+      await expect(catalog.authenticate(await claim('gateway', 'orders'), undefined)).rejects.toThrow(
+        'invalid or expired',
+      )
+      const unsigned = new UnsecuredJWT({}).setIssuer('orders').setAudience('catalog').setExpirationTime('1m').encode()
+      await expect(catalog.authenticate(unsigned, undefined)).rejects.toThrow('invalid or expired')
+      // Known callers this service was not told about are strangers too.
+      const narrow = authOf('catalog', { gateway: keys.gateway.publicKey })
+      await expect(narrow.authenticate(await authOf('operator').tokenFor('catalog'), undefined)).rejects.toThrow(
+        'invalid or expired',
+      )
+    },
+  )
 
   it('refuses a forged end user: wrong signer, none algorithm, expired', async () => {
     const fromGateway = await authOf('gateway').tokenFor('catalog')

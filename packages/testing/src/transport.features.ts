@@ -37,7 +37,7 @@ export interface TransportFixture {
 const deps = { newId, now: systemClock }
 
 /**
- * The behaviour every transport must have, run against each (STYLE §6): per-aggregate order, exactly-once
+ * The behaviour every transport must have, run against each: per-aggregate order, exactly-once
  * effects through redelivery and duplicates, replay from the start, bounded batches for a slow consumer,
  * and recovery from a transport restart.
  */

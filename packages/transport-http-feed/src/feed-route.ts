@@ -16,12 +16,19 @@ export interface FeedRouteOptions {
 
 const FeedQuery = Type.Object(
   {
-    after: Type.Integer({ minimum: 0, default: 0, description: 'Position of the last event the reader has' }),
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 256 }),
+    after: Type.Integer({
+      format: 'int64',
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description: 'Position of the last event the reader has',
+    }),
+    limit: Type.Integer({ format: 'int32', minimum: 1, maximum: 1000, default: 256 }),
     types: Type.Optional(
       Type.String({ maxLength: 2000, pattern: '^[\\w.]+(,[\\w.]+)*$', description: 'Comma-separated event types' }),
     ),
     wait: Type.Integer({
+      format: 'int32',
       minimum: 0,
       maximum: 60_000,
       default: 0,
@@ -45,6 +52,7 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
     {
       schema: {
         summary: 'Events of this service after a position (long-polling)',
+        operationId: 'readEvents',
         tags: ['events'],
         querystring: FeedQuery,
       },
@@ -78,7 +86,9 @@ export function registerFeedRoute(app: FastifyInstance, options: FeedRouteOption
       } finally {
         closing.signal.removeEventListener('abort', release)
       }
-      const body = `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},"events":[${page.eventsJson}]}`
+      const body =
+        `{"head":${JSON.stringify(page.head)},"next":${page.next},"oldest":${page.oldest},` +
+        `"events":[${page.eventsJson}]}`
       return reply.type('application/json').send(body)
     },
   )

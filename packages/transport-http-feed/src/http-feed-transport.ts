@@ -98,7 +98,9 @@ function refusalOf(error: unknown): { code: string; message: string } | undefine
   if (problem?.code !== FeedPurged.code) return undefined
   return {
     code: FeedPurged.code,
-    message: `the producer's feed no longer holds the events this consumer needs: ${String(problem.detail)}; it refuses to go on without them`,
+    message:
+      `the producer's feed no longer holds the events this consumer needs: ${String(problem.detail)}; ` +
+      'it refuses to go on without them',
   }
 }
 

@@ -109,7 +109,8 @@ export function followDurable(options: FollowOptions): Subscription {
     if (cursor > last)
       options.logger?.error(
         { consumer: subscribe.consumer, stream, cursor, last },
-        'consumer cursor is past the end of the stream (stream was reset?); replaying it from the start, the inbox drops what was already applied',
+        'consumer cursor is past the end of the stream (stream was reset?); ' +
+          'replaying it from the start, the inbox drops what was already applied',
       )
     await jsm.consumers.add(stream, {
       durable_name: durable,

@@ -55,7 +55,8 @@ export async function ensureStreamContinuesOutbox(
   const foreign = stored === null ? (await jsm.streams.info(name)).state.last_seq > 0 : storedId !== first.eventId
   if (foreign) {
     throw new ForeignStream(
-      `Stream ${name} already holds another producer's events (${storedId || 'an event without an id'} first), and this outbox is new: ` +
+      `Stream ${name} already holds another producer's events (${storedId || 'an event without an id'} first), ` +
+        'and this outbox is new: ' +
         'give this deployment its own NATS_NAMESPACE, or delete the stream if its events are not needed.',
       { details: { stream: name, stored: storedId, event: first.eventId } },
     )
@@ -76,9 +77,10 @@ export async function ensureStreamHoldsNext(
   const { first_seq: first } = (await jsm.streams.info(name)).state
   if (first <= after + 1) return
   throw new StreamPurged(
-    `Stream ${name} no longer holds sequences ${after + 1} to ${first - 1}, which consumer ${consumer} has not applied ` +
-      "(removed by the stream's age limit or a purge): it refuses to go on without them. Rebuild what it feeds from another " +
-      'source, or move its cursor past them knowingly.',
+    `Stream ${name} no longer holds sequences ${after + 1} to ${first - 1}, ` +
+      `which consumer ${consumer} has not applied ` +
+      "(removed by the stream's age limit or a purge): it refuses to go on without them. " +
+      'Rebuild what it feeds from another source, or move its cursor past them knowingly.',
     { details: { stream: name, consumer, after, oldest: first } },
   )
 }

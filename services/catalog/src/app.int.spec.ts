@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { newId, systemClock } from '@seams/core'
 import { createEventing, type Eventing } from '@seams/eventing'
+import { createHttpClient } from '@seams/http-client'
 import {
   createDatabase,
   createLogger,
@@ -10,7 +12,7 @@ import {
   type Sql,
 } from '@seams/service-kit'
 import { createTestDatabase, createTestIdentities, type TestDatabase } from '@seams/testing'
-import { catalogEvents, type Product } from '@shop/catalog-contracts'
+import { catalogEvents, createCatalogClient, type Product } from '@shop/catalog-contracts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from './app.ts'
 
@@ -166,6 +168,30 @@ describe('catalog', () => {
     expect(after.stockOnHand).toBe(0)
   })
 
+  it('reports a refused reservation as rejected, not released, and releasing it returns no stock', async () => {
+    const product = await addProduct('REFUSED-1', 1)
+    const reservationId = newId()
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/reservations',
+      headers: await asOrders(),
+      payload: { reservationId, items: [{ productId: product.id, quantity: 2 }] },
+    })
+    expect(refused.statusCode).toBe(409)
+    const stored = await app.inject({ method: 'GET', url: `/reservations/${reservationId}`, headers: await asOrders() })
+    expect(stored.json()).toMatchObject({ reservationId, status: 'rejected', items: [] })
+    const released = await app.inject({
+      method: 'POST',
+      url: `/reservations/${reservationId}/release`,
+      headers: await asOrders(),
+    })
+    expect(released.json()).toMatchObject({ status: 'rejected' })
+    const stock = (
+      await app.inject({ method: 'GET', url: `/products/${product.id}`, headers: await as() })
+    ).json() as Product
+    expect(stock.stockOnHand).toBe(1)
+  })
+
   it('treats a repeated reservation id as a retry, and refuses it with other items', async () => {
     const product = await addProduct('RETRY-1', 5)
     const reservationId = newId()
@@ -203,6 +229,37 @@ describe('catalog', () => {
       await app.inject({ method: 'GET', url: `/products/${product.id}`, headers: await as() })
     ).json() as Product
     expect(restocked.stockOnHand).toBe(5)
+  })
+
+  it('tells its typed client why a reservation was refused', async () => {
+    const product = await addProduct('CLIENT-1', 1)
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const http = createHttpClient({
+      name: 'catalog',
+      baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      tokens: identities.authOf('orders'),
+    })
+    try {
+      const client = createCatalogClient(http)
+      const reservationId = newId()
+      const items = [{ productId: product.id, quantity: 1 }]
+      expect(await client.reserveStock({ reservationId, items })).toMatchObject({ ok: true })
+      expect(await client.reserveStock({ reservationId, items: [{ ...items[0]!, quantity: 2 }] })).toEqual({
+        ok: false,
+        reason: 'RESERVATION_MISMATCH',
+      })
+      expect(await client.reserveStock({ reservationId: newId(), items })).toEqual({
+        ok: false,
+        reason: 'OUT_OF_STOCK',
+        productId: product.id,
+      })
+      const unknown = newId()
+      expect(
+        await client.reserveStock({ reservationId: newId(), items: [{ productId: unknown, quantity: 1 }] }),
+      ).toEqual({ ok: false, reason: 'UNKNOWN_PRODUCT', productId: unknown })
+    } finally {
+      await http.close()
+    }
   })
 
   it('lets only the configured services reserve stock', async () => {

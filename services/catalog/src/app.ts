@@ -35,7 +35,14 @@ export async function buildApp(deps: CatalogDeps): Promise<ServiceApp> {
     metrics: deps.metrics,
     auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
-    openapi: { title: 'Catalog', description: 'Products and their stock, owned by the catalog service.' },
+    openapi: {
+      tags: {
+        products: 'Products and their stock: browsing for everyone, changes for admins',
+        reservations: 'Stock held for orders (services only)',
+      },
+      title: 'Catalog',
+      description: 'Products and their stock, owned by the catalog service.',
+    },
   })
   const outbox = deps.eventing.outbox
   browseProductsRoutes(app, { sql: deps.sql })

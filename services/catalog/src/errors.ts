@@ -1,4 +1,4 @@
-import { defineError } from '@seams/core'
+import { defineError, type SeamsErrorClass } from '@seams/core'
 
 export const ProductNotFound = defineError(
   'ProductNotFound',
@@ -43,3 +43,14 @@ export const InvalidCursor = defineError(
   'validation',
   'querystring.after is not a cursor this service issued',
 )
+
+export const catalogErrors: readonly SeamsErrorClass[] = [
+  ProductNotFound,
+  DuplicateSku,
+  StockWouldGoNegative,
+  OutOfStock,
+  UnknownProduct,
+  ReservationNotFound,
+  ReservationMismatch,
+  InvalidCursor,
+]

@@ -7,6 +7,8 @@ import {
   type ServiceAuth,
   type ConnectionLimits,
 } from '@seams/service-kit'
+import { apiReferenceRoutes, createPublicApiDocs } from './api-docs/api-docs.route.ts'
+import type { OpenApiDocument } from './api-docs/public-api.ts'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
 import type { Deactivations } from './authentication/deactivations.ts'
 import { orderDetailsRoutes } from './composition/order-details.route.ts'
@@ -42,8 +44,10 @@ const readinessTimeoutMs = 1000
 
 /** The gateway's HTTP app; it never listens, so tests drive it in-process. */
 export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
+  // The public API's description: the services' own documents under their public paths, and the gateway's.
+  const docs = createPublicApiDocs(deps.upstreams, () => app.swagger() as unknown as OpenApiDocument)
   // No `tokens`: the gateway is the edge. It authenticates end users itself and mints the service tokens.
-  const app = await createServiceApp({
+  const app: ServiceApp = await createServiceApp({
     service: 'gateway',
     logger: deps.logger,
     metrics: deps.metrics,
@@ -51,12 +55,17 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
     readiness: upstreamReadiness(deps.upstreams, { timeoutMs: readinessTimeoutMs }),
     openapi: {
       title: 'Seams shop API',
-      description: "The shop's single entry point: /api routes to the service that owns each resource.",
+      description:
+        "The shop's single entry point: /api routes to the service that owns each resource. Errors are RFC 9457 " +
+        'problem documents whose `code`s are listed in docs/errors.md.',
+      tags: { orders: 'Orders: placing, reading, cancelling; and one order composed with its parts' },
+      document: () => docs.document(),
     },
     // The gateway's port is the public one: what its metrics and readiness detail tell is for operators.
     operations: { auth: deps.auth, operators: deps.operators },
     limits: deps.limits,
   })
+  await apiReferenceRoutes(app, docs)
   // Everything the shop's clients call lives in this scope: authenticated, then rate-limited.
   await app.register(async (api) => {
     authenticateEndUsers(api, { verifier: deps.accessTokens, deactivations: deps.deactivations })

@@ -1,11 +1,19 @@
-import { assertUniqueCodes } from '@seams/core'
+import { httpStatusOf, problemTitleOf } from '@seams/core'
 import { describe, expect, it } from 'vitest'
-import { gatewayErrors, RATE_LIMITED_CODE } from './errors.ts'
+import { gatewayErrorCodes, gatewayErrors, RATE_LIMITED_CODE } from './errors.ts'
+
+const statusOf = (status: number) => ({ status, title: problemTitleOf(status) })
 
 describe('gateway errors', () => {
-  it('have unique codes owned by this service', () => {
-    expect(() => assertUniqueCodes(gatewayErrors)).not.toThrow()
-    expect(gatewayErrors.every((error) => error.code.startsWith('GATEWAY_'))).toBe(true)
-    expect(gatewayErrors.map((error) => error.code)).not.toContain(RATE_LIMITED_CODE)
+  it('are the codes the gateway publishes, each with the status it is answered with', () => {
+    const defined = Object.fromEntries([
+      ...gatewayErrors.map((error) => [error.code, statusOf(httpStatusOf(error.category))]),
+      [RATE_LIMITED_CODE, statusOf(429)],
+    ])
+    const published = Object.fromEntries(
+      Object.entries(gatewayErrorCodes).map(([code, { status, title }]) => [code, { status, title }]),
+    )
+    expect(defined).toEqual(published)
+    expect(Object.keys(published).every((code) => code.startsWith('GATEWAY_'))).toBe(true)
   })
 })

@@ -32,6 +32,7 @@ export async function buildApp(deps: OrderHistoryDeps): Promise<ServiceApp> {
       events: eventsReadiness(deps.eventing),
     },
     openapi: {
+      tags: { 'order-history': "Customers' orders with names and payment status, from events" },
       title: 'Order history',
       description: "Customers' orders with names and payment status, kept from events (CQRS query side).",
     },

@@ -41,7 +41,11 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
       database: databaseCheck(deps.sql),
       events: eventsReadiness(deps.eventing),
     },
-    openapi: { title: 'Orders', description: 'Orders and their checkout, owned by the orders service.' },
+    openapi: {
+      title: 'Orders',
+      description: 'Orders and their checkout, owned by the orders service.',
+      tags: { orders: 'Orders: placing, reading, cancelling' },
+    },
   })
   const outbox = deps.eventing.outbox
   placeOrderRoutes(app, { outbox, sagas: deps.sagas, checkout: deps.checkout, newId: deps.newId, now: deps.now })

@@ -25,7 +25,15 @@ export const InvalidCursor = defineError(
   'validation',
   'querystring.after is not a cursor this service issued',
 )
+/** A broken invariant: an order about to be announced lacks what its state guarantees (prices, a reason). */
+export const OrderIncomplete = defineError(
+  'OrderIncomplete',
+  'ORDERS_ORDER_INCOMPLETE',
+  'internal',
+  'The order lacks data its state guarantees',
+)
 
+/** What the HTTP API answers with: OrderIncomplete is thrown in the checkout saga, never to a client. */
 export const ordersErrors: readonly SeamsErrorClass[] = [
   OrderNotFound,
   IdempotencyMismatch,

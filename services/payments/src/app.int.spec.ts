@@ -14,58 +14,61 @@ describe('payments', () => {
     await t?.close()
   })
 
-  it('authorizes, captures and refunds, answering repeats with the current state and publishing each change once', async () => {
-    const terms = newTerms()
-    const first = await t.authorize(terms)
-    expect(first.statusCode, first.body).toBe(201)
-    expect(first.json()).toMatchObject({
-      id: terms.paymentId,
-      orderId: terms.orderId,
-      amountCents: 4200,
-      status: 'authorized',
-      failureReason: null,
-      version: 2,
-    })
-    const again = await t.authorize(terms)
-    expect(again.statusCode).toBe(200)
-    expect(again.json()).toEqual(first.json())
+  it(
+    'authorizes, captures and refunds, ' + 'answering repeats with the current state and publishing each change once',
+    async () => {
+      const terms = newTerms()
+      const first = await t.authorize(terms)
+      expect(first.statusCode, first.body).toBe(201)
+      expect(first.json()).toMatchObject({
+        id: terms.paymentId,
+        orderId: terms.orderId,
+        amountCents: 4200,
+        status: 'authorized',
+        failureReason: null,
+        version: 2,
+      })
+      const again = await t.authorize(terms)
+      expect(again.statusCode).toBe(200)
+      expect(again.json()).toEqual(first.json())
 
-    for (const [action, status] of [
-      ['capture', 'captured'],
-      ['refund', 'refunded'],
-    ] as const) {
-      const done = await t.act(terms.paymentId, action)
-      expect(done.json()).toMatchObject({ status })
-      const repeated = await t.act(terms.paymentId, action)
-      expect(repeated.statusCode).toBe(200)
-      expect(repeated.json()).toEqual(done.json())
-    }
-    // A late capture or authorization retry took effect long ago: it is answered, not refused.
-    expect((await t.act(terms.paymentId, 'capture')).json()).toMatchObject({ status: 'refunded', version: 4 })
-    expect((await t.authorize(terms)).json()).toMatchObject({ status: 'refunded' })
+      for (const [action, status] of [
+        ['capture', 'captured'],
+        ['refund', 'refunded'],
+      ] as const) {
+        const done = await t.act(terms.paymentId, action)
+        expect(done.json()).toMatchObject({ status })
+        const repeated = await t.act(terms.paymentId, action)
+        expect(repeated.statusCode).toBe(200)
+        expect(repeated.json()).toEqual(done.json())
+      }
+      // A late capture or authorization retry took effect long ago: it is answered, not refused.
+      expect((await t.act(terms.paymentId, 'capture')).json()).toMatchObject({ status: 'refunded', version: 4 })
+      expect((await t.authorize(terms)).json()).toMatchObject({ status: 'refunded' })
 
-    const events = await t.eventsOf(terms.paymentId)
-    expect(events.map((event) => [event.type, event.version])).toEqual([
-      ['payments.PaymentAuthorized', 2],
-      ['payments.PaymentCaptured', 3],
-      ['payments.PaymentRefunded', 4],
-    ])
-    expect(events[2]!.data).toEqual({
-      paymentId: terms.paymentId,
-      orderId: terms.orderId,
-      customerId: terms.customerId,
-      amountCents: 4200,
-      currency: 'EUR',
-      status: 'refunded',
-    })
-  })
+      const events = await t.eventsOf(terms.paymentId)
+      expect(events.map((event) => [event.type, event.version])).toEqual([
+        ['payments.PaymentAuthorized', 2],
+        ['payments.PaymentCaptured', 3],
+        ['payments.PaymentRefunded', 4],
+      ])
+      expect(events[2]!.data).toEqual({
+        paymentId: terms.paymentId,
+        orderId: terms.orderId,
+        customerId: terms.customerId,
+        amountCents: 4200,
+        currency: 'EUR',
+        status: 'refunded',
+      })
+    },
+  )
 
   it('writes each event in the transaction that changes the payment', async () => {
     const terms = newTerms()
     const writers = async () => {
       const [payment] = await t.sql`select xmin::text as tx from payments where id = ${terms.paymentId}`
-      const [event] =
-        await t.sql`select xmin::text as tx from seams_outbox where subject = ${terms.paymentId} order by id desc limit 1`
+      const [event] = await t.sql`
+        select xmin::text as tx from seams_outbox where subject = ${terms.paymentId} order by id desc limit 1`
       return [payment!['tx'], event!['tx']]
     }
     await t.authorize(terms)
@@ -136,7 +139,7 @@ describe('payments', () => {
     ])
   })
 
-  it('shows a payment to orders, admins and its customer only, asks anonymous callers to log in, and changes only for the configured callers', async () => {
+  it('shows a payment to orders, admins and its customer only; only the configured callers change it', async () => {
     const terms = newTerms()
     await t.authorize(terms)
     const customer = { id: terms.customerId, role: 'customer' }

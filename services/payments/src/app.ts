@@ -41,7 +41,14 @@ export async function buildApp(deps: PaymentsDeps): Promise<ServiceApp> {
     metrics: deps.metrics,
     auth: deps.auth,
     readiness: { database: databaseCheck(deps.sql), events: eventsReadiness(deps.eventing) },
-    openapi: { title: 'Payments', description: 'Payments, one per order, owned by the payments service.' },
+    openapi: {
+      tags: {
+        payments: 'Payments of orders: reads for their owners, changes for the orders service',
+        simulator: "The simulated provider's knobs, for fault injection (operators only)",
+      },
+      title: 'Payments',
+      description: 'Payments, one per order, owned by the payments service.',
+    },
   })
   const outbox = deps.eventing.outbox
   const { newId, now, paymentCallers } = deps

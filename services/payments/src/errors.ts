@@ -1,4 +1,4 @@
-import { defineError } from '@seams/core'
+import { defineError, type SeamsErrorClass } from '@seams/core'
 
 export const PaymentNotFound = defineError(
   'PaymentNotFound',
@@ -36,3 +36,12 @@ export const ProviderTimeout = defineError(
   'unavailable',
   'The payment provider did not answer in time; retry with the same payment id',
 )
+
+export const paymentsErrors: readonly SeamsErrorClass[] = [
+  PaymentNotFound,
+  IllegalTransition,
+  IdempotencyMismatch,
+  OrderAlreadyPaid,
+  ProviderUnavailable,
+  ProviderTimeout,
+]

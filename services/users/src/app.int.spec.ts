@@ -109,7 +109,9 @@ describe('users', () => {
     expect(
       Number(
         (
-          await sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = 'race@example.com'`
+          await sql`
+            select count(*) as n from seams_outbox
+            where type = 'users.UserRegistered' and envelope->'data'->>'email' = 'race@example.com'`
         )[0]!['n'],
       ),
     ).toBe(1)
@@ -219,7 +221,7 @@ describe('users', () => {
     ).toBe(403)
   })
 
-  it('deactivates once: a repeat answers the same state without a second event, and the user can neither log in nor be renamed', async () => {
+  it('deactivates once: a repeat sends no second event, and the user can neither log in nor be renamed', async () => {
     const erin = await register('erin@example.com')
     const frank = await register('frank@example.com')
     const asErin = await as({ id: erin.id, role: 'customer' })
@@ -261,7 +263,8 @@ describe('users', () => {
         end if;
         return new;
       end $$;
-      create trigger fail_doomed_events before insert on seams_outbox for each row execute function fail_doomed_events();`)
+      create trigger fail_doomed_events before insert on seams_outbox
+        for each row execute function fail_doomed_events();`)
     try {
       const before = await Promise.all(['users', 'seams_outbox'].map(count))
       const signUp = await app.inject({

@@ -34,7 +34,9 @@ export interface UsersDeps {
   passwords: PasswordHasher
   signingKeys: SigningKeys
   accessTokens: AccessTokens
-  /** Service-wide limits; the per-account and per-email ones are fixed (see login-throttle.ts, registration-limit.ts). */
+  /**
+   * Service-wide limits; the per-account and per-email ones are fixed (see login-throttle.ts, registration-limit.ts).
+   */
   limits?: {
     /** @default 600 */
     loginFailuresPerMinute?: number
@@ -54,6 +56,7 @@ export async function buildApp(deps: UsersDeps): Promise<ServiceApp> {
     openapi: {
       title: 'Users',
       description: "User accounts and login, owned by the users service, the shop's identity provider.",
+      tags: { users: 'Accounts: sign-up, profiles, deactivation', auth: 'Login, and the public keys of access tokens' },
     },
   })
   const outbox = deps.eventing.outbox

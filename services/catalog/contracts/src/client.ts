@@ -1,4 +1,5 @@
 import type { CallContext, HttpClient } from '@seams/http-client'
+import { reserveStockProblemCodes, type ReserveStockProblemCode } from './errors.ts'
 import type {
   AddProductRequest,
   ListProductsQuery,
@@ -9,12 +10,22 @@ import type {
 } from './http.ts'
 
 export type ReserveStockResult =
-  { ok: true; reservation: Reservation } | { ok: false; reason: 'OUT_OF_STOCK' | 'UNKNOWN_PRODUCT'; productId: string }
+  | { ok: true; reservation: Reservation }
+  | { ok: false; reason: 'OUT_OF_STOCK' | 'UNKNOWN_PRODUCT'; productId: string }
+  /** The reservation id was used before with other items. */
+  | { ok: false; reason: 'RESERVATION_MISMATCH'; productId?: undefined }
 
-interface ProblemBody {
-  code?: string
+interface ReservationProblem {
+  code: ReserveStockProblemCode
   productId?: string
 }
+
+// One entry per code the route refuses with: a code added to the contract fails to compile until mapped here.
+const reservationRefusals = {
+  CATALOG_OUT_OF_STOCK: (problem) => ({ ok: false, reason: 'OUT_OF_STOCK', productId: problem.productId ?? '' }),
+  CATALOG_UNKNOWN_PRODUCT: (problem) => ({ ok: false, reason: 'UNKNOWN_PRODUCT', productId: problem.productId ?? '' }),
+  CATALOG_RESERVATION_MISMATCH: () => ({ ok: false, reason: 'RESERVATION_MISMATCH' }),
+} satisfies Record<ReserveStockProblemCode, (problem: ReservationProblem) => ReserveStockResult>
 
 /** Typed calls to the catalog service; transport, retries and tokens come from the given HttpClient. */
 export function createCatalogClient(http: HttpClient) {
@@ -37,18 +48,15 @@ export function createCatalogClient(http: HttpClient) {
 
     /** Reserves all items or none; safe to repeat with the same reservationId. */
     async reserveStock(request: ReserveStockRequest, context: CallContext = {}): Promise<ReserveStockResult> {
-      const response = await http.call<Reservation | ProblemBody>(
+      // Only these codes resolve; any other 4xx is a contract mismatch the HTTP client throws as such.
+      const response = await http.call<Reservation | ReservationProblem>(
         { method: 'POST', path: '/reservations', body: request, idempotencyKey: request.reservationId, ...context },
-        [409, 422],
+        reserveStockProblemCodes,
       )
       if (response.status === 201 || response.status === 200)
         return { ok: true, reservation: response.body as Reservation }
-      const problem = response.body as ProblemBody
-      return {
-        ok: false,
-        reason: problem.code === 'CATALOG_OUT_OF_STOCK' ? 'OUT_OF_STOCK' : 'UNKNOWN_PRODUCT',
-        productId: problem.productId ?? '',
-      }
+      const problem = response.body as ReservationProblem
+      return reservationRefusals[problem.code](problem)
     },
 
     /** Returns the stock of a reservation; releasing twice is a no-op. Undefined when it never existed. */

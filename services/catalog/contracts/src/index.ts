@@ -1,4 +1,6 @@
 export * from './http.ts'
 export { ProductAddedV1, ProductChangedV1, StockChangedV1, catalogEvents } from './events.ts'
+export { catalogErrorCodes, reserveStockProblemCodes } from './errors.ts'
+export type { CatalogErrorCode, ReserveStockProblemCode } from './errors.ts'
 export { createCatalogClient } from './client.ts'
 export type { CatalogClient, ReserveStockResult } from './client.ts'

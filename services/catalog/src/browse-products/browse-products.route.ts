@@ -1,5 +1,5 @@
-import { IdParams, ListProductsQuery, Product, ProductPage } from '@shop/catalog-contracts'
-import type { ServiceApp, Sql } from '@seams/service-kit'
+import { IdParams, ListProductsQuery, Product, ProductPage, catalogErrorCodes } from '@shop/catalog-contracts'
+import { apiSecurity, problemsOf, type ServiceApp, type Sql } from '@seams/service-kit'
 import { InvalidCursor, ProductNotFound } from '../errors.ts'
 import { findProduct, productColumns, toProduct } from '../products/product-store.ts'
 
@@ -20,7 +20,10 @@ export function browseProductsRoutes(app: ServiceApp, deps: { sql: Sql }): void 
     {
       schema: {
         summary: 'List products',
+        operationId: 'listProducts',
         tags: ['products'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_INVALID_CURSOR'),
         querystring: ListProductsQuery,
         response: { 200: ProductPage },
       },
@@ -39,7 +42,17 @@ export function browseProductsRoutes(app: ServiceApp, deps: { sql: Sql }): void 
   // One product, with its current stock.
   app.get(
     '/products/:id',
-    { schema: { summary: 'Get a product', tags: ['products'], params: IdParams, response: { 200: Product } } },
+    {
+      schema: {
+        summary: 'Get a product',
+        operationId: 'getProduct',
+        tags: ['products'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_PRODUCT_NOT_FOUND'),
+        params: IdParams,
+        response: { 200: Product },
+      },
+    },
     async (request) => {
       const product = await findProduct(sql, request.params.id)
       if (product === undefined) throw new ProductNotFound(`No product ${request.params.id}`)

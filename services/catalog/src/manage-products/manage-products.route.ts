@@ -1,7 +1,14 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { requireRole, type ServiceApp } from '@seams/service-kit'
-import { AddProductRequest, AdjustStockRequest, ChangeProductRequest, IdParams, Product } from '@shop/catalog-contracts'
+import { apiSecurity, problemsOf, requireRole, type ServiceApp } from '@seams/service-kit'
+import {
+  AddProductRequest,
+  AdjustStockRequest,
+  ChangeProductRequest,
+  IdParams,
+  Product,
+  catalogErrorCodes,
+} from '@shop/catalog-contracts'
 import { DuplicateSku, ProductNotFound, StockWouldGoNegative } from '../errors.ts'
 import { productAdded, productChanged, stockChanged } from '../products/product-events.ts'
 import { changeStock, lockProducts, productColumns, toProduct } from '../products/product-store.ts'
@@ -23,7 +30,10 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
     {
       schema: {
         summary: 'Add a product (admin)',
+        operationId: 'addProduct',
         tags: ['products'],
+        security: apiSecurity.user,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_DUPLICATE_SKU'),
         body: AddProductRequest,
         response: { 201: Product },
       },
@@ -56,7 +66,10 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
     {
       schema: {
         summary: 'Change a product (admin)',
+        operationId: 'changeProduct',
         tags: ['products'],
+        security: apiSecurity.user,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_PRODUCT_NOT_FOUND'),
         params: IdParams,
         body: ChangeProductRequest,
         response: { 200: Product },
@@ -89,7 +102,10 @@ export function manageProductsRoutes(app: ServiceApp, deps: ManageProductsDeps):
     {
       schema: {
         summary: 'Adjust stock (admin)',
+        operationId: 'adjustStock',
         tags: ['products'],
+        security: apiSecurity.user,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_PRODUCT_NOT_FOUND', 'CATALOG_STOCK_NEGATIVE'),
         params: IdParams,
         body: AdjustStockRequest,
         response: { 200: Product },

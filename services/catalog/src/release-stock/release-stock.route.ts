@@ -1,5 +1,5 @@
-import { requireService, type ServiceApp } from '@seams/service-kit'
-import { IdParams, Reservation } from '@shop/catalog-contracts'
+import { apiSecurity, problemsOf, requireService, type ServiceApp } from '@seams/service-kit'
+import { IdParams, Reservation, catalogErrorCodes } from '@shop/catalog-contracts'
 import { ReservationNotFound } from '../errors.ts'
 import { releaseReservation, type ReleaseDeps } from './release-reservation.ts'
 
@@ -13,7 +13,10 @@ export function releaseStockRoutes(
     {
       schema: {
         summary: 'Release a reservation (services only)',
+        operationId: 'releaseReservation',
         tags: ['reservations'],
+        security: apiSecurity.service,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_RESERVATION_NOT_FOUND'),
         params: IdParams,
         response: { 200: Reservation },
       },

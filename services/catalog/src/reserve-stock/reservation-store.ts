@@ -10,16 +10,15 @@ export interface StoredReservation {
 
 export async function loadReservation(sql: Sql | TransactionSql, id: string): Promise<StoredReservation | undefined> {
   const [row] = await sql<
-    { status: Reservation['status'] | 'rejected'; requestHash: string; rejection: StoredReservation['rejection'] }[]
+    { status: Reservation['status']; requestHash: string; rejection: StoredReservation['rejection'] }[]
   >`
     select status, request_hash as "requestHash", rejection from stock_reservations where id = ${id}`
   if (row === undefined) return undefined
   const items = await sql<ReservedLine[]>`
     select product_id as "productId", quantity, unit_price_cents as "unitPriceCents", currency
     from stock_reservation_items where reservation_id = ${id} order by product_id`
-  const status = row.status === 'rejected' ? 'released' : row.status
   return {
-    reservation: { reservationId: id, status, items: [...items] },
+    reservation: { reservationId: id, status: row.status, items: [...items] },
     requestHash: row.requestHash,
     rejection: row.rejection,
   }

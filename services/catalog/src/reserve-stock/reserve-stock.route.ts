@@ -1,7 +1,13 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { requireService, type ServiceApp } from '@seams/service-kit'
-import { IdParams, Reservation, ReserveStockRequest } from '@shop/catalog-contracts'
+import { apiSecurity, problemsOf, requireService, type ServiceApp } from '@seams/service-kit'
+import {
+  IdParams,
+  Reservation,
+  ReserveStockRequest,
+  catalogErrorCodes,
+  reserveStockProblemCodes,
+} from '@shop/catalog-contracts'
 import { OutOfStock, ReservationMismatch, ReservationNotFound, UnknownProduct } from '../errors.ts'
 import { stockChanged } from '../products/product-events.ts'
 import { changeStock, lockProducts } from '../products/product-store.ts'
@@ -43,7 +49,10 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
     {
       schema: {
         summary: 'Reserve stock (services only)',
+        operationId: 'reserveStock',
         tags: ['reservations'],
+        security: apiSecurity.service,
+        problems: problemsOf(catalogErrorCodes, ...reserveStockProblemCodes),
         body: ReserveStockRequest,
         response: { 200: Reservation, 201: Reservation },
       },
@@ -102,7 +111,10 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
     {
       schema: {
         summary: 'Get a reservation (services only)',
+        operationId: 'getReservation',
         tags: ['reservations'],
+        security: apiSecurity.service,
+        problems: problemsOf(catalogErrorCodes, 'CATALOG_RESERVATION_NOT_FOUND'),
         params: IdParams,
         response: { 200: Reservation },
       },

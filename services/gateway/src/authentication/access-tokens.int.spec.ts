@@ -27,7 +27,8 @@ async function readUsersSigningKey(databaseUrl: string): Promise<SigningKey> {
   const sql = postgres(databaseUrl, { max: 1 })
   try {
     const [row] = await sql<{ kid: string; publicJwk: JWK; privateJwk: JWK }[]>`
-      select kid, public_jwk as "publicJwk", private_jwk as "privateJwk" from signing_keys order by generation desc limit 1`
+      select kid, public_jwk as "publicJwk", private_jwk as "privateJwk"
+      from signing_keys order by generation desc limit 1`
     return {
       kid: row!.kid,
       privateKey: (await importJWK(row!.privateJwk, 'ES256')) as CryptoKey,

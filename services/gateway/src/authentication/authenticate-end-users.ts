@@ -7,7 +7,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The end user behind a valid access token; undefined for anonymous requests. */
     endUser: ActingUser | undefined
-    /** That user's access token, passed on to the services so that they see the user as the identity provider signed them. */
+    /**
+     * That user's access token, passed on to the services so that
+     * they see the user as the identity provider signed them.
+     */
     endUserToken: string | undefined
     /** Why the client's token was refused; answered once rate limiting has counted the request. */
     authenticationFailure: SeamsError | undefined

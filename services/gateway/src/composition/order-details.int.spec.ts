@@ -127,6 +127,41 @@ describe('order details composed at the gateway', () => {
     expect(await response.json()).toMatchObject({ code: 'GATEWAY_ORDER_NOT_FOUND' })
   })
 
+  // Here, where every service runs: the description is assembled from all of their documents.
+  it("serves the public API's description, assembled from the services', and a reference page for it", async () => {
+    const response = await fetch(`${shop.gatewayUrl}/openapi.json`)
+    expect(response.status).toBe(200)
+    const openapi = (await response.json()) as {
+      paths: Record<string, Record<string, { operationId: string }>>
+      components: { securitySchemes: Record<string, unknown> }
+    }
+    const operations = Object.entries(openapi.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => `${method} ${path} ${operation.operationId}`),
+    )
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'post /api/auth/login logIn',
+        'get /api/products listProducts',
+        'post /api/orders placeOrder',
+        'get /api/orders/{id}/details getOrderDetails',
+        'get /api/order-history listOrderHistory',
+        'get /api/payments/{id} getPayment',
+      ]),
+    )
+    // What only services may call is not part of the public API, even under a forwarded prefix.
+    expect(operations.filter((operation) => operation.startsWith('post /api/payments'))).toEqual([])
+    expect(Object.keys(openapi.components.securitySchemes)).toEqual(['accessToken'])
+
+    const page = await fetch(`${shop.gatewayUrl}/docs/`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('swagger-ui')
+    // Everything the page loads comes from the gateway itself.
+    expect(html).not.toMatch(/src="https?:|href="https?:/)
+    expect((await fetch(`${shop.gatewayUrl}/docs/static/swagger-ui-bundle.js`)).status).toBe(200)
+    expect(await (await fetch(`${shop.gatewayUrl}/docs/json`)).json()).toEqual(openapi)
+  })
+
   it('answers 503 problem+json while orders, the one essential part, is stopped', async () => {
     await shop.shop.stop('orders')
     try {

@@ -1,17 +1,17 @@
 import { UpstreamRejected, UpstreamUnavailable } from '@seams/http-client'
 import { Unauthenticated, withDeadline } from '@seams/core'
-import type { ServiceApp } from '@seams/service-kit'
+import { kitProblemCodes, problemsOf, type ServiceApp } from '@seams/service-kit'
 import type { Product } from '@shop/catalog-contracts'
 import { createOrdersClient } from '@shop/orders-contracts'
 import { createPaymentsClient } from '@shop/payments-contracts'
 import { createUsersClient } from '@shop/users-contracts'
 import Type, { type Static } from 'typebox'
-import { OrderNotFound, ServiceUnavailable } from '../errors.ts'
+import { gatewayErrorCodes, OrderNotFound, ServiceUnavailable } from '../errors.ts'
 import type { ProductCache } from '../product-cache/product-cache.ts'
 import type { Upstreams } from '../routing/upstreams.ts'
 import { OrderDetails, part } from './order-details.ts'
 
-const Params = Type.Object({ id: Type.String({ format: 'uuid' }) })
+const Params = Type.Object({ id: Type.String({ format: 'uuid', maxLength: 36 }) })
 
 export interface OrderDetailsDeps {
   upstreams: Upstreams
@@ -37,7 +37,13 @@ export function orderDetailsRoutes(app: ServiceApp, deps: OrderDetailsDeps): voi
     {
       schema: {
         summary: 'An order with its customer, products and payment (composed from four services)',
+        operationId: 'getOrderDetails',
         tags: ['orders'],
+        security: [{ accessToken: [] }],
+        problems: [
+          ...problemsOf(gatewayErrorCodes, 'GATEWAY_ORDER_NOT_FOUND', 'GATEWAY_SERVICE_UNAVAILABLE'),
+          kitProblemCodes.noUser,
+        ],
         params: Params,
         response: { 200: OrderDetails },
       },

@@ -9,13 +9,13 @@ import Type, { type Static, type TSchema } from 'typebox'
 const Part = <T extends TSchema>(data: T) =>
   Type.Union([
     Type.Object({ status: Type.Literal('ok'), data }),
-    Type.Object({ status: Type.Literal('unavailable'), reason: Type.String() }),
+    Type.Object({ status: Type.Literal('unavailable'), reason: Type.String({ maxLength: 500 }) }),
   ])
 
 export const OrderDetails = Type.Object({
   order: Order,
   customer: Part(User),
-  products: Part(Type.Array(Product)),
+  products: Part(Type.Array(Product, { maxItems: 50 })),
   payment: Part(Type.Union([Payment, Type.Null()])),
 })
 export type OrderDetails = Static<typeof OrderDetails>

@@ -40,7 +40,8 @@ export function productCacheRoutes(
     '/api/products/:id',
     {
       onRequest,
-      schema: { summary: 'Get a product (cached at the gateway)', tags: ['catalog'], params: ProductParams },
+      // hide: the public API description takes the catalog's own description of this operation.
+      schema: { summary: 'Get a product (cached at the gateway)', hide: true, params: ProductParams },
     },
     async (request, reply) =>
       answer(reply, await deps.products.product(request.params.id, load(request, `/products/${request.params.id}`))),
@@ -49,7 +50,7 @@ export function productCacheRoutes(
   // A page of products; the query string is passed on as it came and is part of the cache key.
   app.get(
     '/api/products',
-    { onRequest, schema: { summary: 'List products (cached at the gateway)', tags: ['catalog'] } },
+    { onRequest, schema: { summary: 'List products (cached at the gateway)', hide: true } },
     async (request, reply) => {
       const resolution = resolveRoute(deps.routes, request.url)
       if (resolution.kind !== 'forward') throw new PathNotCanonical()

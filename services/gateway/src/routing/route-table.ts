@@ -4,7 +4,9 @@ export type UpstreamName = (typeof upstreamNames)[number]
 
 /** A public path prefix and the service that owns everything under it. */
 export interface ForwardRoute {
-  /** Public prefix, matched as a whole path segment: `/api/products` matches `/api/products/1`, never `/api/productsX`. */
+  /**
+   * Public prefix, matched as a whole path segment: `/api/products` matches `/api/products/1`, never `/api/productsX`.
+   */
   prefix: string
   upstream: UpstreamName
   /** The same resources' path on the upstream. */

@@ -66,7 +66,7 @@ function withOwnAuthClient(users: HttpClient, baseUrl: string, options: Upstream
   return {
     name: users.name,
     forward: (request) => (isAuthCall(request.method, request.path) ? auth : users).forward(request),
-    call: <T>(call: CallOptions, accept?: readonly number[]) =>
+    call: <T>(call: CallOptions, accept?: readonly (number | string)[]) =>
       (isAuthCall(call.method, call.path) ? auth : users).call<T>(call, accept),
     circuitState: () => users.circuitState(),
     close: async () => {

@@ -22,51 +22,54 @@ export const PaymentStatus = Type.Union([
 export type PaymentStatus = Static<typeof PaymentStatus>
 
 export const OrderHistoryLine = Type.Object({
-  productId: Type.String({ format: 'uuid' }),
+  productId: Type.String({ format: 'uuid', maxLength: 36 }),
   /** The product's current name (a rename shows at once); null while the catalog's event has not arrived. */
-  productName: Type.Union([Type.String(), Type.Null()]),
-  quantity: Type.Integer(),
+  productName: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+  quantity: Type.Integer({ format: 'int32', minimum: 1, maximum: 100 }),
   /** The price the stock was reserved at; null until the order is confirmed. */
-  unitPriceCents: Type.Union([Type.Integer(), Type.Null()]),
+  unitPriceCents: Type.Union([Type.Integer({ format: 'int64', minimum: 0, maximum: 100_000_000 }), Type.Null()]),
 })
 export type OrderHistoryLine = Static<typeof OrderHistoryLine>
 
 /** One order as the query side knows it: eventually consistent with orders, payments, users and catalog. */
 export const OrderHistoryEntry = Type.Object({
-  orderId: Type.String({ format: 'uuid' }),
-  customerId: Type.String({ format: 'uuid' }),
-  customerName: Type.Union([Type.String(), Type.Null()]),
+  orderId: Type.String({ format: 'uuid', maxLength: 36 }),
+  customerId: Type.String({ format: 'uuid', maxLength: 36 }),
+  customerName: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
   status: OrderStatus,
   /** Why the order was rejected or cancelled. */
-  reason: Type.Union([Type.String(), Type.Null()]),
-  items: Type.Array(OrderHistoryLine),
-  totalCents: Type.Union([Type.Integer(), Type.Null()]),
-  currency: Type.Union([Type.String(), Type.Null()]),
-  paymentId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  reason: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
+  items: Type.Array(OrderHistoryLine, { maxItems: 50 }),
+  totalCents: Type.Union([
+    Type.Integer({ format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    Type.Null(),
+  ]),
+  currency: Type.Union([Type.String({ pattern: '^[A-Z]{3}$', maxLength: 3 }), Type.Null()]),
+  paymentId: Type.Union([Type.String({ format: 'uuid', maxLength: 36 }), Type.Null()]),
   paymentStatus: Type.Union([PaymentStatus, Type.Null()]),
-  placedAt: Type.String({ format: 'date-time' }),
+  placedAt: Type.String({ format: 'date-time', maxLength: 40 }),
   /** When the newest event applied to this entry happened at its producer. */
-  updatedAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time', maxLength: 40 }),
 })
 export type OrderHistoryEntry = Static<typeof OrderHistoryEntry>
 
 export const ListOrderHistoryQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    limit: Type.Integer({ format: 'int32', minimum: 1, maximum: 100, default: 20 }),
     after: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
-    customerId: Type.Optional(Type.String({ format: 'uuid', description: 'Admins only: whose orders' })),
+    customerId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36, description: 'Admins only: whose orders' })),
   },
   { additionalProperties: false },
 )
 export type ListOrderHistoryQuery = Static<typeof ListOrderHistoryQuery>
 
 export const OrderHistoryPage = Type.Object({
-  items: Type.Array(OrderHistoryEntry),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
+  items: Type.Array(OrderHistoryEntry, { maxItems: 100 }),
+  nextCursor: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
 })
 export type OrderHistoryPage = Static<typeof OrderHistoryPage>
 
 export const OrderHistoryParams = Type.Object(
-  { orderId: Type.String({ format: 'uuid' }) },
+  { orderId: Type.String({ format: 'uuid', maxLength: 36 }) },
   { additionalProperties: false },
 )

@@ -29,7 +29,9 @@ describe('order history read models', () => {
   const lockWaiters = async () =>
     Number(
       (
-        await t.sql`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`
+        await t.sql`
+          select count(*) as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`
       )[0]!['n'],
     )
   const entryOf = async (orderId: string, user: TestUser) => {

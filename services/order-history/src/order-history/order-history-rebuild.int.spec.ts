@@ -127,8 +127,9 @@ describe("order history from the producers' feeds", () => {
     await feeds.payments.publish(refunded(orders[0]!.orderId, customer, orders[0]!.paymentId))
     await waitFor(async () => (await list()).some((entry) => entry.paymentStatus === 'refunded'))
     expect(statusOf(await list())).toEqual({ ...statusOf(before), [orders[0]!.orderId]: 'CONFIRMED/refunded' })
-    const inbox =
-      await t.sql`select consumer, count(*)::int as n from seams_inbox where consumer like 'order-history.order_history.%' group by consumer order by consumer`
+    const inbox = await t.sql`
+      select consumer, count(*)::int as n from seams_inbox
+      where consumer like 'order-history.order_history.%' group by consumer order by consumer`
     expect(inbox.map((row) => [row['consumer'], row['n']])).toEqual([
       ['order-history.order_history.orders', 12],
       ['order-history.order_history.payments', 10],

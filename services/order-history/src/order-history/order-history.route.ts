@@ -1,10 +1,19 @@
 import { Forbidden } from '@seams/core'
-import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
+import {
+  apiSecurity,
+  mayRead,
+  problemsOf,
+  requireReader,
+  requireUser,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
 import {
   ListOrderHistoryQuery,
   OrderHistoryEntry,
   OrderHistoryPage,
   OrderHistoryParams,
+  orderHistoryErrorCodes,
 } from '@shop/order-history-contracts'
 import { EntryNotFound, InvalidCursor } from '../errors.ts'
 import { decodeCursor, encodeCursor } from './history-cursor.ts'
@@ -19,7 +28,10 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
     {
       schema: {
         summary: 'Get an order history entry',
+        operationId: 'getOrderHistoryEntry',
         tags: ['order-history'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(orderHistoryErrorCodes, 'ORDER_HISTORY_ENTRY_NOT_FOUND'),
         params: OrderHistoryParams,
         response: { 200: OrderHistoryEntry },
       },
@@ -39,7 +51,10 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
     {
       schema: {
         summary: 'List order history',
+        operationId: 'listOrderHistory',
         tags: ['order-history'],
+        security: apiSecurity.user,
+        problems: problemsOf(orderHistoryErrorCodes, 'ORDER_HISTORY_INVALID_CURSOR'),
         querystring: ListOrderHistoryQuery,
         response: { 200: OrderHistoryPage },
       },

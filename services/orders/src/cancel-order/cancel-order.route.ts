@@ -1,8 +1,8 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
-import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
-import { IdParams, OrderAccepted, OrderStatus } from '@shop/orders-contracts'
+import { apiSecurity, isOwnerOrAdmin, problemsOf, requireUser, type ServiceApp } from '@seams/service-kit'
+import { IdParams, OrderAccepted, OrderStatus, ordersErrorCodes } from '@shop/orders-contracts'
 import Type from 'typebox'
 import type { CancellationData } from '../cancellation-saga/cancellation-saga.ts'
 import { NotCancellable, OrderNotFound } from '../errors.ts'
@@ -26,7 +26,17 @@ export function cancelOrderRoutes(app: ServiceApp, deps: CancelOrderDeps): void 
   // The customer (or an admin) cancels an order; stock and money come back through a saga (202).
   app.post(
     '/orders/:id/cancel',
-    { schema: { summary: 'Cancel an order', tags: ['orders'], params: IdParams, response: { 202: CancelAccepted } } },
+    {
+      schema: {
+        summary: 'Cancel an order',
+        operationId: 'cancelOrder',
+        tags: ['orders'],
+        security: apiSecurity.user,
+        problems: problemsOf(ordersErrorCodes, 'ORDERS_ORDER_NOT_FOUND', 'ORDERS_NOT_CANCELLABLE'),
+        params: IdParams,
+        response: { 202: CancelAccepted },
+      },
+    },
     async (request, reply) => {
       const user = requireUser(request)
       const reason = user.role === 'admin' ? 'CANCELLED_BY_ADMIN' : 'CANCELLED_BY_CUSTOMER'

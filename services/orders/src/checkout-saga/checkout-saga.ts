@@ -14,7 +14,8 @@ export interface CheckoutSagaDeps extends EnvelopeFactoryDeps {
   payments: PaymentsClient
 }
 
-const call = (context: StepContext) => ({ signal: context.signal })
+// Each call continues the checkout's trace (the request that placed the order), through the step's span.
+const call = (context: StepContext) => ({ signal: context.signal, trace: context.trace })
 
 /**
  * Placing an order across three owners: reserve the stock (catalog), authorize the payment
@@ -24,6 +25,7 @@ const call = (context: StepContext) => ({ signal: context.signal })
 export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutData> {
   return defineSaga<CheckoutData>({
     type: 'checkout',
+    traceparent: (data) => data.traceparent,
     async checkAbort(sql, data) {
       return (await orderStatus(sql, data.orderId)) === 'CANCELLED' ? 'ORDER_CANCELLED' : undefined
     },
@@ -36,7 +38,8 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
             { reservationId: data.orderId, items: data.items },
             call(context),
           )
-          if (!result.ok) return { refused: `${result.reason}: ${result.productId}` }
+          if (!result.ok)
+            return { refused: result.productId === undefined ? result.reason : `${result.reason}: ${result.productId}` }
           return { done: { ...data, reserved: result.reservation.items } }
         },
         async compensate(data, context) {
@@ -49,12 +52,13 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
           const charge = chargeFor(data.reserved ?? [])
           if (!charge.ok) return { refused: charge.reason }
           const { paymentId, orderId, customerId } = data
+          const { totalCents, currency } = charge
           const result = await deps.payments.authorize(
-            { paymentId, orderId, customerId, amountCents: charge.totalCents, currency: charge.currency },
+            { paymentId, orderId, customerId, amountCents: totalCents, currency },
             call(context),
           )
           return result.ok
-            ? { done: data }
+            ? { done: { ...data, authorized: { totalCents, currency } } }
             : { refused: `PAYMENT_DECLINED: ${result.payment.failureReason ?? 'declined'}` }
         },
         async compensate(data, context) {
@@ -64,35 +68,34 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
       {
         name: 'confirm-order',
         // Local, under the order's row lock: a cancellation that got there first turns into compensation.
-        async run(data) {
-          const charge = chargeFor(data.reserved ?? [])
+        async run(data, context) {
+          const { reserved, authorized } = data
+          if (reserved === undefined || authorized === undefined)
+            throw new Error(
+              `checkout of order ${data.orderId} reached confirm-order without a reservation and a charge`,
+            )
           const refusal = await deps.outbox.transaction(async (tx) => {
             const order = await findOrder(tx, data.orderId, { lock: true })
             if (order === undefined || order.status === 'CANCELLED') return 'ORDER_CANCELLED'
-            if (!charge.ok) return charge.reason
             if (order.status === 'CONFIRMED') return undefined // this step ran before a crash
             await capturePrices(
               tx,
               data.orderId,
-              new Map((data.reserved ?? []).map((line) => [line.productId, line.unitPriceCents])),
+              new Map(reserved.map((line) => [line.productId, line.unitPriceCents])),
             )
-            const confirmed = await changeOrder(tx, data.orderId, {
-              status: 'CONFIRMED',
-              currency: charge.currency,
-              totalCents: charge.totalCents,
-            })
-            await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed))
+            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', ...authorized })
+            await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed, context.trace))
             return undefined
           })
           return refusal === undefined ? { done: data } : { refused: refusal }
         },
       },
     ],
-    async onCompensated(tx, data, failure) {
+    async onCompensated(tx, data, failure, trace) {
       const order = await findOrder(tx, data.orderId, { lock: true })
       if (order === undefined || order.status !== 'PENDING') return // cancelled meanwhile: already told
       const rejected = await changeOrder(tx, data.orderId, { status: 'REJECTED', reason: failure })
-      await deps.outbox.enqueue(tx, orderRejected(deps, rejected))
+      await deps.outbox.enqueue(tx, orderRejected(deps, rejected, trace))
     },
   })
 }

@@ -14,6 +14,8 @@ export interface CheckoutData {
   paymentId: string
   items: ReservationItem[]
   reserved?: ReservedLine[]
+  /** The amount payments authorized: confirming the order records exactly this. */
+  authorized?: { totalCents: number; currency: string }
   traceparent?: string
 }
 

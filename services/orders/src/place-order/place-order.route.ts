@@ -1,8 +1,8 @@
 import { formatTraceparent, type Clock, type IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
-import { requireUser, type ServiceApp } from '@seams/service-kit'
-import { IdempotencyKeyHeaders, OrderAccepted, PlaceOrderRequest } from '@shop/orders-contracts'
+import { apiSecurity, problemsOf, requireUser, type ServiceApp } from '@seams/service-kit'
+import { IdempotencyKeyHeaders, OrderAccepted, PlaceOrderRequest, ordersErrorCodes } from '@shop/orders-contracts'
 import type { CheckoutData } from '../checkout-saga/checkout.ts'
 import { CustomerDeactivated, IdempotencyMismatch } from '../errors.ts'
 import { orderPlaced } from '../orders/order-events.ts'
@@ -28,7 +28,10 @@ export function placeOrderRoutes(app: ServiceApp, deps: PlaceOrderDeps): void {
     {
       schema: {
         summary: 'Place an order',
+        operationId: 'placeOrder',
         tags: ['orders'],
+        security: apiSecurity.user,
+        problems: problemsOf(ordersErrorCodes, 'ORDERS_IDEMPOTENCY_MISMATCH', 'ORDERS_CUSTOMER_DEACTIVATED'),
         headers: IdempotencyKeyHeaders,
         body: PlaceOrderRequest,
         response: { 202: OrderAccepted },

@@ -1,6 +1,14 @@
 import { Forbidden } from '@seams/core'
-import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
-import { IdParams, ListOrdersQuery, Order, OrderPage } from '@shop/orders-contracts'
+import {
+  apiSecurity,
+  mayRead,
+  problemsOf,
+  requireReader,
+  requireUser,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
+import { IdParams, ListOrdersQuery, Order, OrderPage, ordersErrorCodes } from '@shop/orders-contracts'
 import { InvalidCursor, OrderNotFound } from '../errors.ts'
 import { findOrder, listOrders, toOrder } from '../orders/order-store.ts'
 import { productNames } from '../replicas/product-replica.ts'
@@ -19,7 +27,17 @@ export function readOrdersRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   // One order, with product names from the catalog replica, for its customer or an admin.
   app.get(
     '/orders/:id',
-    { schema: { summary: 'Get an order', tags: ['orders'], params: IdParams, response: { 200: Order } } },
+    {
+      schema: {
+        summary: 'Get an order',
+        operationId: 'getOrder',
+        tags: ['orders'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(ordersErrorCodes, 'ORDERS_ORDER_NOT_FOUND'),
+        params: IdParams,
+        response: { 200: Order },
+      },
+    },
     async (request) => {
       const reader = requireReader(request)
       const order = await findOrder(sql, request.params.id)
@@ -39,7 +57,15 @@ export function readOrdersRoutes(app: ServiceApp, deps: { sql: Sql }): void {
   app.get(
     '/orders',
     {
-      schema: { summary: 'List orders', tags: ['orders'], querystring: ListOrdersQuery, response: { 200: OrderPage } },
+      schema: {
+        summary: 'List orders',
+        operationId: 'listOrders',
+        tags: ['orders'],
+        security: apiSecurity.user,
+        problems: problemsOf(ordersErrorCodes, 'ORDERS_INVALID_CURSOR'),
+        querystring: ListOrdersQuery,
+        response: { 200: OrderPage },
+      },
     },
     async (request) => {
       const user = requireUser(request)

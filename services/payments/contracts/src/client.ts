@@ -43,7 +43,9 @@ export function createPaymentsClient(http: HttpClient) {
     /** Takes an authorized amount; capturing twice is a no-op. Undefined when the payment never existed. */
     capture: (id: string, context: CallContext = {}) => change(id, 'capture', context),
 
-    /** Releases an authorization without taking the money; voiding twice is a no-op. Undefined when it never existed. */
+    /**
+     * Releases an authorization without taking the money; voiding twice is a no-op. Undefined when it never existed.
+     */
     void: (id: string, context: CallContext = {}) => change(id, 'void', context),
 
     /** Pays a captured amount back; refunding twice is a no-op. Undefined when the payment never existed. */

@@ -1,10 +1,11 @@
 import Type, { type Static } from 'typebox'
 
-export const PaymentId = Type.String({ format: 'uuid', description: 'Payment id, chosen by the caller' })
+export const PaymentId = Type.String({ format: 'uuid', maxLength: 36, description: 'Payment id, chosen by the caller' })
 
-export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' })
+export const Currency = Type.String({ pattern: '^[A-Z]{3}$', maxLength: 3, description: 'ISO 4217 code, e.g. EUR' })
 
 export const AmountCents = Type.Integer({
+  format: 'int64',
   minimum: 1,
   maximum: 100_000_000_000,
   description: "Amount in the currency's minor unit",
@@ -22,17 +23,17 @@ export type PaymentStatus = Static<typeof PaymentStatus>
 
 export const Payment = Type.Object({
   id: PaymentId,
-  orderId: Type.String({ format: 'uuid' }),
-  customerId: Type.String({ format: 'uuid' }),
+  orderId: Type.String({ format: 'uuid', maxLength: 36 }),
+  customerId: Type.String({ format: 'uuid', maxLength: 36 }),
   amountCents: AmountCents,
   currency: Currency,
   status: PaymentStatus,
-  failureReason: Type.Union([Type.String(), Type.Null()], {
+  failureReason: Type.Union([Type.String({ maxLength: 500 }), Type.Null()], {
     description: 'Why the provider declined; null unless failed',
   }),
-  version: Type.Integer({ minimum: 1 }),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
+  version: Type.Integer({ format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  createdAt: Type.String({ format: 'date-time', maxLength: 40 }),
+  updatedAt: Type.String({ format: 'date-time', maxLength: 40 }),
 })
 export type Payment = Static<typeof Payment>
 
@@ -40,10 +41,15 @@ export const AuthorizePaymentRequest = Type.Object(
   {
     paymentId: Type.String({
       format: 'uuid',
+      maxLength: 36,
       description: 'Chosen by the caller; repeating a request with the same id is safe',
     }),
-    orderId: Type.String({ format: 'uuid', description: 'The order paid for; an order has at most one payment' }),
-    customerId: Type.String({ format: 'uuid' }),
+    orderId: Type.String({
+      format: 'uuid',
+      maxLength: 36,
+      description: 'The order paid for; an order has at most one payment',
+    }),
+    customerId: Type.String({ format: 'uuid', maxLength: 36 }),
     amountCents: AmountCents,
     currency: Currency,
   },
@@ -51,10 +57,13 @@ export const AuthorizePaymentRequest = Type.Object(
 )
 export type AuthorizePaymentRequest = Static<typeof AuthorizePaymentRequest>
 
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false })
+export const IdParams = Type.Object(
+  { id: Type.String({ format: 'uuid', maxLength: 36 }) },
+  { additionalProperties: false },
+)
 
 export const FindPaymentQuery = Type.Object(
-  { orderId: Type.String({ format: 'uuid', description: 'The order whose payment to find' }) },
+  { orderId: Type.String({ format: 'uuid', maxLength: 36, description: 'The order whose payment to find' }) },
   { additionalProperties: false },
 )
 export type FindPaymentQuery = Static<typeof FindPaymentQuery>
@@ -63,8 +72,14 @@ const Rate = (description: string) => Type.Number({ minimum: 0, maximum: 1, desc
 
 export const SimulatorSettings = Type.Object(
   {
-    latencyMs: Type.Integer({ minimum: 0, maximum: 10_000, description: 'Mean time the provider takes to answer' }),
+    latencyMs: Type.Integer({
+      format: 'int32',
+      minimum: 0,
+      maximum: 10_000,
+      description: 'Mean time the provider takes to answer',
+    }),
     jitterMs: Type.Integer({
+      format: 'int32',
       minimum: 0,
       maximum: 10_000,
       description: 'Latency varies uniformly by up to this much either way',

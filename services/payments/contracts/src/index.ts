@@ -9,3 +9,5 @@ export {
 } from './events.ts'
 export { createPaymentsClient } from './client.ts'
 export type { AuthorizePaymentResult, PaymentsClient } from './client.ts'
+export { paymentsErrorCodes } from './errors.ts'
+export type { PaymentsErrorCode } from './errors.ts'

@@ -1,5 +1,5 @@
-import { requireService, type ServiceApp, type Sql } from '@seams/service-kit'
-import { AuthorizePaymentRequest, Payment } from '@shop/payments-contracts'
+import { apiSecurity, problemsOf, requireService, type ServiceApp, type Sql } from '@seams/service-kit'
+import { AuthorizePaymentRequest, Payment, paymentsErrorCodes } from '@shop/payments-contracts'
 import { OrderAlreadyPaid } from '../errors.ts'
 import { authorizeWithin, type PaymentProvider } from '../payment-provider/payment-provider.ts'
 import { changePayment, refusalError, type ChangePaymentDeps } from '../payments/change-payment.ts'
@@ -42,7 +42,16 @@ export function authorizePaymentRoutes(app: ServiceApp, deps: AuthorizePaymentDe
     {
       schema: {
         summary: 'Authorize a payment (services only)',
+        operationId: 'authorizePayment',
         tags: ['payments'],
+        security: apiSecurity.service,
+        problems: problemsOf(
+          paymentsErrorCodes,
+          'PAYMENTS_ORDER_ALREADY_PAID',
+          'PAYMENTS_IDEMPOTENCY_MISMATCH',
+          'PAYMENTS_PROVIDER_UNAVAILABLE',
+          'PAYMENTS_PROVIDER_TIMEOUT',
+        ),
         body: AuthorizePaymentRequest,
         response: { 200: Payment, 201: Payment },
       },

@@ -1,5 +1,5 @@
-import { requireService, type ServiceApp } from '@seams/service-kit'
-import { IdParams, Payment } from '@shop/payments-contracts'
+import { apiSecurity, problemsOf, requireService, type ServiceApp } from '@seams/service-kit'
+import { IdParams, Payment, paymentsErrorCodes } from '@shop/payments-contracts'
 import { changePayment, type ChangePaymentDeps } from '../payments/change-payment.ts'
 
 export interface CaptureVoidRefundDeps extends ChangePaymentDeps {
@@ -18,7 +18,17 @@ export function captureVoidRefundRoutes(app: ServiceApp, deps: CaptureVoidRefund
     // Called by the checkout saga to finish or compensate a payment; a repeat answers the current state.
     app.post(
       `/payments/:id/${action.path}`,
-      { schema: { summary: action.summary, tags: ['payments'], params: IdParams, response: { 200: Payment } } },
+      {
+        schema: {
+          summary: action.summary,
+          operationId: `${action.path}Payment`,
+          tags: ['payments'],
+          security: apiSecurity.service,
+          problems: problemsOf(paymentsErrorCodes, 'PAYMENTS_PAYMENT_NOT_FOUND', 'PAYMENTS_ILLEGAL_TRANSITION'),
+          params: IdParams,
+          response: { 200: Payment },
+        },
+      },
       async (request) => {
         requireService(request, deps.paymentCallers)
         const outcome = await changePayment(deps, request.params.id, { type: action.command }, request.trace)

@@ -1,4 +1,4 @@
-import { requireService, type ServiceApp } from '@seams/service-kit'
+import { apiSecurity, requireService, type ServiceApp } from '@seams/service-kit'
 import { SimulatorSettings } from '@shop/payments-contracts'
 import type { SimulatedProvider } from './simulated-provider.ts'
 
@@ -17,7 +17,9 @@ export function simulatorRoutes(app: ServiceApp, deps: SimulatorDeps): void {
     {
       schema: {
         summary: "Read the simulated provider's settings (operators only)",
+        operationId: 'getSimulatorSettings',
         tags: ['simulator'],
+        security: apiSecurity.service,
         response: { 200: SimulatorSettings },
       },
     },
@@ -34,7 +36,9 @@ export function simulatorRoutes(app: ServiceApp, deps: SimulatorDeps): void {
     {
       schema: {
         summary: "Replace the simulated provider's settings (operators only)",
+        operationId: 'configureSimulator',
         tags: ['simulator'],
+        security: apiSecurity.service,
         body: SimulatorSettings,
         response: { 200: SimulatorSettings },
       },

@@ -1,5 +1,13 @@
-import { mayRead, requireReader, type Reader, type ServiceApp, type Sql } from '@seams/service-kit'
-import { FindPaymentQuery, IdParams, Payment } from '@shop/payments-contracts'
+import {
+  apiSecurity,
+  mayRead,
+  problemsOf,
+  requireReader,
+  type Reader,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
+import { FindPaymentQuery, IdParams, Payment, paymentsErrorCodes } from '@shop/payments-contracts'
 import { PaymentNotFound } from '../errors.ts'
 import { findPayment, findPaymentByOrder } from '../payments/payment-store.ts'
 
@@ -16,7 +24,17 @@ export function viewPaymentsRoutes(app: ServiceApp, deps: { sql: Sql; readers: r
   // One payment, for the order saga's recovery, order history and the paying customer.
   app.get(
     '/payments/:id',
-    { schema: { summary: 'Get a payment', tags: ['payments'], params: IdParams, response: { 200: Payment } } },
+    {
+      schema: {
+        summary: 'Get a payment',
+        operationId: 'getPayment',
+        tags: ['payments'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(paymentsErrorCodes, 'PAYMENTS_PAYMENT_NOT_FOUND'),
+        params: IdParams,
+        response: { 200: Payment },
+      },
+    },
     async (request) => {
       const reader = requireReader(request, deps.readers)
       const payment = await findPayment(sql, request.params.id)
@@ -31,7 +49,10 @@ export function viewPaymentsRoutes(app: ServiceApp, deps: { sql: Sql; readers: r
     {
       schema: {
         summary: 'Find the payment of an order',
+        operationId: 'findPaymentByOrder',
         tags: ['payments'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(paymentsErrorCodes, 'PAYMENTS_PAYMENT_NOT_FOUND'),
         querystring: FindPaymentQuery,
         response: { 200: Payment },
       },

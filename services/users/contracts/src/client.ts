@@ -1,7 +1,13 @@
 import type { CallContext, HttpClient } from '@seams/http-client'
+import { registerProblemCodes, type RegisterProblemCode } from './errors.ts'
 import { JWKS_PATH, type JsonWebKeySet, type RegisterUserRequest, type User } from './http.ts'
 
 export type RegisterUserResult = { ok: true; user: User } | { ok: false; reason: 'DUPLICATE_EMAIL' }
+
+// One entry per code sign-up refuses with: a code added to the contract fails to compile until mapped here.
+const registrationRefusals = {
+  USERS_DUPLICATE_EMAIL: { ok: false, reason: 'DUPLICATE_EMAIL' },
+} as const satisfies Record<RegisterProblemCode, RegisterUserResult>
 
 /** Typed calls to the users service; transport, retries and tokens come from the given HttpClient. */
 export function createUsersClient(http: HttpClient) {
@@ -22,8 +28,13 @@ export function createUsersClient(http: HttpClient) {
 
     /** Signs up a customer; an email already in use (in any letter case) is an expected outcome. */
     async register(request: RegisterUserRequest, context: CallContext = {}): Promise<RegisterUserResult> {
-      const response = await http.call<User>({ method: 'POST', path: '/users', body: request, ...context }, [409])
-      return response.status === 409 ? { ok: false, reason: 'DUPLICATE_EMAIL' } : { ok: true, user: response.body }
+      const response = await http.call<User | { code: RegisterProblemCode }>(
+        { method: 'POST', path: '/users', body: request, ...context },
+        registerProblemCodes,
+      )
+      return response.status >= 400
+        ? registrationRefusals[(response.body as { code: RegisterProblemCode }).code]
+        : { ok: true, user: response.body as User }
     },
 
     /** The public keys that verify access tokens, for verifiers that cache keys themselves. */

@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 
-export const UserId = Type.String({ format: 'uuid', description: 'User id' })
+export const UserId = Type.String({ format: 'uuid', maxLength: 36, description: 'User id' })
 
 export const Email = Type.String({
   format: 'email',
@@ -17,12 +17,12 @@ export type UserStatus = Static<typeof UserStatus>
 export const User = Type.Object({
   id: UserId,
   email: Email,
-  name: Type.String(),
+  name: Type.String({ maxLength: 200, pattern: '\\S' }),
   role: UserRole,
   status: UserStatus,
-  version: Type.Integer({ minimum: 1 }),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
+  version: Type.Integer({ format: 'int64', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  createdAt: Type.String({ format: 'date-time', maxLength: 40 }),
+  updatedAt: Type.String({ format: 'date-time', maxLength: 40 }),
 })
 export type User = Static<typeof User>
 
@@ -54,9 +54,18 @@ export const LoginRequest = Type.Object(
 export type LoginRequest = Static<typeof LoginRequest>
 
 export const LoginResponse = Type.Object({
-  accessToken: Type.String({ description: 'ES256 JWT; verify it with the keys at /.well-known/jwks.json' }),
+  accessToken: Type.String({
+    maxLength: 4096,
+    pattern: '^[\\w-]+\\.[\\w-]+\\.[\\w-]+$',
+    description: 'ES256 JWT; verify it with the keys at /.well-known/jwks.json',
+  }),
   tokenType: Type.Literal('Bearer'),
-  expiresIn: Type.Integer({ minimum: 1, description: 'Seconds until the token expires' }),
+  expiresIn: Type.Integer({
+    format: 'int32',
+    minimum: 1,
+    maximum: 86_400,
+    description: 'Seconds until the token expires',
+  }),
   user: User,
 })
 export type LoginResponse = Static<typeof LoginResponse>
@@ -81,12 +90,13 @@ export const JsonWebKeySet = Type.Object({
     Type.Object({
       kty: Type.Literal('EC'),
       crv: Type.Literal('P-256'),
-      x: Type.String(),
-      y: Type.String(),
-      kid: Type.String(),
+      x: Type.String({ maxLength: 64, pattern: '^[\\w-]+$' }),
+      y: Type.String({ maxLength: 64, pattern: '^[\\w-]+$' }),
+      kid: Type.String({ maxLength: 128, pattern: '^[\\w-]+$' }),
       alg: Type.Literal('ES256'),
       use: Type.Literal('sig'),
     }),
+    { maxItems: 16 },
   ),
 })
 export type JsonWebKeySet = Static<typeof JsonWebKeySet>

@@ -1,4 +1,6 @@
 export * from './http.ts'
 export { UserRegisteredV1, UserProfileChangedV1, UserDeactivatedV1, usersEvents } from './events.ts'
+export { usersErrorCodes, registerProblemCodes } from './errors.ts'
+export type { UsersErrorCode, RegisterProblemCode } from './errors.ts'
 export { createUsersClient } from './client.ts'
 export type { UsersClient, RegisterUserResult } from './client.ts'

@@ -27,7 +27,9 @@ describe('ensureBootstrapAdmin', () => {
   const registeredEvents = async (email: string) =>
     Number(
       (
-        await users.sql`select count(*) as n from seams_outbox where type = 'users.UserRegistered' and envelope->'data'->>'email' = ${email}`
+        await users.sql`
+          select count(*) as n from seams_outbox
+          where type = 'users.UserRegistered' and envelope->'data'->>'email' = ${email}`
       )[0]!['n'],
     )
 

@@ -1,7 +1,7 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
-import { IdParams, User } from '@shop/users-contracts'
+import { apiSecurity, isOwnerOrAdmin, problemsOf, requireUser, type ServiceApp } from '@seams/service-kit'
+import { IdParams, User, usersErrorCodes } from '@shop/users-contracts'
 import { UserNotFound } from '../errors.ts'
 import { userDeactivated } from '../users/user-events.ts'
 import { lockUser, markDeactivated } from '../users/user-store.ts'
@@ -19,7 +19,17 @@ export function deactivateUserRoutes(app: ServiceApp, deps: DeactivateUserDeps):
   // Closes an account (self or admin) so it can no longer log in; repeating it answers the same state.
   app.post(
     '/users/:id/deactivate',
-    { schema: { summary: 'Deactivate a user', tags: ['users'], params: IdParams, response: { 200: User } } },
+    {
+      schema: {
+        summary: 'Deactivate a user',
+        operationId: 'deactivateUser',
+        tags: ['users'],
+        security: apiSecurity.user,
+        problems: problemsOf(usersErrorCodes, 'USERS_USER_NOT_FOUND'),
+        params: IdParams,
+        response: { 200: User },
+      },
+    },
     async (request) => {
       const actor = requireUser(request)
       const { id } = request.params

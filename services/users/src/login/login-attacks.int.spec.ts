@@ -67,7 +67,9 @@ describe('login under attack, against a users process', () => {
     }
     const slowestLiveMs = Math.max(...liveLatencies)
     console.log(
-      `flood of 60 logins: ${statuses.filter((status) => status === 401).length} checked, ${shed.length} shed in ${Math.round(floodMs)} ms; /health/live answered ${liveLatencies.length} probes, slowest ${Math.round(slowestLiveMs)} ms`,
+      `flood of 60 logins: ${statuses.filter((status) => status === 401).length} checked, ` +
+        `${shed.length} shed in ${Math.round(floodMs)} ms; ` +
+        `/health/live answered ${liveLatencies.length} probes, slowest ${Math.round(slowestLiveMs)} ms`,
     )
     expect(liveLatencies.length).toBeGreaterThan(0)
     // Generous for a shared two-core machine: a stalled event loop would take seconds, not this.

@@ -42,24 +42,27 @@ describe('login throttling', () => {
     return statuses
   }
 
-  it('refuses the sixth of a burst of wrong passwords for one account, across replicas, with 429 naming the reason', async () => {
-    await register('target@example.com')
-    const statuses = await statusesOf(
-      'target@example.com',
-      Array.from({ length: 40 }, (_, index) => `wrong password ${index}`),
-    )
-    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401])
-    expect(statuses.indexOf(429)).toBe(5)
-    // The backoff lets a guess through now and then (after 1 s, 2 s more, ...), however fast they come.
-    expect(statuses.filter((status) => status === 401).length, statuses.join()).toBeLessThanOrEqual(8)
-    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([])
+  it(
+    'refuses the sixth of a burst of wrong passwords for one account, ' + 'across replicas, with 429 naming the reason',
+    async () => {
+      await register('target@example.com')
+      const statuses = await statusesOf(
+        'target@example.com',
+        Array.from({ length: 40 }, (_, index) => `wrong password ${index}`),
+      )
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401])
+      expect(statuses.indexOf(429)).toBe(5)
+      // The backoff lets a guess through now and then (after 1 s, 2 s more, ...), however fast they come.
+      expect(statuses.filter((status) => status === 401).length, statuses.join()).toBeLessThanOrEqual(8)
+      expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([])
 
-    const refused = await login('TARGET@example.com', password)
-    expect(refused.statusCode).toBe(429)
-    expect(refused.headers['content-type']).toContain('application/problem+json')
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1)
-    expect(refused.json()).toMatchObject({ status: 429, code: 'USERS_LOGIN_THROTTLED', reason: 'account' })
-  })
+      const refused = await login('TARGET@example.com', password)
+      expect(refused.statusCode).toBe(429)
+      expect(refused.headers['content-type']).toContain('application/problem+json')
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+      expect(refused.json()).toMatchObject({ status: 429, code: 'USERS_LOGIN_THROTTLED', reason: 'account' })
+    },
+  )
 
   it('throttles an email without an account exactly like one with, so a 429 tells nothing either', async () => {
     await register('exists@example.com')
@@ -75,15 +78,18 @@ describe('login throttling', () => {
     })
   })
 
-  it('counts concurrent guesses before their passwords are checked, so a parallel burst gets no more tries', async () => {
-    await register('parallel@example.com')
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => login('parallel@example.com', `guess ${index}`, index)),
-    )
-    const statuses = answers.map((answer) => answer.statusCode)
-    expect(statuses.filter((status) => status === 401)).toHaveLength(5)
-    expect(statuses.filter((status) => status === 429)).toHaveLength(15)
-  })
+  it(
+    'counts concurrent guesses before their passwords are checked, ' + 'so a parallel burst gets no more tries',
+    async () => {
+      await register('parallel@example.com')
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => login('parallel@example.com', `guess ${index}`, index)),
+      )
+      const statuses = answers.map((answer) => answer.statusCode)
+      expect(statuses.filter((status) => status === 401)).toHaveLength(5)
+      expect(statuses.filter((status) => status === 429)).toHaveLength(15)
+    },
+  )
 
   it('starts the count again after a successful login', async () => {
     await register('forgetful@example.com')
@@ -101,7 +107,10 @@ describe('login throttling', () => {
   })
 
   it("forgets an account's count an hour after its last admitted attempt", async () => {
-    await users.sql`update throttle_counters set last_attempt_at = now() - interval '2 hours', blocked_until = now() - interval '90 minutes' where key = 'locked@example.com'`
+    await users.sql`
+      update throttle_counters
+      set last_attempt_at = now() - interval '2 hours', blocked_until = now() - interval '90 minutes'
+      where key = 'locked@example.com'`
     expect((await login('locked@example.com', password)).statusCode).toBe(200)
   })
 })

@@ -1,6 +1,6 @@
 import { problemFromError } from '@seams/core'
-import { sendProblem, type Logger, type ServiceApp, type Sql } from '@seams/service-kit'
-import { LoginRequest, LoginResponse } from '@shop/users-contracts'
+import { apiSecurity, problemsOf, sendProblem, type Logger, type ServiceApp, type Sql } from '@seams/service-kit'
+import { LoginRequest, LoginResponse, usersErrorCodes } from '@shop/users-contracts'
 import type { AccessTokens } from '../access-tokens/access-tokens.ts'
 import { InvalidCredentials, LOGIN_THROTTLED_CODE, PasswordHashingBusy } from '../errors.ts'
 import { HASHING_RETRY_AFTER_SECONDS, type PasswordHasher } from '../passwords/password-hasher.ts'
@@ -26,7 +26,16 @@ export function loginRoutes(app: ServiceApp, deps: LoginDeps): void {
     {
       schema: {
         summary: 'Log in with email and password',
+        operationId: 'logIn',
         tags: ['auth'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(
+          usersErrorCodes,
+          'USERS_INVALID_CREDENTIALS',
+          'USERS_LOGIN_THROTTLED',
+          'USERS_PASSWORD_HASHING_BUSY',
+          'USERS_PASSWORD_HASH_INVALID',
+        ),
         description: loginDescription,
         body: LoginRequest,
         response: { 200: LoginResponse },

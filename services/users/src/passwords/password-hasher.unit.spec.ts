@@ -79,13 +79,16 @@ describe('createPasswordHasher', () => {
     expect(hasher.needsRehash(await stronger.hash('strong password'))).toBe(false)
   })
 
-  it('sheds hashes beyond its concurrency and queue with PasswordHashingBusy, and serves the admitted ones', async () => {
-    const narrow = createPasswordHasher({ cost: 1024, concurrency: 1, queue: 1 })
-    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => narrow.hash('flood')))
-    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(2)
-    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected')
-    expect(rejected).toHaveLength(3)
-    for (const outcome of rejected) expect(outcome.reason).toBeInstanceOf(PasswordHashingBusy)
-    expect(await narrow.verify('flood', (outcomes[0] as PromiseFulfilledResult<string>).value)).toBe(true)
-  })
+  it(
+    'sheds hashes beyond its concurrency and queue with PasswordHashingBusy, ' + 'and serves the admitted ones',
+    async () => {
+      const narrow = createPasswordHasher({ cost: 1024, concurrency: 1, queue: 1 })
+      const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => narrow.hash('flood')))
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(2)
+      const rejected = outcomes.filter((outcome) => outcome.status === 'rejected')
+      expect(rejected).toHaveLength(3)
+      for (const outcome of rejected) expect(outcome.reason).toBeInstanceOf(PasswordHashingBusy)
+      expect(await narrow.verify('flood', (outcomes[0] as PromiseFulfilledResult<string>).value)).toBe(true)
+    },
+  )
 })

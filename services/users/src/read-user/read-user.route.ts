@@ -1,5 +1,13 @@
-import { mayRead, requireReader, requireUser, type ServiceApp, type Sql } from '@seams/service-kit'
-import { IdParams, User } from '@shop/users-contracts'
+import {
+  apiSecurity,
+  mayRead,
+  problemsOf,
+  requireReader,
+  requireUser,
+  type ServiceApp,
+  type Sql,
+} from '@seams/service-kit'
+import { IdParams, User, usersErrorCodes } from '@shop/users-contracts'
 import { UserNotFound } from '../errors.ts'
 import { findUser } from '../users/user-store.ts'
 
@@ -13,7 +21,16 @@ export function readUserRoutes(app: ServiceApp, deps: ReadUserDeps): void {
   // The logged-in user's own account.
   app.get(
     '/users/me',
-    { schema: { summary: 'Get the acting user', tags: ['users'], response: { 200: User } } },
+    {
+      schema: {
+        summary: 'Get the acting user',
+        operationId: 'getMe',
+        tags: ['users'],
+        security: apiSecurity.user,
+        problems: problemsOf(usersErrorCodes, 'USERS_USER_NOT_FOUND'),
+        response: { 200: User },
+      },
+    },
     async (request) => {
       const actor = requireUser(request)
       const user = await findUser(sql, actor.id)
@@ -25,7 +42,17 @@ export function readUserRoutes(app: ServiceApp, deps: ReadUserDeps): void {
   // One user, for that user or an admin; anyone else is told it does not exist.
   app.get(
     '/users/:id',
-    { schema: { summary: 'Get a user', tags: ['users'], params: IdParams, response: { 200: User } } },
+    {
+      schema: {
+        summary: 'Get a user',
+        operationId: 'getUser',
+        tags: ['users'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(usersErrorCodes, 'USERS_USER_NOT_FOUND'),
+        params: IdParams,
+        response: { 200: User },
+      },
+    },
     async (request) => {
       const { id } = request.params
       // Deciding before reading keeps a hidden user's answer independent of whether it exists.

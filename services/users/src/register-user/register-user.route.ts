@@ -1,7 +1,7 @@
 import { problemFromError, type Clock, type IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { sendProblem, type ServiceApp } from '@seams/service-kit'
-import { RegisterUserRequest, User } from '@shop/users-contracts'
+import { apiSecurity, problemsOf, sendProblem, type ServiceApp } from '@seams/service-kit'
+import { RegisterUserRequest, User, usersErrorCodes } from '@shop/users-contracts'
 import { DuplicateEmail, PasswordHashingBusy, REGISTRATION_THROTTLED_CODE } from '../errors.ts'
 import { HASHING_RETRY_AFTER_SECONDS, type PasswordHasher } from '../passwords/password-hasher.ts'
 import { throttledProblem } from '../throttling/throttled-problem.ts'
@@ -26,7 +26,15 @@ export function registerUserRoutes(app: ServiceApp, deps: RegisterUserDeps): voi
     {
       schema: {
         summary: 'Register a customer',
+        operationId: 'registerUser',
         tags: ['users'],
+        security: apiSecurity.userOrService,
+        problems: problemsOf(
+          usersErrorCodes,
+          'USERS_DUPLICATE_EMAIL',
+          'USERS_REGISTRATION_THROTTLED',
+          'USERS_PASSWORD_HASHING_BUSY',
+        ),
         description: registrationDescription,
         body: RegisterUserRequest,
         response: { 201: User },

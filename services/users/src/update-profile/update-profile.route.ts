@@ -1,7 +1,7 @@
 import type { Clock, IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { isOwnerOrAdmin, requireUser, type ServiceApp } from '@seams/service-kit'
-import { IdParams, UpdateProfileRequest, User } from '@shop/users-contracts'
+import { apiSecurity, isOwnerOrAdmin, problemsOf, requireUser, type ServiceApp } from '@seams/service-kit'
+import { IdParams, UpdateProfileRequest, User, usersErrorCodes } from '@shop/users-contracts'
 import { UserDeactivated, UserNotFound } from '../errors.ts'
 import { userProfileChanged } from '../users/user-events.ts'
 import { lockUser, renameUser } from '../users/user-store.ts'
@@ -22,7 +22,10 @@ export function updateProfileRoutes(app: ServiceApp, deps: UpdateProfileDeps): v
     {
       schema: {
         summary: "Change a user's profile",
+        operationId: 'updateUserProfile',
         tags: ['users'],
+        security: apiSecurity.user,
+        problems: problemsOf(usersErrorCodes, 'USERS_USER_NOT_FOUND', 'USERS_USER_DEACTIVATED'),
         params: IdParams,
         body: UpdateProfileRequest,
         response: { 200: User },
