@@ -18,6 +18,7 @@ import { databaseOwners } from './topology.ts'
 // `npm start` itself, as a real process on the test PostgreSQL (SEAMS_PG_URL): it comes up, and a SIGINT,
 // during start-up or once running, stops it and every process it started.
 const main = fileURLToPath(new URL('./main.ts', import.meta.url))
+const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url))
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -48,6 +49,9 @@ function childrenOf(pid: number): number[] {
   })
 }
 
+/** `pid`'s children, theirs, and so on. */
+const descendantsOf = (pid: number): number[] => childrenOf(pid).flatMap((child) => [child, ...descendantsOf(child)])
+
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0)
@@ -70,11 +74,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-async function launch(env: Record<string, string> = {}): Promise<Launched> {
+/** Starts the launcher as node itself, or the way a user does, through `npm start`. */
+async function launch(env: Record<string, string> = {}, via: 'node' | 'npm' = 'node'): Promise<Launched> {
   const dataDir = await mkdtemp(join(tmpdir(), 'seams-launcher-'))
   const prefix = `l${randomBytes(4).toString('hex')}_`
   const port = await freePortRun()
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+  const [command, args] = via === 'node' ? [process.execPath, ['--import', 'tsx', main]] : ['npm', ['start']]
+  const child = spawn(command, args, {
+    cwd: repositoryRoot,
     env: {
       PATH: process.env['PATH'],
       HOME: process.env['HOME'],
@@ -91,6 +98,8 @@ async function launch(env: Record<string, string> = {}): Promise<Launched> {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      // Through npm the launcher is a grandchild: killing npm alone would leave it and the shop running.
+      for (const pid of descendantsOf(child.pid!)) process.kill(pid, 'SIGKILL')
       child.kill('SIGKILL')
       await once(child, 'exit')
     }
@@ -115,10 +124,10 @@ async function launch(env: Record<string, string> = {}): Promise<Launched> {
   }
 }
 
-async function interruptAndExpectEverythingGone(launched: Launched): Promise<void> {
-  const started = childrenOf(launched.process.pid!)
+async function interruptAndExpectEverythingGone(launched: Launched, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
+  const started = descendantsOf(launched.process.pid!)
   expect(started.length).toBeGreaterThan(0)
-  launched.process.kill('SIGINT')
+  launched.process.kill(signal)
   const [code] = await once(launched.process, 'exit')
   // Exit code 1 would mean the launcher's own 10 s deadline cut the shutdown short.
   expect(code, launched.output()).toBe(0)
@@ -159,6 +168,29 @@ describe('npm start', () => {
       intervalMs: 20,
     })
     await interruptAndExpectEverythingGone(launched)
+    expect(launched.output()).not.toContain('Seams shop is running.')
+  })
+})
+
+// A supervisor or a terminal may signal npm alone, not its process group: npm hands the signal to its child,
+// which must be the launcher itself (not a shell that would keep it to itself and leave the shop running).
+describe('npm start, signalled through npm', () => {
+  it('hands a service its own variable (SEAMS_<SERVICE>_<VARIABLE>), and stops promptly on a SIGTERM to npm alone', async () => {
+    const launched = await launch({ SEAMS_GATEWAY_RATE_LIMIT_ANONYMOUS_MAX: '777' }, 'npm')
+    await launched.waitFor('Seams shop is running.')
+    const products = await fetch(`${launched.gatewayUrl}/api/products?limit=1`)
+    expect(products.status).toBe(200)
+    expect(products.headers.get('x-ratelimit-limit')).toBe('777')
+    const signalled = Date.now()
+    await interruptAndExpectEverythingGone(launched, 'SIGTERM')
+    expect(Date.now() - signalled).toBeLessThan(10_000)
+  })
+
+  it('stops what it already started when SIGINT reaches npm alone during start-up', async () => {
+    const launched = await launch({}, 'npm')
+    await launched.waitFor('Starting users')
+    while (descendantsOf(launched.process.pid!).length < 4) await sleep(20)
+    await interruptAndExpectEverythingGone(launched, 'SIGINT')
     expect(launched.output()).not.toContain('Seams shop is running.')
   })
 })

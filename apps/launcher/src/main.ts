@@ -10,6 +10,7 @@ import { loadDemoData, demoCustomers } from './demo-data.ts'
 import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
+import { serviceVariablesFrom } from './service-variables.ts'
 import { startShop, type RunningShop } from './shop.ts'
 import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName } from './topology.ts'
 
@@ -119,6 +120,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 async function startUp(): Promise<void> {
   // Before a secret or a database is made: a refused start leaves nothing to clean up.
   const mode = launchModeOf(config, await inspectDataFolder(dataDir))
+  const serviceVariables = serviceVariablesFrom(process.env, new Set(Object.keys(LauncherConfig.properties)))
   const secrets = await loadOrCreateSecrets(secretsFileOf(dataDir), { production: mode.production })
   let adminPgUrl = config.SEAMS_PG_URL
   if (adminPgUrl === undefined) {
@@ -166,7 +168,7 @@ async function startUp(): Promise<void> {
     natsUrl,
     natsNamespace: secrets.natsNamespace,
     natsLogins: own?.logins,
-    overrides: externalNatsLogin(),
+    overrides: mergeOverrides(externalNatsLogin(), serviceVariables),
     redisUrl: config.REDIS_URL,
     // OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables reach every service as they are.
     telemetry: telemetryEnvironment(process.env),
@@ -223,6 +225,15 @@ async function startUp(): Promise<void> {
   console.log(
     '\nSeams shop is running.\n' +
       `${rows.map(([name, value]) => `  ${name.padEnd(18)} ${value}`).join('\n')}\n\nPress Ctrl-C to stop.`,
+  )
+}
+
+// What the operator set for a service (SEAMS_<SERVICE>_<VARIABLE>) goes over the launcher's NATS login.
+function mergeOverrides(
+  ...layers: (Partial<Record<ServiceName, Record<string, string>>> | undefined)[]
+): Partial<Record<ServiceName, Record<string, string>>> {
+  return Object.fromEntries(
+    serviceNames.map((service) => [service, Object.assign({}, ...layers.map((layer) => layer?.[service] ?? {}))]),
   )
 }
 

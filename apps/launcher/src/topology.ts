@@ -126,7 +126,6 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
     NATS_URL: wiring.natsUrl,
     NATS_NAMESPACE: wiring.natsNamespace ?? '',
     ...natsLoginEnvironment(wiring.natsLogins?.[service]),
-    LOG_LEVEL: 'info',
     ...wiring.telemetry,
   }
   if (service !== 'gateway') common['DATABASE_URL'] = wiring.databaseUrls[service]

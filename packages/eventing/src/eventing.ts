@@ -1,4 +1,4 @@
-import { NotFound, type ConsumerLag, type EventContract, type Transport } from '@seams/core'
+import { NotFound, type ConsumerLag, type EventContract, type Logger, type Transport } from '@seams/core'
 import type { TokenSource } from '@seams/http-client'
 import { createConsumer, inboxMigrations, type Consumer, type ConsumerOptions, type EventHandler } from '@seams/inbox'
 import {
@@ -9,7 +9,6 @@ import {
   type FeedReader,
   type Outbox,
   type Relay,
-  type RelayLogger,
 } from '@seams/outbox/internal'
 import {
   ensureProjectionTable,
@@ -20,16 +19,13 @@ import {
   type RebuildProgress,
 } from '@seams/projector/internal'
 import type { Upcaster } from '@seams/schema-registry'
-import { createHttpFeedTransport, registerFeedRoute } from '@seams/transport-http-feed'
-import { createNatsTransport, type NatsCredentials, type NatsTransport } from '@seams/transport-nats'
+import { registerFeedRoute } from '@seams/transport-http-feed'
+import type { NatsCredentials, NatsTransport } from '@seams/transport-nats'
 import { createDatabase, requireService } from '@seams/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Sql } from 'postgres'
 import type { Registry } from 'prom-client'
-
-export type TransportKind = 'http-feed' | 'jetstream'
-
-export interface EventingLogger extends RelayLogger {}
+import { createEventTransport, type TransportKind } from './transport.ts'
 
 export interface EventingOptions {
   /** The service's own database. */
@@ -50,20 +46,11 @@ export interface EventingOptions {
   consumes?: readonly string[]
   /** Base URLs of the producers whose HTTP feeds this service reads, by service name. */
   feeds?: Readonly<Record<string, string>>
-  /**
-   * NATS servers for the JetStream transport.
-   * @default 'nats://127.0.0.1:4222'
-   */
+  /** NATS servers for the JetStream transport (defaults: `createEventTransport`'s). */
   natsUrl?: string
-  /**
-   * Keeps this deployment's streams apart from others on the same NATS server.
-   * @default ''
-   */
+  /** Keeps this deployment's streams apart from others on the same NATS server. */
   natsNamespace?: string
-  /**
-   * This service's NATS login, e.g. its own user, permitted its own subjects and the streams it consumes.
-   * @default {} (anonymous)
-   */
+  /** This service's NATS login, e.g. its own user, permitted its own subjects and the streams it consumes. */
   natsCredentials?: NatsCredentials
   tokens?: TokenSource
   /**
@@ -72,7 +59,7 @@ export interface EventingOptions {
    * @default [] (nobody)
    */
   feedReaders?: readonly string[]
-  logger?: EventingLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Stamping batch size and wake-up behaviour of the relay.
@@ -124,7 +111,17 @@ export function createEventing(options: EventingOptions): Eventing {
       ? undefined
       : createDatabase(options.databaseUrl, { applicationName: `${options.service}-leadership`, max: 32 })
   const outbox = createOutbox({ sql: options.sql, source: options.service, contracts: options.publishes })
-  const transport = createTransport(options)
+  const transport = createEventTransport({
+    kind: options.transport,
+    service: options.service,
+    feeds: options.feeds,
+    natsUrl: options.natsUrl,
+    natsNamespace: options.natsNamespace,
+    natsCredentials: options.natsCredentials,
+    tokens: options.tokens,
+    logger: options.logger,
+    metrics: options.metrics,
+  })
   const relay: Relay | undefined = publishing
     ? createRelay({
         outbox,
@@ -162,7 +159,7 @@ export function createEventing(options: EventingOptions): Eventing {
   return {
     outbox,
     transport,
-    migrations: publishing ? [outboxMigrations, inboxMigrations] : [inboxMigrations],
+    migrations: eventingMigrations(options.publishes),
     consume,
     project(projection) {
       projections.set(projection.name, projection)
@@ -230,22 +227,9 @@ export function createEventing(options: EventingOptions): Eventing {
   }
 }
 
-function createTransport(options: EventingOptions): Transport {
-  if (options.transport === 'jetstream')
-    return createNatsTransport({
-      servers: options.natsUrl ?? 'nats://127.0.0.1:4222',
-      namespace: options.natsNamespace,
-      name: options.service,
-      logger: options.logger,
-      credentials: options.natsCredentials,
-    })
-  return createHttpFeedTransport({
-    sources: options.feeds ?? {},
-    tokens: options.tokens,
-    logger: options.logger,
-    metrics: options.metrics,
-  })
-}
+/** The toolkit tables a service's eventing needs: the outbox's when it publishes, the inbox's always. */
+export const eventingMigrations = (publishes: readonly EventContract[]): { component: string; directory: string }[] =>
+  publishes.length > 0 ? [outboxMigrations, inboxMigrations] : [inboxMigrations]
 
 const isNats = (transport: Transport): transport is NatsTransport => transport.kind === 'jetstream'
 

@@ -1,4 +1,4 @@
-import { InvalidEvent } from '@seams/core'
+import { backoffDelay, InvalidEvent } from '@seams/core'
 import { SchemaViolation, UnknownSchema } from '@seams/schema-registry'
 import { envelopeProblems } from './envelope-check.ts'
 import { isInfrastructureError } from './event-handler.ts'
@@ -81,7 +81,11 @@ export function deliveryDecider(policy: DeliveryPolicy = {}) {
           const attempt = state.failedAttempts + 1
           if (isPoison(command.error)) return { type: 'DeadLetter', reason: 'poison', attempts: attempt }
           if (attempt >= maxAttempts) return { type: 'DeadLetter', reason: 'exhausted', attempts: attempt }
-          return { type: 'Retry', attempt, delayMs: retryDelayMs * 2 ** (attempt - 1) }
+          return {
+            type: 'Retry',
+            attempt,
+            delayMs: backoffDelay(attempt - 1, { baseMs: retryDelayMs, maxMs: Infinity }),
+          }
         }
       }
     },

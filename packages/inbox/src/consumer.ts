@@ -3,6 +3,7 @@ import {
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
+  type Logger,
   type Subscription,
   type Transport,
 } from '@seams/core'
@@ -17,12 +18,6 @@ import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import type { EventHandler } from './event-handler.ts'
 import { consumerMetrics, type ConsumerMetrics } from './consumer-metrics.ts'
 import { inBatchSpan, inEventSpans } from './consumer-tracing.ts'
-
-export interface ConsumerLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
 
 export interface ConsumerOptions {
   /** The consumer's own database: inbox, cursor, dead letters and the effects share its transactions. */
@@ -67,7 +62,7 @@ export interface ConsumerOptions {
    * @default 604800000 (7 days)
    */
   inboxRetentionMs?: number
-  logger?: ConsumerLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Whether the consumer's commits wait for the WAL flush. They need not: what a consumer applies is

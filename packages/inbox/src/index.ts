@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 
 export { createConsumer } from './consumer.ts'
-export type { Consumer, ConsumerOptions, ConsumerLogger } from './consumer.ts'
+export type { Consumer, ConsumerOptions } from './consumer.ts'
 export { on, onBatch, isInfrastructureError } from './event-handler.ts'
 export type { EventHandler } from './event-handler.ts'
 export { listDeadLetters, requestDeadLetterRetry } from './dead-letters.ts'

@@ -1,2 +1,2 @@
 export { runWhileLeader } from './leader-lock.ts'
-export type { LeaderLock, LeaderLockOptions, LeaderLockLogger, LeaderWork } from './leader-lock.ts'
+export type { LeaderLock, LeaderLockOptions, LeaderWork } from './leader-lock.ts'

@@ -1,9 +1,5 @@
+import type { Logger } from '@seams/core'
 import type { ReservedSql, Sql } from 'postgres'
-
-export interface LeaderLockLogger {
-  info(object: object, message: string): void
-  error(object: object, message: string): void
-}
 
 export interface LeaderLockOptions {
   sql: Sql
@@ -14,7 +10,7 @@ export interface LeaderLockOptions {
    * @default 1000
    */
   intervalMs?: number
-  logger?: LeaderLockLogger
+  logger?: Logger
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createEnvelope, newId, systemClock, type EventContract } from '@seams/core'
-import { createDatabase, runMigrations, type Sql } from '@seams/service-kit'
+import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
 import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import Type from 'typebox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -95,6 +95,31 @@ describe('relay', () => {
     await reader.close()
     await relay.stop()
     await sql.end()
+  })
+
+  it("shares one registry between relays: each source's backlog, leadership and stamped count apart", async () => {
+    // Two producers in one process (a test, a benchmark), each with its own database.
+    const other = await createTestDatabase('relay_metrics')
+    const metrics = createMetricsRegistry('relays')
+    const sql = createDatabase(database.url, { applicationName: 'relay-metrics', max: 4 })
+    const otherSql = createDatabase(other.url, { applicationName: 'relay-metrics', max: 4 })
+    await runMigrations(otherSql, { sources: [outboxMigrations] })
+    const pings = createOutbox({ sql, source: 'pings', contracts: [Pinged] })
+    const pongs = createOutbox({ sql: otherSql, source: 'pongs', contracts: [] })
+    const relays = [pings, pongs].map((outbox) => createRelay({ outbox, transport: {}, pollIntervalMs: 50, metrics }))
+    for (const relay of relays) relay.start()
+    await ping(pings, 3000)
+    while ((await unstamped()) > 0) await sleep(50)
+    const text = await metrics.metrics()
+    expect(text).toMatch(/outbox_backlog_events\{source="pings",service="relays"\} 0/)
+    expect(text).toMatch(/outbox_backlog_events\{source="pongs",service="relays"\} 0/)
+    expect(text).toMatch(/outbox_relay_leader\{source="pings",service="relays"\} 1/)
+    expect(text).toMatch(/outbox_relay_leader\{source="pongs",service="relays"\} 1/)
+    expect(text).toMatch(/outbox_relay_events_total\{source="pings",service="relays"\} [1-9]/)
+    for (const relay of relays) await relay.stop()
+    await sql.end()
+    await otherSql.end()
+    await other.drop()
   })
 
   it('removes exactly the events stamped before the retention, across several rounds of clean-up', async () => {

@@ -1,16 +1,11 @@
-import { failSpan, tracingEnabled, type StampedRecord, type Transport } from '@seams/core'
+import { backoffDelay, failSpan, tracingEnabled, type Logger, type StampedRecord, type Transport } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { Span } from '@opentelemetry/api'
 import type { ReservedSql, Sql } from 'postgres'
-import { Counter, Gauge, type Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import { COMMITTED_CHANNEL, STAMPED_CHANNEL, outboxSignals, type Outbox } from './outbox.ts'
 import { publishSpan, traceparentOfRecord } from './outbox-tracing.ts'
-
-export interface RelayLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
+import { relayMetrics } from './relay-metrics.ts'
 
 export interface RelayOptions {
   outbox: Outbox
@@ -21,7 +16,7 @@ export interface RelayOptions {
    */
   leadershipSql?: Sql
   transport: Pick<Transport, 'publish'>
-  logger?: RelayLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * Most events stamped (and published) per transaction.
@@ -203,7 +198,7 @@ export function createRelay(options: RelayOptions): Relay {
           failures += 1
           metrics?.failures.inc(labels)
           options.logger?.warn({ err: error, failures }, 'relay batch failed; retrying')
-          await waitForWork(Math.min(100 * 2 ** failures, 5000), signal)
+          await waitForWork(backoffDelay(failures), signal)
           // Another relay may have stamped meanwhile (this one lost its session without noticing yet).
           position = await lastStamped().catch(() => position)
         }
@@ -252,41 +247,5 @@ export function createRelay(options: RelayOptions): Relay {
     },
     isLeader: () => lock?.isLeader() ?? false,
     cleanup,
-  }
-}
-
-function relayMetrics(registry: Registry, outbox: Outbox) {
-  const labelNames = ['source'] as const
-  new Gauge({
-    name: 'outbox_backlog_events',
-    help: 'Committed events not yet stamped into the feed',
-    labelNames,
-    registers: [registry],
-    async collect() {
-      const [row] = await outbox.sql<
-        { count: number }[]
-      >`select count(*)::int8 as count from seams_outbox where position is null`.catch(() => [])
-      if (row !== undefined) this.set({ source: outbox.source }, row.count)
-    },
-  })
-  return {
-    stamped: new Counter({
-      name: 'outbox_relay_events_total',
-      help: 'Events stamped and handed to the transport',
-      labelNames,
-      registers: [registry],
-    }),
-    failures: new Counter({
-      name: 'outbox_relay_failures_total',
-      help: 'Relay batches that failed and were retried',
-      labelNames,
-      registers: [registry],
-    }),
-    leader: new Gauge({
-      name: 'outbox_relay_leader',
-      help: '1 while this process runs the active relay',
-      labelNames,
-      registers: [registry],
-    }),
   }
 }

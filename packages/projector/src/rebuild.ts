@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Transport } from '@seams/core'
-import { createConsumer, type Consumer, type ConsumerLogger } from '@seams/inbox'
+import type { Logger, Transport } from '@seams/core'
+import { createConsumer, type Consumer } from '@seams/inbox'
 import type { Sql, TransactionSql } from 'postgres'
 import { RebuildSourceTruncated } from './errors.ts'
 import {
@@ -18,7 +18,7 @@ export interface RebuildOptions {
   service: string
   projection: Projection
   transport: Transport
-  logger?: ConsumerLogger
+  logger?: Logger
   signal?: AbortSignal
   /** Called as the replay advances. */
   onProgress?: (progress: RebuildProgress) => void

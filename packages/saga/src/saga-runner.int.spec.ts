@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { newId } from '@seams/core'
+import { armFaultPoints, newId } from '@seams/core'
 import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '@seams/service-kit'
 import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -175,15 +175,16 @@ describe('saga runner', () => {
   // Found by the invariant scenario: orders was killed during a reservation, and catalog was restarting
   // when the saga resumed, so every retry was refused at the door; the reservation was never released.
   it('undoes a step interrupted by a crash even when no later attempt reaches its target', async () => {
-    const dying = runner({
-      faultHook: (point) => {
-        if (point.step === 'hotel') throw new Error('process killed after the hotel step')
-      },
+    // The process "dies" right after the hotel step took effect: the runner stops working on that saga there.
+    const disarm = armFaultPoints((name) => {
+      if (name === 'saga.step-done:trip:hotel') throw new Error('process killed after the hotel step')
     })
+    const dying = runner()
     dying.start()
     const tripId = await book(dying, 'crash-then-closed')
     await sleep(300)
     await dying.stop()
+    disarm()
     expect(effectsOf(tripId)).toEqual(['flight', 'hotel'])
     script.set(`${tripId}:hotel`, ['refused-connection', 'refused-connection', 'refused-connection'])
     const survivor = runner()
@@ -194,15 +195,16 @@ describe('saga runner', () => {
   })
 
   it('resumes a saga after the runner working on it died, finishing it exactly once', async () => {
-    const dying = runner({
-      faultHook: (point) => {
-        if (point.step === 'hotel') throw new Error('process killed after the hotel step')
-      },
+    // The process "dies" right after the hotel step took effect: the runner stops working on that saga there.
+    const disarm = armFaultPoints((name) => {
+      if (name === 'saga.step-done:trip:hotel') throw new Error('process killed after the hotel step')
     })
+    const dying = runner()
     dying.start()
     const tripId = await book(dying, 'crash')
     await sleep(300)
     await dying.stop()
+    disarm()
     expect(effectsOf(tripId)).toEqual(['flight', 'hotel'])
     const survivor = runner()
     survivor.start()

@@ -1,4 +1,4 @@
-import { withDeadline, type TraceContext } from '@seams/core'
+import { backoffDelay, faultPoint, withDeadline, type Logger, type TraceContext } from '@seams/core'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { evolveSaga, sagaDecider, type SagaDecider, type SagaDecision } from './saga-decisions.ts'
@@ -7,28 +7,16 @@ import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
 import { claimDue, saveProgress, type SagaRow } from './saga-store.ts'
 import { inSagaSpan } from './saga-tracing.ts'
 
-export interface SagaLogger {
-  info(object: object, message: string): void
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
-
-/** Where a fault test may stop the process: after a step took effect, before the saga recorded it. */
-export interface FaultPoint {
-  type: string
-  step: string
-  direction: 'forward' | 'compensate'
-}
-
 export interface SagaRunnerOptions {
   sql: Sql
   // Each definition has its own data type; the runner only moves them along.
   sagas: readonly SagaDefinition<any>[]
-  logger?: SagaLogger
+  logger?: Logger
   metrics?: Registry
   /**
-   * Longest wait for one step's answer.
-   * @default 5000
+   * Longest wait for one step's answer: long enough for an HTTP client's default retries (three attempts of
+   * 2 s each).
+   * @default 6000
    */
   stepTimeoutMs?: number
   /**
@@ -54,7 +42,7 @@ export interface SagaRunnerOptions {
   pollIntervalMs?: number
   /**
    * Sagas this process works on at once.
-   * @default 32
+   * @default 64
    */
   concurrency?: number
   /**
@@ -62,8 +50,6 @@ export interface SagaRunnerOptions {
    * circuit): a step that only ever failed that way had no effect and is not compensated.
    */
   isUndelivered?: (error: unknown) => boolean
-  /** Test-only fault injection, called after each step took effect and before it is recorded. */
-  faultHook?: (point: FaultPoint) => void
 }
 
 export interface SagaRunner {
@@ -75,7 +61,7 @@ export interface SagaRunner {
   stop(): Promise<void>
 }
 
-const backoff = (attempt: number, capMs: number) => Math.min(capMs, 100 * 2 ** attempt) * (0.5 + Math.random() / 2)
+const backoff = (attempt: number, maxMs: number) => backoffDelay(attempt, { maxMs, jitter: 'equal' })
 
 /**
  * Drives persisted sagas: forward through their steps, and on a refusal, a step that never answers, an
@@ -86,7 +72,7 @@ const backoff = (attempt: number, capMs: number) => Math.min(capMs, 100 * 2 ** a
 export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   const { sql } = options
   const definitions = new Map(options.sagas.map((definition) => [definition.type, definition]))
-  const stepTimeoutMs = options.stepTimeoutMs ?? 5000
+  const stepTimeoutMs = options.stepTimeoutMs ?? 6000
   // Where each saga goes next is decided there, without I/O; the runner calls the steps and saves.
   const deciders = new Map<string, SagaDecider>(
     options.sagas.map((definition) => [
@@ -95,7 +81,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     ]),
   )
   const leaseMs = options.leaseMs ?? 2 * stepTimeoutMs
-  const concurrency = options.concurrency ?? 32
+  const concurrency = options.concurrency ?? 64
   const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
   const inFlight = new Set<Promise<void>>()
   let running = false
@@ -185,7 +171,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       await save(row, failed, backoff(row.attempts, 5000))
       return undefined
     }
-    options.faultHook?.({ type: row.type, step: step.name, direction: 'forward' })
+    // After the step took effect, before the saga recorded it: a crash here must neither lose nor repeat it.
+    faultPoint(`saga.step-done:${row.type}:${step.name}`)
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
       return compensate(row, decider.decide({ type: 'StepRefused', reason: outcome.refused }, row))
@@ -225,7 +212,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       await save(row, decider.decide({ type: 'CompensationFailed', message }, row), backoff(row.attempts, 30_000))
       return undefined
     }
-    options.faultHook?.({ type: row.type, step: step.name, direction: 'compensate' })
+    faultPoint(`saga.compensation-done:${row.type}:${step.name}`)
     metrics?.step(row.type, step.name, 'compensate', 'done', started)
     return save(row, decider.decide({ type: 'CompensationDone' }, row), leaseMs)
   }

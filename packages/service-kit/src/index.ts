@@ -28,6 +28,14 @@ export type { Caller, ServiceAuth, ServiceAuthOptions, ServiceKeyPair } from './
 export { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts'
 export type { AccessTokenVerifier, AccessTokenVerifierOptions, ActingUser } from './access-tokens.ts'
 export { runService } from './run-service.ts'
+export { bootstrapService, openServiceDatabase } from './bootstrap.ts'
+export type {
+  BootstrapOptions,
+  ServiceBaseConfig,
+  ServiceContext,
+  ServiceDatabaseConfig,
+  StartedService,
+} from './bootstrap.ts'
 export type { RunningService, RunServiceOptions } from './run-service.ts'
 export { startTelemetry, shutdownTelemetry } from './telemetry.ts'
 export type { Telemetry, TelemetryOptions } from './telemetry.ts'

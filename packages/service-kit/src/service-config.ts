@@ -25,7 +25,8 @@ export const natsLoginFields = {
 /**
  * Environment variables every service reads; a service's config schema spreads these and adds its own.
  * DATABASE_URL and the identity's keys have no default: a service must never guess where its data lives
- * or who it is.
+ * or who it is. A setting the toolkit has a default for is optional here and left unset, so that the
+ * toolkit's `@default` is its one source (pool size: `createDatabase`; NATS: `createEventTransport`).
  */
 export const serviceConfigFields = {
   HOST: Type.String({ default: '127.0.0.1', description: 'Interface to listen on' }),
@@ -33,22 +34,26 @@ export const serviceConfigFields = {
     pattern: '^postgres(ql)?://',
     description: "This service's own database, with its own role",
   }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_POOL_SIZE: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 200, description: "Connections in the service's pool (createDatabase's max)" }),
+  ),
   ...serviceIdentityFields(),
-  LOG_LEVEL: Type.Union(
-    [
-      Type.Literal('fatal'),
-      Type.Literal('error'),
-      Type.Literal('warn'),
-      Type.Literal('info'),
-      Type.Literal('debug'),
-      Type.Literal('trace'),
-      Type.Literal('silent'),
-    ],
-    { default: 'info' },
+  LOG_LEVEL: Type.Optional(
+    Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
+      { description: "Least severe level logged (createLogger's level)" },
+    ),
   ),
   EVENT_TRANSPORT: Type.Union([Type.Literal('http-feed'), Type.Literal('jetstream')], { default: 'http-feed' }),
-  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  NATS_URL: Type.Optional(Type.String({ minLength: 1, description: 'NATS servers, for EVENT_TRANSPORT=jetstream' })),
   OPERATORS: Type.String({
     default: 'operator',
     pattern: '^[a-z-]+(,[a-z-]+)*$',
@@ -60,11 +65,12 @@ export const serviceConfigFields = {
     pattern: '^([a-z-]+(,[a-z-]+)*)?$',
     description: "Comma-separated identities that may read this service's event feed: its declared consumers",
   }),
-  NATS_NAMESPACE: Type.String({
-    default: '',
-    pattern: '^[a-z0-9_-]*$',
-    description: "Keeps this deployment's streams apart on a shared NATS server",
-  }),
+  NATS_NAMESPACE: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9_-]*$',
+      description: "Keeps this deployment's streams apart on a shared NATS server",
+    }),
+  ),
   ...natsLoginFields,
 }
 

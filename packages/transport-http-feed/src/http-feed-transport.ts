@@ -1,19 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription, Transport } from '@seams/core'
+import {
+  backoffDelay,
+  type BatchHandler,
+  type ConsumerLag,
+  type DeliveredEvent,
+  type Logger,
+  type SubscribeOptions,
+  type Subscription,
+  type Transport,
+} from '@seams/core'
 import { createHttpClient, UpstreamRejected, type HttpClient, type TokenSource } from '@seams/http-client'
 import { FeedPurged } from '@seams/outbox'
 import type { Registry } from 'prom-client'
-
-export interface HttpFeedLogger {
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
 
 export interface HttpFeedTransportOptions {
   /** Base URL of each producer whose feed this process may read, by service name. */
   sources: Readonly<Record<string, string>>
   tokens?: TokenSource
-  logger?: HttpFeedLogger
+  logger?: Logger
   metrics?: Registry
   /**
    * How long one request waits on the producer for new events.
@@ -124,7 +128,7 @@ function follow(
       options.logger?.warn({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
     else if (failures % 30 === 0)
       options.logger?.error({ err: error, consumer: subscribe.consumer, source: subscribe.source, failures }, message)
-    await sleep(Math.min(100 * 2 ** failures, options.maxBackoffMs ?? 5000), undefined, {
+    await sleep(backoffDelay(failures, { maxMs: options.maxBackoffMs }), undefined, {
       signal: aborter.signal,
     }).catch(() => {})
   }

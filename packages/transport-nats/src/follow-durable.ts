@@ -2,22 +2,25 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AckPolicy, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { nanos, type NatsConnection } from '@nats-io/transport-node'
-import type { BatchHandler, ConsumerLag, DeliveredEvent, SubscribeOptions, Subscription } from '@seams/core'
+import {
+  backoffDelay,
+  type BatchHandler,
+  type ConsumerLag,
+  type DeliveredEvent,
+  type Logger,
+  type SubscribeOptions,
+  type Subscription,
+} from '@seams/core'
 import { StreamPurged } from './errors.ts'
 import { eventOfMessage } from './message-event.ts'
 import { durableNameOf, type StreamNaming } from './names.ts'
 import { ensureStreamHoldsNext, isNotFound } from './streams.ts'
 
-export interface FollowLogger {
-  warn(object: object, message: string): void
-  error(object: object, message: string): void
-}
-
 export interface FollowOptions {
   subscribe: SubscribeOptions
   handler: BatchHandler
   connect(): Promise<{ nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }>
-  logger?: FollowLogger
+  logger?: Logger
   maxDeliver: number
   ackWaitMs: number
   naming: StreamNaming
@@ -67,7 +70,7 @@ export function followDurable(options: FollowOptions): Subscription {
     if (failures === 5) options.logger?.warn({ err: error, consumer: subscribe.consumer, stream, failures }, message)
     else if (failures % 30 === 0)
       options.logger?.error({ err: error, consumer: subscribe.consumer, stream, failures }, message)
-    await sleep(Math.min(100 * 2 ** failures, 5000), undefined, { signal: aborter.signal }).catch(() => {})
+    await sleep(backoffDelay(failures), undefined, { signal: aborter.signal }).catch(() => {})
   }
 
   async function anchorAtNow(jsm: JetStreamManager): Promise<void> {

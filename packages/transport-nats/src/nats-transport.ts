@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import { connect, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/transport-node'
-import type { BatchHandler, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
+import type { BatchHandler, Logger, StampedRecord, SubscribeOptions, Subscription, Transport } from '@seams/core'
 import { ensureStream, ensureStreamContinuesOutbox, isNotFound, type StreamSettings } from './streams.ts'
-import { followDurable, type FollowLogger } from './follow-durable.ts'
+import { followDurable } from './follow-durable.ts'
 import { streamNaming, type StreamNaming } from './names.ts'
 import { inboxPrefixOf } from './permissions.ts'
 
@@ -31,7 +31,7 @@ export interface NatsTransportOptions {
    * @default `_INBOX_<user>` when `credentials.user` is set (see `inboxPrefixOf`), else `_INBOX`
    */
   inboxPrefix?: string
-  logger?: FollowLogger
+  logger?: Logger
   /**
    * Keeps this deployment's streams and subjects apart from others on the same NATS server.
    * @default '' (streams `ORDERS`, subjects `orders.OrderPlaced`)

@@ -1,16 +1,6 @@
-import {
-  createAccessTokenVerifier,
-  createLogger,
-  createMetricsRegistry,
-  loadConfig,
-  namesOf,
-  remoteSigningKeys,
-  runService,
-  serviceAuthFromConfig,
-} from '@seams/service-kit'
 import { createMemoryCache, createRedisCache } from '@seams/cache'
-import { createHttpFeedTransport } from '@seams/transport-http-feed'
-import { createNatsTransport } from '@seams/transport-nats'
+import { createEventTransport, transportSettingsOf } from '@seams/eventing/transport'
+import { bootstrapService, createAccessTokenVerifier, namesOf, remoteSigningKeys } from '@seams/service-kit'
 import { createUsersClient } from '@shop/users-contracts'
 import { buildApp } from './app.ts'
 import { actingUserOf } from './authentication/bearer-token.ts'
@@ -21,52 +11,49 @@ import { followCatalogChanges } from './product-cache/product-invalidation.ts'
 import { connectRateLimitRedis } from './rate-limit/rate-limit-redis.ts'
 import { closeUpstreams, createUpstreams } from './routing/upstreams.ts'
 
-const config = loadConfig(GatewayConfig, process.env)
-const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL })
-
-await runService({
-  logger,
-  async start() {
-    const metrics = createMetricsRegistry('gateway')
-    const auth = serviceAuthFromConfig('gateway', config)
+// The gateway owns no data: no database and no outbox or inbox, only the events that drop its caches.
+await bootstrapService({
+  service: 'gateway',
+  config: GatewayConfig,
+  async start({ config, logger, metrics, auth, onStop }) {
     const upstreams = createUpstreams(upstreamUrlsOf(config), {
       tokens: auth,
       metrics,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     })
+    onStop(() => closeUpstreams(upstreams))
     const redis =
       config.REDIS_URL === undefined
         ? undefined
         : await connectRateLimitRedis(config.REDIS_URL, logger, { connectTimeoutMs: 1000 })
+    onStop(() => redis?.disconnect())
     const cache =
       config.REDIS_URL === undefined
         ? createMemoryCache()
         : createRedisCache({ url: config.REDIS_URL, namespace: config.CACHE_NAMESPACE })
+    onStop(() => cache.close())
     const products = createProductCache({
       cache,
       ttlMs: config.PRODUCT_CACHE_TTL_MS,
       listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS,
       metrics,
     })
-    const events =
-      config.EVENT_TRANSPORT === 'jetstream'
-        ? createNatsTransport({
-            servers: config.NATS_URL,
-            namespace: config.NATS_NAMESPACE,
-            name: 'gateway',
-            logger,
-            credentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
-          })
-        : createHttpFeedTransport({
-            sources: { catalog: config.CATALOG_URL, users: config.USERS_URL },
-            tokens: { tokenFor: (audience) => auth.tokenFor(audience, { ownBehalf: true }) },
-            logger,
-            metrics,
-          })
+    const events = createEventTransport({
+      ...transportSettingsOf(config),
+      service: 'gateway',
+      feeds: { catalog: config.CATALOG_URL, users: config.USERS_URL },
+      // Reading a feed is the gateway's own business, not a call on behalf of an end user.
+      tokens: { tokenFor: (audience) => auth.tokenFor(audience, { ownBehalf: true }) },
+      logger,
+      metrics,
+    })
+    onStop(() => events.close())
     const invalidation = followCatalogChanges(events, products, `${process.pid}`)
+    onStop(() => invalidation.stop())
     const deactivations = followDeactivations(events, createUsersClient(upstreams.users.client), {
       replica: `${process.pid}`,
     })
+    onStop(() => deactivations.stop())
     const app = await buildApp({
       logger,
       metrics,
@@ -96,17 +83,6 @@ await runService({
       operators: namesOf(config.OPERATORS),
       limits: { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, maxConnections: config.MAX_CONNECTIONS },
     })
-    await app.listen({ port: config.PORT, host: config.HOST })
-    return {
-      async stop() {
-        await app.close()
-        await invalidation.stop()
-        await deactivations.stop()
-        await events.close()
-        await cache.close()
-        await closeUpstreams(upstreams)
-        redis?.disconnect()
-      },
-    }
+    return { app }
   },
 })

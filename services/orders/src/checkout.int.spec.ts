@@ -1,5 +1,5 @@
 import { newId } from '@seams/core'
-import { adminDatabaseUrl, eventually } from '@seams/testing'
+import { adminDatabaseUrl, eventually, faultPointEnvironment } from '@seams/testing'
 import { startTestShop, type TestShop } from '@shop/launcher'
 import type { Product } from '@shop/catalog-contracts'
 import type { Order } from '@shop/orders-contracts'
@@ -163,7 +163,10 @@ describe('checkout across catalog, payments and orders', () => {
     async (step) => {
       const lamp = await product(5, 700)
       await test.shop.stop('orders')
-      const dying = await test.shop.start('orders', { SAGA_FAULT_KILL_AFTER: `checkout:${step}` })
+      const dying = await test.shop.start(
+        'orders',
+        faultPointEnvironment({ killAt: [`saga.step-done:checkout:${step}`] }),
+      )
       const orderId = await place([{ productId: lamp.id, quantity: 2 }])
       expect(await dying.exited).toBe('SIGKILL')
       await test.shop.start('orders')

@@ -7,9 +7,15 @@ export const OrdersConfig = Type.Object({
   USERS_URL: Type.String({ pattern: '^https?://', description: 'Feed of user events (replica of customers)' }),
   CATALOG_URL: Type.String({ pattern: '^https?://' }),
   PAYMENTS_URL: Type.String({ pattern: '^https?://' }),
-  SAGA_STEP_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 6000 }),
-  SAGA_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
-  SAGA_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 64 }),
-  // Fault injection for tests: `checkout:reserve-stock` kills the process right after that step took effect.
-  SAGA_FAULT_KILL_AFTER: Type.Optional(Type.String({ pattern: '^[a-z-]+:[a-z-]+$' })),
+  // No defaults here: unset, the saga runner's own apply (createSagaRunner's stepTimeoutMs, sagaTimeoutMs and
+  // concurrency).
+  SAGA_STEP_TIMEOUT_MS: Type.Optional(
+    Type.Integer({ minimum: 100, description: "Longest wait for one step's answer" }),
+  ),
+  SAGA_TIMEOUT_MS: Type.Optional(
+    Type.Integer({ minimum: 1000, description: 'A saga still running this long after it started compensates' }),
+  ),
+  SAGA_CONCURRENCY: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, description: 'Sagas this process works on at once' }),
+  ),
 })

@@ -1,16 +1,4 @@
-import { fileURLToPath } from 'node:url'
-import { newId, systemClock } from '@seams/core'
-import { createEventing } from '@seams/eventing'
-import {
-  createDatabase,
-  createLogger,
-  createMetricsRegistry,
-  loadConfig,
-  namesOf,
-  runMigrations,
-  runService,
-  serviceAuthFromConfig,
-} from '@seams/service-kit'
+import { bootstrapEventedService } from '@seams/eventing'
 import { usersEvents } from '@shop/users-contracts'
 import { createAccessTokens } from './access-tokens/access-tokens.ts'
 import { loadSigningKeys } from './access-tokens/signing-keys.ts'
@@ -19,50 +7,23 @@ import { ensureBootstrapAdmin } from './bootstrap-admin/bootstrap-admin.ts'
 import { bootstrapAdminOf, UsersConfig } from './config.ts'
 import { createPasswordHasher } from './passwords/password-hasher.ts'
 
-const config = loadConfig(UsersConfig, process.env)
-const bootstrapAdmin = bootstrapAdminOf(config)
-const logger = createLogger({ service: 'users', level: config.LOG_LEVEL })
-
-await runService({
-  logger,
-  async start() {
-    const metrics = createMetricsRegistry('users')
-    const sql = createDatabase(config.DATABASE_URL, {
-      applicationName: 'users',
-      max: config.DATABASE_POOL_SIZE,
-      metrics,
-    })
-    const auth = serviceAuthFromConfig('users', config)
-    const eventing = createEventing({
-      sql,
-      databaseUrl: config.DATABASE_URL,
-      service: 'users',
-      publishes: usersEvents,
-      transport: config.EVENT_TRANSPORT,
-      natsUrl: config.NATS_URL,
-      natsCredentials: { user: config.NATS_USER, password: config.NATS_PASSWORD, credsFile: config.NATS_CREDS },
-      natsNamespace: config.NATS_NAMESPACE,
-      tokens: auth,
-      feedReaders: namesOf(config.EVENT_READERS),
-      logger,
-      metrics,
-    })
-    await runMigrations(sql, {
-      sources: [
-        ...eventing.migrations,
-        { component: 'users', directory: fileURLToPath(new URL('../migrations', import.meta.url)) },
-      ],
-      log: (message) => logger.info(message),
-    })
+await bootstrapEventedService({
+  service: 'users',
+  config: UsersConfig,
+  root: new URL('..', import.meta.url),
+  publishes: usersEvents,
+  async start(context) {
+    const { config, sql, eventing, logger, newId, now } = context
     const passwords = createPasswordHasher({
       cost: config.SCRYPT_COST,
       concurrency: config.PASSWORD_HASHING_CONCURRENCY,
       queue: config.PASSWORD_HASHING_QUEUE,
     })
     const signingKeys = await loadSigningKeys(sql)
+    const bootstrapAdmin = bootstrapAdminOf(config)
     if (bootstrapAdmin !== undefined) {
       const { created, user } = await ensureBootstrapAdmin(
-        { outbox: eventing.outbox, passwords, newId, now: systemClock },
+        { outbox: eventing.outbox, passwords, newId, now },
         bootstrapAdmin,
       )
       if (created) logger.info({ userId: user.id }, 'created the bootstrap admin')
@@ -73,17 +34,11 @@ await runService({
         )
     }
     const app = await buildApp({
-      sql,
-      eventing,
-      auth,
-      logger,
-      metrics,
-      newId,
-      now: systemClock,
+      ...context,
       passwords,
       signingKeys,
       accessTokens: createAccessTokens(
-        { signingKeys, now: systemClock, newId },
+        { signingKeys, now, newId },
         { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_TTL_SECONDS },
       ),
       limits: {
@@ -91,14 +46,6 @@ await runService({
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
       },
     })
-    await app.listen({ port: config.PORT, host: config.HOST })
-    eventing.start()
-    return {
-      async stop() {
-        await app.close()
-        await eventing.stop()
-        await sql.end({ timeout: 5 })
-      },
-    }
+    return { app }
   },
 })
