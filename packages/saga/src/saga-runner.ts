@@ -10,6 +10,7 @@ import { inSagaSpan } from './saga-tracing.ts'
 export interface SagaRunnerOptions {
   sql: Sql
   // Each definition has its own data type; the runner only moves them along.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   sagas: readonly SagaDefinition<any>[]
   logger?: Logger
   metrics?: Registry

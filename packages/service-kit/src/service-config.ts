@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox'
+import Type, { type Static, type TObject } from 'typebox'
 import { createAccessTokenVerifier, remoteSigningKeys } from './access-tokens.ts'
 import { createServiceAuth, type ServiceAuth } from './service-auth.ts'
 
@@ -108,8 +108,7 @@ function serviceIdentityFields() {
   }
 }
 
-const ServiceIdentityConfig = Type.Object(serviceIdentityFields())
-export type ServiceIdentityConfig = Static<typeof ServiceIdentityConfig>
+export type ServiceIdentityConfig = Static<TObject<ReturnType<typeof serviceIdentityFields>>>
 
 /** Comma-separated names, trimmed. */
 export const namesOf = (list: string): string[] =>

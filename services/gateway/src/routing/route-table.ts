@@ -54,6 +54,8 @@ export function isCanonicalPath(pathname: string): boolean {
   if (!safeTarget.test(pathname) || rewrittenByParsers.test(pathname)) return false
   return pathname.split('/').every((segment) => {
     const decoded = decodeSegment(segment)
+    // Control characters are exactly what a path must not smuggle through to a service.
+    // eslint-disable-next-line no-control-regex
     return decoded !== undefined && decoded !== '.' && decoded !== '..' && !/[/\\\x00-\x1f\x7f]/.test(decoded)
   })
 }
