@@ -15,6 +15,8 @@ describe('one checkout is one trace', () => {
   let receiver: OtlpReceiver
   let test: TestShop
   let api: ReturnType<typeof gatewayClient>
+  // The order the first test places, confirmed; the second cancels it.
+  let confirmedOrder: { orderId: string; customerToken: string } | undefined
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver()
@@ -69,6 +71,7 @@ describe('one checkout is one trace', () => {
       const entry = await api.request('GET', `/api/order-history/${orderId}`, { token: customer.token })
       return entry.status === 200 && entry.body.status === 'CONFIRMED' && entry.body.paymentStatus === 'authorized'
     })
+    confirmedOrder = { orderId, customerToken: customer.token }
 
     const inTrace = () => receiver.spans.filter((span) => span.traceId === traceId)
     const has = (service: string, kind: number, name: string | RegExp) => (span: ReceivedSpan) =>
@@ -139,5 +142,42 @@ describe('one checkout is one trace', () => {
     const applied = spans.find(expected['order-history applying OrderConfirmed'])!
     expect(applied.parentSpanId).toBe(confirmed.spanId)
     expect(applied.links.map((link) => link.traceId)).toEqual([batch!.traceId])
+  })
+
+  it('follows a cancellation through its saga, the calls that give the money and stock back, and its event', async () => {
+    expect(confirmedOrder, 'the checkout test confirmed an order').toBeDefined()
+    const { orderId, customerToken } = confirmedOrder!
+    const traceId = randomBytes(16).toString('hex')
+    const cancelled = await api.request('POST', `/api/orders/${orderId}/cancel`, {
+      token: customerToken,
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    })
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(202)
+    await eventually('order history shows the order cancelled', async () => {
+      const entry = await api.request('GET', `/api/order-history/${orderId}`, { token: customerToken })
+      return entry.status === 200 && entry.body.status === 'CANCELLED'
+    })
+
+    const has = (service: string, kind: number, name: string | RegExp) => (span: ReceivedSpan) =>
+      span.traceId === traceId &&
+      span.service === service &&
+      span.kind === kind &&
+      (typeof name === 'string' ? span.name === name : name.test(span.name))
+    const expected = {
+      'orders accepting the cancellation': has('orders', SERVER, 'POST /orders/:id/cancel'),
+      'the saga settling the payment': has('orders', INTERNAL, 'cancellation settle-payment'),
+      'payments voiding the authorization': has('payments', SERVER, 'POST /payments/:id/void'),
+      'the saga releasing the stock': has('orders', INTERNAL, 'cancellation release-stock'),
+      'catalog releasing the reservation': has('catalog', SERVER, 'POST /reservations/:id/release'),
+      'OrderCancelled written by the saga': has('orders', PRODUCER, 'create orders.OrderCancelled'),
+      'order-history applying OrderCancelled': has('order-history', CONSUMER, 'apply orders.OrderCancelled'),
+    }
+    const missing = () =>
+      Object.entries(expected)
+        .filter(([, matches]) => !receiver.spans.some(matches))
+        .map(([what]) => what)
+    await eventually('every span of the cancellation has been exported', async () => missing().length === 0, {
+      timeoutMs: 15_000,
+    }).catch(() => expect(missing(), `spans of trace ${traceId}`).toEqual([]))
   })
 })

@@ -44,7 +44,9 @@ describe('rate limiting at the gateway', () => {
     for (let request = 0; request < anonymousMax; request += 1) expect((await get(client)).status).toBe(401)
     expectRateLimited(await get(client))
     expect((await get(newClientAddress())).status).toBe(401)
-    for (const target of ['/health/live', '/openapi.json']) expect((await get(client, target)).status).toBe(200)
+    expect((await get(client, '/health/live')).status).toBe(200)
+    // Only users runs here, so the public API's description answers 503 (it needs every service): not 429.
+    expect((await get(client, '/openapi.json')).status).not.toBe(429)
     expect((await get(client, '/metrics', await shop.identity('operator').tokenFor('gateway'))).status).toBe(200)
     expect((await get(client, '/health/ready')).status).not.toBe(429)
   })

@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator } from '@seams/core'
+import { formatTraceparent, type Clock, type IdGenerator } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
 import type { SagaDefinition, SagaRunner } from '@seams/saga'
 import { apiSecurity, isOwnerOrAdmin, problemsOf, requireUser, type ServiceApp } from '@seams/service-kit'
@@ -49,7 +49,7 @@ export function cancelOrderRoutes(app: ServiceApp, deps: CancelOrderDeps): void 
         if (decision.action === 'already') return order.status
         if (decision.action === 'cancel-now') {
           const cancelled = await changeOrder(tx, order.id, { status: 'CANCELLED', reason })
-          await outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated'))
+          await outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated', request.trace))
           return cancelled.status
         }
         await changeOrder(tx, order.id, { status: 'CONFIRMED', cancelRequested: true })
@@ -58,6 +58,7 @@ export function cancelOrderRoutes(app: ServiceApp, deps: CancelOrderDeps): void 
           customerId: order.customerId,
           paymentId: order.paymentId,
           reason,
+          traceparent: formatTraceparent(request.trace),
         })
         return order.status
       })

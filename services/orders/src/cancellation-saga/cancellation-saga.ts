@@ -1,6 +1,6 @@
 import type { EnvelopeFactoryDeps } from '@seams/core'
 import type { Outbox } from '@seams/outbox'
-import { defineSaga, type SagaDefinition } from '@seams/saga'
+import { defineSaga, type SagaDefinition, type StepContext } from '@seams/saga'
 import type { CatalogClient } from '@shop/catalog-contracts'
 import type { PaymentsClient } from '@shop/payments-contracts'
 import { orderCancelled } from '../orders/order-events.ts'
@@ -12,6 +12,8 @@ export interface CancellationData {
   customerId: string
   paymentId: string
   reason: string
+  /** The trace of the request that asked for the cancellation: its steps, calls and event continue it. */
+  traceparent?: string
 }
 
 export interface CancellationSagaDeps extends EnvelopeFactoryDeps {
@@ -19,6 +21,8 @@ export interface CancellationSagaDeps extends EnvelopeFactoryDeps {
   catalog: CatalogClient
   payments: PaymentsClient
 }
+
+const call = (context: StepContext) => ({ signal: context.signal, trace: context.trace })
 
 /**
  * Cancelling a confirmed order: give the money back, give the stock back, then mark it CANCELLED.
@@ -29,29 +33,30 @@ export function cancellationSaga(deps: CancellationSagaDeps): SagaDefinition<Can
     type: 'cancellation',
     maxStepAttempts: Number.POSITIVE_INFINITY,
     timeoutMs: Number.POSITIVE_INFINITY,
+    traceparent: (data) => data.traceparent,
     steps: [
       {
         name: 'settle-payment',
         async run(data, context) {
-          await settlePayment(deps.payments, data, { signal: context.signal })
+          await settlePayment(deps.payments, data, call(context))
           return { done: data }
         },
       },
       {
         name: 'release-stock',
         async run(data, context) {
-          await deps.catalog.releaseStock(data.orderId, { signal: context.signal })
+          await deps.catalog.releaseStock(data.orderId, call(context))
           return { done: data }
         },
       },
       {
         name: 'mark-cancelled',
-        async run(data) {
+        async run(data, context) {
           await deps.outbox.transaction(async (tx) => {
             const order = await findOrder(tx, data.orderId, { lock: true })
             if (order === undefined || order.status === 'CANCELLED') return
             const cancelled = await changeOrder(tx, data.orderId, { status: 'CANCELLED', reason: data.reason })
-            await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated'))
+            await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated', context.trace))
           })
           return { done: data }
         },

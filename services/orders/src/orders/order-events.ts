@@ -52,6 +52,7 @@ export const orderCancelled = (
   deps: EnvelopeFactoryDeps,
   order: StoredOrder,
   settlement: 'orchestrated' | 'choreographed',
+  trace?: TraceContext,
 ): EventEnvelope =>
   createEnvelope(deps, OrderCancelledV1, {
     subject: order.id,
@@ -63,4 +64,5 @@ export const orderCancelled = (
       paymentId: order.paymentId,
       settlement,
     },
+    traceparent: trace === undefined ? undefined : formatTraceparent(trace),
   })
