@@ -4,6 +4,7 @@ import {
   mayRead,
   problemsOf,
   requireReader,
+  isOwnerOrAdmin,
   requireUser,
   type ServiceApp,
   type Sql,
@@ -62,7 +63,7 @@ export function orderHistoryRoutes(app: ServiceApp, deps: { sql: Sql }): void {
     async (request) => {
       const user = requireUser(request)
       const { limit, after, customerId } = request.query
-      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin')
+      if (customerId !== undefined && !isOwnerOrAdmin(user, customerId))
         throw new Forbidden("Only admins may list another customer's orders")
       const key = after === undefined ? undefined : decodeCursor(after)
       if (after !== undefined && key === undefined) throw new InvalidCursor()

@@ -4,6 +4,7 @@ import {
   mayRead,
   problemsOf,
   requireReader,
+  isOwnerOrAdmin,
   requireUser,
   type ServiceApp,
   type Sql,
@@ -70,7 +71,7 @@ export function readOrdersRoutes(app: ServiceApp, deps: { sql: Sql }): void {
     async (request) => {
       const user = requireUser(request)
       const { limit, after, customerId } = request.query
-      if (customerId !== undefined && customerId !== user.id && user.role !== 'admin')
+      if (customerId !== undefined && !isOwnerOrAdmin(user, customerId))
         throw new Forbidden("Only admins may list another customer's orders")
       const orders = await listOrders(
         sql,
