@@ -175,7 +175,7 @@ describe('npm start', () => {
 // A supervisor or a terminal may signal npm alone, not its process group: npm hands the signal to its child,
 // which must be the launcher itself (not a shell that would keep it to itself and leave the shop running).
 describe('npm start, signalled through npm', () => {
-  it('hands a service its own variable (SEAMS_<SERVICE>_<VARIABLE>), and stops promptly on a SIGTERM to npm alone', async () => {
+  it('hands a service its own SEAMS_<SERVICE>_<VARIABLE>, and stops promptly on a SIGTERM to npm alone', async () => {
     const launched = await launch({ SEAMS_GATEWAY_RATE_LIMIT_ANONYMOUS_MAX: '777' }, 'npm')
     await launched.waitFor('Seams shop is running.')
     const products = await fetch(`${launched.gatewayUrl}/api/products?limit=1`)

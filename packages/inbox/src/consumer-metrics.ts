@@ -44,7 +44,9 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
   })
   new Gauge({
     name: 'consumer_refused',
-    help: '1 while this consumer refuses to go on because the events after its position were removed at the producer (retention, a purge)',
+    help:
+      '1 while this consumer refuses to go on because the events after its position were removed at the producer ' +
+      '(retention, a purge)',
     labelNames: ['consumer'],
     registers: [registry],
     collect() {

@@ -112,7 +112,9 @@ describe('inbox consumer', () => {
 
   // Bypasses the outbox's own validation, as a buggy or foreign producer would.
   const writeRaw = (envelope: unknown) =>
-    producer`insert into seams_outbox (event_id, type, subject, envelope) values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
+    producer`
+      insert into seams_outbox (event_id, type, subject, envelope)
+      values (${newId()}, 'notes.NoteWritten', 'raw', ${producer.json(envelope as never)})`
 
   // Each test writes notes and raw events of its own and looks only at those, so that it stands alone.
   const until = <T>(read: () => Promise<T>, done: (value: T) => boolean) =>
@@ -126,7 +128,7 @@ describe('inbox consumer', () => {
   const letterOf = async (subject: string, includeResolved = false) =>
     (await deadLetters(includeResolved)).find((letter) => letter.subject === subject)
 
-  it('dead-letters an event whose handler keeps failing, after bounded attempts, while the others flow on', async () => {
+  it('dead-letters an event whose handler keeps failing after bounded attempts, while the others flow on', async () => {
     poisoned.add('bounded-b')
     await write('bounded-a')
     await write('bounded-b')
@@ -197,7 +199,7 @@ describe('inbox consumer', () => {
     expect(await metrics.getSingleMetricAsString('consumer_events_total')).toContain('outcome="dead_lettered"')
   })
 
-  it('dead-letters an envelope without a usable id, type, subject or version once, under a synthetic id, and goes on', async () => {
+  it('dead-letters an envelope with a bad id, type, subject or version once (synthetic id) and goes on', async () => {
     const base = createEnvelope(deps, NoteWritten, {
       subject: 'raw',
       aggregateVersion: 1,
@@ -249,7 +251,9 @@ describe('inbox consumer', () => {
             )
           // What the commit will use: nothing the consumer does after the handler changes it.
           const [setting] = await tx<{ synchronous_commit: string }[]>`show synchronous_commit`
-          await tx`insert into commit_settings (note, setting) values (${event.data.note}, ${setting!.synchronous_commit}) on conflict do nothing`
+          await tx`
+            insert into commit_settings (note, setting) values (${event.data.note}, ${setting!.synchronous_commit})
+            on conflict do nothing`
         }),
       ],
     })

@@ -129,7 +129,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   const saveCursor = (tx: TransactionSql, position: number) => tx`
     insert into seams_consumer_cursors (consumer, source, position) values (${name}, ${source}, ${position})
-    on conflict (consumer) do update set position = greatest(seams_consumer_cursors.position, excluded.position), updated_at = now()`
+    on conflict (consumer) do update
+    set position = greatest(seams_consumer_cursors.position, excluded.position), updated_at = now()`
 
   async function apply(tx: TransactionSql, event: DeliveredEvent): Promise<void> {
     const decoded = decoder.decode(event)
@@ -166,7 +167,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     const applied: DeliveredEvent[] = []
     await consumerTransaction(async (tx) => {
       const rows = await tx<{ eventId: string }[]>`
-        insert into seams_inbox (consumer, event_id) select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
+        insert into seams_inbox (consumer, event_id)
+        select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
         on conflict do nothing returning event_id as "eventId"`
       applied.push(
         ...freshInOrder(
@@ -209,8 +211,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       let applies = false
       try {
         await consumerTransaction(async (tx) => {
-          const [claimed] =
-            await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${event.id}) on conflict do nothing returning 1`
+          const [claimed] = await tx`
+            insert into seams_inbox (consumer, event_id) values (${name}, ${event.id})
+            on conflict do nothing returning 1`
           applies = decider.decide({ type: 'Claim', fresh: claimed !== undefined }, state).type === 'Apply'
           if (applies) await apply(tx, event)
           await saveCursor(tx, event.position)
@@ -271,15 +274,19 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         if (received.type === 'DeadLetter') throw new MalformedEnvelope(received.problems ?? '')
         await consumerTransaction(async (tx) => {
           // A transport may have delivered it again meanwhile: then it is resolved without a second effect.
-          const [claimed] =
-            await tx`insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id}) on conflict do nothing returning 1`
+          const [claimed] = await tx`
+            insert into seams_inbox (consumer, event_id) values (${name}, ${row.envelope.id})
+            on conflict do nothing returning 1`
           if (decider.decide({ type: 'Claim', fresh: claimed !== undefined }, untried).type === 'Apply')
             await apply(tx, row.envelope)
           await tx`update seams_dead_letters set resolved_at = now() where id = ${row.id}`
         })
         options.logger?.info({ consumer: name, deadLetter: row.id }, 'dead letter retried successfully')
       } catch (error) {
-        await sql`update seams_dead_letters set attempts = attempts + 1, error = ${storable(describe(error))}, retry_requested_at = null where id = ${row.id}`
+        await sql`
+          update seams_dead_letters
+          set attempts = attempts + 1, error = ${storable(describe(error))}, retry_requested_at = null
+          where id = ${row.id}`
         options.logger?.error({ err: error, consumer: name, deadLetter: row.id }, 'dead letter retry failed')
       }
     }
@@ -311,9 +318,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         await retryRequestedDeadLetters().catch((error) =>
           options.logger?.warn({ err: error, consumer: name }, 'dead-letter retry pass failed'),
         )
-        await sql`delete from seams_inbox where consumer = ${name} and processed_at < now() - ${retention} * interval '1 second'`.catch(
-          () => {},
-        )
+        await sql`
+          delete from seams_inbox
+          where consumer = ${name} and processed_at < now() - ${retention} * interval '1 second'`.catch(() => {})
       }
     } finally {
       await subscription.stop()

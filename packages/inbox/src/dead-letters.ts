@@ -86,7 +86,9 @@ export async function recordDeadLetter(
   const { letter } = entry
   await tx`
     insert into seams_dead_letters (consumer, event_id, source, type, subject, position, envelope, error, attempts)
-    values (${entry.consumer}, ${letter.eventId}, ${entry.source}, ${letter.type}, ${letter.subject}, ${letter.position},
-            ${tx.json(storable(letter.envelope) as never)}, ${storable(entry.error)}, ${entry.attempts})
-    on conflict (consumer, event_id) do update set error = excluded.error, attempts = seams_dead_letters.attempts + excluded.attempts, dead_at = now()`
+    values (${entry.consumer}, ${letter.eventId}, ${entry.source}, ${letter.type}, ${letter.subject},
+            ${letter.position}, ${tx.json(storable(letter.envelope) as never)},
+            ${storable(entry.error)}, ${entry.attempts})
+    on conflict (consumer, event_id) do update
+    set error = excluded.error, attempts = seams_dead_letters.attempts + excluded.attempts, dead_at = now()`
 }

@@ -48,7 +48,8 @@ export function syntheticEventId(origin: { transport: string; source: string; po
     .update(`seams.malformed\u0000${origin.transport}\u0000${origin.source}\u0000${origin.position}`)
     .digest('hex')
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+  const leading = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}`
+  return `${leading}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
 /**

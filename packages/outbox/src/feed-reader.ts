@@ -67,10 +67,12 @@ export function createFeedReader(outbox: Outbox): FeedReader {
         -- text as written, surrounding whitespace included.)
         select position, case when json_typeof(envelope) = 'object' and envelope::text !~ '^\\s*\\{\\s*\\}\\s*$'
           then left(rtrim(envelope::text, E' \\t\\n\\r'), -1) || ',"position":' || position || '}'
-          else json_build_object('position', position, 'id', event_id, 'type', type, 'subject', subject, 'malformed', envelope)::text
+          else json_build_object(
+            'position', position, 'id', event_id, 'type', type, 'subject', subject, 'malformed', envelope)::text
         end as text
         from seams_outbox
-        where position > ${options.after}::int8 ${typed ? sql`and type = any(${options.types as string[]}::text[])` : sql``}
+        where position > ${options.after}::int8
+          ${typed ? sql`and type = any(${options.types as string[]}::text[])` : sql``}
         order by position limit ${options.limit}
       )
       select (select string_agg(text, ',' order by position) from page) as events,

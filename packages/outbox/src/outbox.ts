@@ -155,7 +155,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         insert into seams_outbox (event_id, type, subject, envelope)
         select id, type, subject, envelope::json
         from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
-                    ${list.map((event) => event.subject)}::text[], ${list.map((event) => JSON.stringify(event))}::text[])
+                    ${list.map((event) => event.subject)}::text[],
+                    ${list.map((event) => JSON.stringify(event))}::text[])
              as event(id, type, subject, envelope)
              left join ${durably(sql)} on true`.catch((error: unknown) => {
         produced.end(error)

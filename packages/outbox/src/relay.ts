@@ -112,7 +112,8 @@ export function createRelay(options: RelayOptions): Relay {
         from pending where o.id = pending.id
         returning o.position${traced ? connection`, o.envelope->>'traceparent' as traceparent` : connection``}
       )
-      select max(position)::int8 as head, case when count(*) > 0 then pg_notify(${STAMPED_CHANNEL}, max(position)::text) end
+      select max(position)::int8 as head,
+        case when count(*) > 0 then pg_notify(${STAMPED_CHANNEL}, max(position)::text) end
         ${traced ? connection`, array_agg(traceparent) as traceparents` : connection``}
       from stamped`
     const head = row?.head ?? last

@@ -36,13 +36,17 @@ export function sagaMetrics(registry: Registry, sql: Sql): SagaMetrics {
   })
   new Gauge({
     name: 'saga_active',
-    help: 'Sagas not finished, by status; compensating ones with failed attempts are stuck until their compensation succeeds',
+    help:
+      'Sagas not finished, by status; compensating ones with failed attempts are stuck until their ' +
+      'compensation succeeds',
     labelNames: ['type', 'status'],
     registers: [registry],
     async collect() {
       this.reset()
       const rows = await sql<{ type: string; status: string; count: number }[]>`
-        select type, case when status = 'compensating' and attempts > 0 then 'compensation_retrying' else status end as status, count(*)::int8 as count
+        select type,
+          case when status = 'compensating' and attempts > 0 then 'compensation_retrying' else status end as status,
+          count(*)::int8 as count
         from seams_sagas where status in ('running', 'compensating') group by 1, 2`.catch(() => [])
       for (const row of rows) this.set({ type: row.type, status: row.status }, row.count)
     },

@@ -26,8 +26,9 @@ export interface StepLogEntry {
   detail?: string
 }
 
-const columns = (sql: Sql | TransactionSql) =>
-  sql`s.id, s.type, s.data, s.status, s.step, s.attempts, s.in_doubt as "inDoubt", s.deadline_at as "deadlineAt", s.failure, s.version, s.created_at as "createdAt"`
+const columns = (sql: Sql | TransactionSql) => sql`
+  s.id, s.type, s.data, s.status, s.step, s.attempts, s.in_doubt as "inDoubt", s.deadline_at as "deadlineAt",
+  s.failure, s.version, s.created_at as "createdAt"`
 
 /**
  * Leases up to `limit` due sagas to this runner for `leaseMs`; another runner skips them meanwhile. A

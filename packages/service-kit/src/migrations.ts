@@ -86,7 +86,9 @@ export async function runMigrations(sql: Sql, options: MigrationsOptions): Promi
       await connection`begin`
       try {
         await connection.unsafe(migration.sql)
-        await connection`insert into seams_migrations (component, version, name, checksum) values (${migration.component}, ${migration.version}, ${migration.name}, ${migration.checksum})`
+        await connection`
+          insert into seams_migrations (component, version, name, checksum)
+          values (${migration.component}, ${migration.version}, ${migration.name}, ${migration.checksum})`
         await connection`commit`
       } catch (error) {
         await connection`rollback`

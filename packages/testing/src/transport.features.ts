@@ -71,7 +71,10 @@ export function testTransportConformance(fixture: TransportFixture): void {
       await runMigrations(producerSql, { sources: [outboxMigrations] })
       await runMigrations(consumerSql, { sources: [inboxMigrations] })
       await producerSql`create table items (id text primary key, count int not null)`
-      await consumerSql`create table applied (consumer text, event_id uuid, item text, count int, position bigint, at timestamptz default clock_timestamp())`
+      await consumerSql`
+        create table applied (
+          consumer text, event_id uuid, item text, count int, position bigint,
+          at timestamptz default clock_timestamp())`
       outbox = createOutbox({ sql: producerSql, source, contracts: [ItemCounted] })
       transport = await fixture.setUp({ outbox, source })
       relay = createRelay({ outbox, transport: transport.relayTransport, batchSize: 200, pollIntervalMs: 100 })
@@ -100,7 +103,8 @@ export function testTransportConformance(fixture: TransportFixture): void {
             const item = items[next++]!
             await outbox.transaction(async (tx) => {
               const [row] = await tx<{ count: number }[]>`
-                insert into items (id, count) values (${item}, 1) on conflict (id) do update set count = items.count + 1 returning count`
+                insert into items (id, count) values (${item}, 1)
+                on conflict (id) do update set count = items.count + 1 returning count`
               await outbox.enqueue(
                 tx,
                 createEnvelope(deps, ItemCounted, {
@@ -125,7 +129,9 @@ export function testTransportConformance(fixture: TransportFixture): void {
         handlers: [
           on(ItemCounted, async (tx, event) => {
             if (options.delayMs !== undefined) await sleep(options.delayMs)
-            await tx`insert into applied (consumer, event_id, item, count, position) values (${name}, ${event.id}, ${event.data.item}, ${event.data.count}, ${event.position})`
+            await tx`
+              insert into applied (consumer, event_id, item, count, position)
+              values (${name}, ${event.id}, ${event.data.item}, ${event.data.count}, ${event.position})`
           }),
         ],
       })
@@ -304,7 +310,9 @@ export function testTransportConformance(fixture: TransportFixture): void {
           'not an envelope',
         ]
         for (const [index, envelope] of envelopes.entries()) {
-          await producerSql`insert into seams_outbox (event_id, type, subject, envelope) values (${raw[index]!}, ${ItemCounted.type}, 'raw', ${JSON.stringify(envelope)}::text::json)`
+          await producerSql`
+            insert into seams_outbox (event_id, type, subject, envelope)
+            values (${raw[index]!}, ${ItemCounted.type}, 'raw', ${JSON.stringify(envelope)}::text::json)`
         }
         await count([items[1]!])
         const consumer = startConsumer(name, { transport: consumerTransport })

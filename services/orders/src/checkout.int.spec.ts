@@ -145,7 +145,7 @@ describe('checkout across catalog, payments and orders', () => {
     await settled(orderId)
   })
 
-  it('rejects the order at once when payments is down, since no call reached it, and gives the stock back', async () => {
+  it('rejects the order at once when payments is down (no call reached it) and gives the stock back', async () => {
     const lamp = await product(2)
     await test.shop.stop('payments')
     try {
@@ -177,7 +177,7 @@ describe('checkout across catalog, payments and orders', () => {
     },
   )
 
-  it("cancels a deactivated customer's open orders by choreography: catalog and payments give back on their own", async () => {
+  it("cancels a deactivated customer's open orders by choreography: catalog and payments each give back", async () => {
     const registered = await test.call('users', 'POST', '/users', {
       body: { email: `c-${newId()}@example.com`, name: 'Dee Activated', password: 'a-long-password' },
     })

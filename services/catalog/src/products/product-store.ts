@@ -16,7 +16,8 @@ interface ProductRow {
 }
 
 export const productColumns = (sql: Queryable) => sql`
-  id, sku, name, description, price_cents as "priceCents", currency, stock_on_hand as "stockOnHand", version, updated_at as "updatedAt"`
+  id, sku, name, description, price_cents as "priceCents", currency, stock_on_hand as "stockOnHand", version,
+  updated_at as "updatedAt"`
 
 export function toProduct(row: ProductRow): Product {
   return { ...row, updatedAt: row.updatedAt.toISOString() }

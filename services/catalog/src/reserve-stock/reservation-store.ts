@@ -31,8 +31,11 @@ export async function insertReservationItems(
 ): Promise<void> {
   await tx`
     insert into stock_reservation_items (reservation_id, product_id, quantity, unit_price_cents, currency)
-    select ${reservationId}, * from unnest(${lines.map((line) => line.productId)}::uuid[], ${lines.map((line) => line.quantity)}::int[],
-                                           ${lines.map((line) => line.unitPriceCents)}::bigint[], ${lines.map((line) => line.currency)}::text[])`
+    select ${reservationId}, * from unnest(
+      ${lines.map((line) => line.productId)}::uuid[],
+      ${lines.map((line) => line.quantity)}::int[],
+      ${lines.map((line) => line.unitPriceCents)}::bigint[],
+      ${lines.map((line) => line.currency)}::text[])`
 }
 
 /**

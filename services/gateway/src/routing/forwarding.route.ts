@@ -80,7 +80,9 @@ export function forwardingRoutes(app: ServiceApp, deps: ForwardingDeps): void {
       const method = forwardedMethods.filter((candidate) => !app.hasRoute({ method: candidate, url }))
       if (method.length === 0) continue
       const summary = `Forwarded to the ${route.upstream} service as ${route.target}${url.endsWith('*') ? '/*' : ''}`
-      const description = `Answered by the ${route.upstream} service, whose own OpenAPI document describes the resources. The gateway adds 401 (invalid token), 413, 429 and 503 (service unavailable) as problem+json.`
+      const description =
+        `Answered by the ${route.upstream} service, whose own OpenAPI document describes the resources. ` +
+        'The gateway adds 401 (invalid token), 413, 429 and 503 (service unavailable) as problem+json.'
       // hide: the public API description lists the owners' own operations under each prefix instead.
       app.route({ method, url, schema: { summary, description, hide: true }, handler })
     }

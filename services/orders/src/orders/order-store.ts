@@ -20,10 +20,13 @@ export interface StoredOrder {
 
 // An order with its lines in one statement: the lines come along as JSON from a subquery.
 const columns = (sql: Queryable) => sql`
-  o.id, o.customer_id as "customerId", o.status, o.currency, o.total_cents as "totalCents", o.payment_id as "paymentId", o.reason,
+  o.id, o.customer_id as "customerId", o.status, o.currency, o.total_cents as "totalCents",
+  o.payment_id as "paymentId", o.reason,
   o.cancel_requested_at as "cancelRequestedAt", o.version, o.created_at as "createdAt", o.updated_at as "updatedAt",
   coalesce((
-    select json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents) order by i.line)
+    select json_agg(
+      json_build_object('productId', i.product_id, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents)
+      order by i.line)
     from order_items i where i.order_id = o.id), '[]') as items`
 
 export async function findOrder(
@@ -69,9 +72,14 @@ export async function insertOrder(
     with lines as (
       insert into order_items (order_id, line, product_id, quantity)
       select ${order.id}, ordinality, product_id, quantity
-      from unnest(${order.items.map((item) => item.productId)}::uuid[], ${order.items.map((item) => item.quantity)}::int[]) with ordinality as line(product_id, quantity))
-    insert into orders (id, customer_id, status, payment_id) values (${order.id}, ${order.customerId}, 'PENDING', ${order.paymentId})
-    returning id, customer_id as "customerId", status, currency, total_cents as "totalCents", payment_id as "paymentId", reason,
+      from unnest(
+        ${order.items.map((item) => item.productId)}::uuid[],
+        ${order.items.map((item) => item.quantity)}::int[])
+        with ordinality as line(product_id, quantity))
+    insert into orders (id, customer_id, status, payment_id)
+    values (${order.id}, ${order.customerId}, 'PENDING', ${order.paymentId})
+    returning id, customer_id as "customerId", status, currency, total_cents as "totalCents",
+      payment_id as "paymentId", reason,
       cancel_requested_at as "cancelRequestedAt", version, created_at as "createdAt", updated_at as "updatedAt"`
   return {
     ...row!,
@@ -90,8 +98,10 @@ export interface StatusChange {
 export async function changeOrder(tx: TransactionSql, id: string, change: StatusChange): Promise<StoredOrder> {
   const [order] = await tx<StoredOrder[]>`
     update orders o set status = ${change.status}, reason = coalesce(${change.reason ?? null}, reason),
-      currency = coalesce(${change.currency ?? null}, currency), total_cents = coalesce(${change.totalCents ?? null}::bigint, total_cents),
-      cancel_requested_at = case when ${change.cancelRequested ?? false} then coalesce(cancel_requested_at, now()) else cancel_requested_at end,
+      currency = coalesce(${change.currency ?? null}, currency),
+      total_cents = coalesce(${change.totalCents ?? null}::bigint, total_cents),
+      cancel_requested_at = case when ${change.cancelRequested ?? false}
+        then coalesce(cancel_requested_at, now()) else cancel_requested_at end,
       version = version + 1, updated_at = now()
     where o.id = ${id} returning ${columns(tx)}`
   return order!

@@ -36,10 +36,12 @@ describe('customer replica: placing an order against a deactivation', () => {
   }
 
   for (const known of [true, false]) {
-    it(`refuses the order once a deactivation holding the lock commits (customer ${known ? 'in' : 'not yet in'} the replica)`, async () => {
+    it(`refuses an order behind a deactivation's lock (customer ${known ? 'in' : 'not yet in'} replica)`, async () => {
       const customerId = newId()
       if (known)
-        await sql`insert into customer_replica (id, email, name, role, active, version) values (${customerId}, 'a@example.com', 'A', 'customer', true, 1)`
+        await sql`
+          insert into customer_replica (id, email, name, role, active, version)
+          values (${customerId}, 'a@example.com', 'A', 'customer', true, 1)`
       let releaseDeactivation!: () => void
       const deactivationHolds = new Promise<void>((resolve) => (releaseDeactivation = resolve))
       let deactivationLocked!: () => void
@@ -60,7 +62,9 @@ describe('customer replica: placing an order against a deactivation', () => {
 
   it('lets an active customer order, and an order that got the lock first is seen by the deactivation', async () => {
     const customerId = newId()
-    await sql`insert into customer_replica (id, email, name, role, active, version) values (${customerId}, 'b@example.com', 'B', 'customer', true, 1)`
+    await sql`
+      insert into customer_replica (id, email, name, role, active, version)
+      values (${customerId}, 'b@example.com', 'B', 'customer', true, 1)`
     expect(await sql.begin((tx) => isCustomerDeactivated(tx, customerId))).toBe(false)
     await sql.begin((tx) => markCustomerDeactivated(tx, customerId))
     expect(await sql.begin((tx) => isCustomerDeactivated(tx, customerId))).toBe(true)

@@ -36,7 +36,8 @@ export async function insertPendingPayment(
 ): Promise<Payment | undefined> {
   const [row] = await sql<PaymentRow[]>`
     insert into payments (id, order_id, customer_id, amount_cents, currency, status)
-    values (${request.paymentId}, ${request.orderId}, ${request.customerId}, ${request.amountCents}, ${request.currency}, 'pending')
+    values (${request.paymentId}, ${request.orderId}, ${request.customerId}, ${request.amountCents},
+            ${request.currency}, 'pending')
     on conflict do nothing
     returning ${paymentColumns(sql)}`
   return row === undefined ? undefined : toPayment(row)
@@ -66,7 +67,8 @@ export async function saveState(
   version: number,
 ): Promise<Payment> {
   const [row] = await tx<PaymentRow[]>`
-    update payments set status = ${state.status}, failure_reason = ${state.failureReason}, version = ${version}, updated_at = now()
+    update payments
+    set status = ${state.status}, failure_reason = ${state.failureReason}, version = ${version}, updated_at = now()
     where id = ${id}
     returning ${paymentColumns(tx)}`
   return toPayment(row!)

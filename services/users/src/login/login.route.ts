@@ -94,8 +94,9 @@ async function upgrade(deps: LoginDeps, userId: string, from: string, password: 
 }
 
 const loginDescription =
-  'Wrong credentials, an unknown email and a deactivated account all get the same 401. Attempts are counted per email ' +
-  '(existing or not) across every replica: five at once, then each further attempt waits twice as long as the last ' +
-  '(1 s up to 15 min), and a successful login starts the count again; refused attempts get 429 with Retry-After and ' +
-  '`reason: "account"`. When failed logins across all accounts exceed the service\'s limit per minute, every login gets ' +
-  '429 with `reason: "global"` until the minute is over. 503 with Retry-After: too many passwords are being checked at once.'
+  'Wrong credentials, an unknown email and a deactivated account all get the same 401. Attempts are counted per ' +
+  'email (existing or not) across every replica: five at once, then each further attempt waits twice as long as the ' +
+  'last (1 s up to 15 min), and a successful login starts the count again; refused attempts get 429 with Retry-After ' +
+  'and `reason: "account"`. When failed logins across all accounts exceed the service\'s limit per minute, every ' +
+  'login gets 429 with `reason: "global"` until the minute is over. 503 with Retry-After: too many passwords are ' +
+  'being checked at once.'

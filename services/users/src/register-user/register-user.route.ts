@@ -81,8 +81,8 @@ export function registerUserRoutes(app: ServiceApp, deps: RegisterUserDeps): voi
 }
 
 const registrationDescription =
-  'An email already registered (in any letter case) gets 409 `USERS_DUPLICATE_EMAIL`: the shop sends no email, so telling ' +
-  'the visitor at once is the only way they learn to log in instead; this does reveal that an address has an account, so ' +
-  'sign-ups are limited to 5 per email per hour and a number per minute across the service (429 `USERS_REGISTRATION_THROTTLED` ' +
-  'with Retry-After and `reason: "email"` or `"global"`), on top of the gateway\'s per-client limit. 503 with Retry-After: ' +
-  'too many passwords are being hashed at once.'
+  'An email already registered (in any letter case) gets 409 `USERS_DUPLICATE_EMAIL`: the shop sends no email, so ' +
+  'telling the visitor at once is the only way they learn to log in instead; this does reveal that an address has an ' +
+  'account, so sign-ups are limited to 5 per email per hour and a number per minute across the service (429 ' +
+  '`USERS_REGISTRATION_THROTTLED` with Retry-After and `reason: "email"` or `"global"`), on top of the gateway\'s ' +
+  'per-client limit. 503 with Retry-After: too many passwords are being hashed at once.'

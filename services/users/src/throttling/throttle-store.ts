@@ -26,7 +26,8 @@ export interface ThrottleStore {
 }
 
 const counterColumns = (sql: Sql | TransactionSql) => sql`
-  window_started_at as "windowStartedAt", attempts, failures, blocked_until as "blockedUntil", last_attempt_at as "lastAttemptAt"`
+  window_started_at as "windowStartedAt", attempts, failures, blocked_until as "blockedUntil",
+  last_attempt_at as "lastAttemptAt"`
 
 export function createThrottleStore(sql: Sql): ThrottleStore {
   return {
@@ -39,7 +40,8 @@ export function createThrottleStore(sql: Sql): ThrottleStore {
       const { result } = await sql.begin(async (tx) => {
         // The no-op update takes the row lock and returns the row, so one statement finds or creates it.
         const [counter] = await tx<Counter[]>`
-          insert into throttle_counters (scope, key, window_started_at, last_attempt_at) values (${scope}, ${key}, ${now}, ${now})
+          insert into throttle_counters (scope, key, window_started_at, last_attempt_at)
+          values (${scope}, ${key}, ${now}, ${now})
           on conflict (scope, key) do update set scope = excluded.scope
           returning ${counterColumns(tx)}`
         const decided = change(counter ?? freshCounter(now))
@@ -47,7 +49,8 @@ export function createThrottleStore(sql: Sql): ThrottleStore {
           const { windowStartedAt, attempts, failures, blockedUntil, lastAttemptAt } = decided.counter
           await tx`
             update throttle_counters
-            set window_started_at = ${windowStartedAt}, attempts = ${attempts}, failures = ${failures}, blocked_until = ${blockedUntil}, last_attempt_at = ${lastAttemptAt}
+            set window_started_at = ${windowStartedAt}, attempts = ${attempts}, failures = ${failures},
+              blocked_until = ${blockedUntil}, last_attempt_at = ${lastAttemptAt}
             where scope = ${scope} and key = ${key}`
         }
         return { result: decided.result }
@@ -64,8 +67,9 @@ export function createThrottleStore(sql: Sql): ThrottleStore {
       await sql`delete from throttle_counters where scope = ${scope} and key = ${key}`
     },
     async sweep(before) {
-      const deleted =
-        await sql`delete from throttle_counters where last_attempt_at < ${before} and (blocked_until is null or blocked_until < ${before})`
+      const deleted = await sql`
+        delete from throttle_counters
+        where last_attempt_at < ${before} and (blocked_until is null or blocked_until < ${before})`
       return deleted.count
     },
   }

@@ -72,7 +72,8 @@ export async function lockUser(tx: TransactionSql, id: string): Promise<User | u
 
 export async function renameUser(tx: TransactionSql, id: string, name: string): Promise<User> {
   const [row] = await tx<UserRow[]>`
-    update users set name = ${name}, version = version + 1, updated_at = now() where id = ${id} returning ${userColumns(tx)}`
+    update users set name = ${name}, version = version + 1, updated_at = now()
+    where id = ${id} returning ${userColumns(tx)}`
   return toUser(row!)
 }
 
