@@ -144,7 +144,7 @@ describe('one checkout is one trace', () => {
     expect(applied.links.map((link) => link.traceId)).toEqual([batch!.traceId])
   })
 
-  it('follows a cancellation through its saga, the calls that give the money and stock back, and its event', async () => {
+  it('follows a cancellation through its saga, the calls that give money and stock back, and its event', async () => {
     expect(confirmedOrder, 'the checkout test confirmed an order').toBeDefined()
     const { orderId, customerToken } = confirmedOrder!
     const traceId = randomBytes(16).toString('hex')
