@@ -18,6 +18,7 @@ export type { Clock, IdGenerator } from './ids.ts'
 export { parseTraceparent, startSpan, formatTraceparent } from './trace-context.ts'
 export {
   tracingEnabled,
+  eventTraceContext,
   traceContextOf,
   spanContextOf,
   contextWithParent,

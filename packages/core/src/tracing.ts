@@ -67,6 +67,20 @@ export function insideRecordingSpan(): boolean {
   return trace.getSpan(context.active())?.isRecording() === true
 }
 
+/**
+ * The trace an event handler's own calls and events continue. While tracing, the consumer runs a handler of
+ * one event under that event's `apply` span: continuing the span keeps what the handler causes under a span that
+ * is exported. Otherwise (no tracer provider, or no apply span of this event's trace) a child of the event's
+ * `traceparent`, or a new trace when it has none.
+ */
+export function eventTraceContext(event: { traceparent?: string | undefined }): TraceContext {
+  const parent = parseTraceparent(event.traceparent)
+  const active = trace.getSpan(context.active())
+  if (parent !== undefined && active?.isRecording() === true && active.spanContext().traceId === parent.traceId)
+    return traceContextOf(active)
+  return startSpan(parent)
+}
+
 /** Records `error` on `span` and marks it failed. */
 export function failSpan(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error))

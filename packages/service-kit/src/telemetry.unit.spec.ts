@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node'
-import { formatTraceparent, inSpan, parseTraceparent, tracingEnabled } from '@seams/core'
+import { eventTraceContext, formatTraceparent, inSpan, parseTraceparent, tracingEnabled } from '@seams/core'
 import { describe, expect, it } from 'vitest'
 import { ConfigInvalid } from './errors.ts'
 import { createLogger } from './logger.ts'
@@ -83,6 +83,25 @@ describe('telemetry', () => {
     expect(failing.spanContext().traceId).not.toBe(parent.traceId)
     expect(step.resource.attributes['service.name']).toBe('spec')
     expect(lines[0]).toMatchObject({ trace_id: parent.traceId, span_id: call.spanContext().spanId })
+    await telemetry.shutdown()
+  })
+
+  it("continues an event handler's apply span, and the event's own trace outside one", async () => {
+    const exporter = new InMemorySpanExporter()
+    const telemetry = await startTelemetry({ service: 'spec', exporter })
+    const event = { traceparent: formatTraceparent(parent) }
+    const inApply = await inSpan('spec', 'apply spec.Event', { parent }, async (trace) => ({
+      trace,
+      continued: eventTraceContext(event),
+      // An apply span of another event's trace is not this event's: its handler starts from the event.
+      other: eventTraceContext({ traceparent: '00-1af7651916cd43dd8448eb211c80319c-c7ad6b7169203331-01' }),
+    }))
+    expect(inApply.continued).toEqual(inApply.trace)
+    expect(inApply.other.traceId).toBe('1af7651916cd43dd8448eb211c80319c')
+    const outside = eventTraceContext(event)
+    expect(outside.traceId).toBe(parent.traceId)
+    expect(outside.spanId).not.toBe(parent.spanId)
+    expect(eventTraceContext({}).traceId).not.toBe(parent.traceId)
     await telemetry.shutdown()
   })
 })

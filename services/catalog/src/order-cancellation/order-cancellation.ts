@@ -1,4 +1,4 @@
-import { parseTraceparent, startSpan } from '@seams/core'
+import { eventTraceContext } from '@seams/core'
 import type { ConsumerDeclaration } from '@seams/eventing'
 import { on } from '@seams/inbox'
 import { OrderCancelledV1 } from '@shop/orders-contracts'
@@ -15,7 +15,7 @@ export function orderCancellation(deps: ReleaseDeps): ConsumerDeclaration {
     handlers: [
       on(OrderCancelledV1, async (tx, event) => {
         if (event.data.settlement !== 'choreographed') return
-        await releaseReservation(tx, deps, event.data.orderId, startSpan(parseTraceparent(event.traceparent)))
+        await releaseReservation(tx, deps, event.data.orderId, eventTraceContext(event))
       }),
     ],
   }

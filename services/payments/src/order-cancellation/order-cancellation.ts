@@ -1,4 +1,4 @@
-import { parseTraceparent, startSpan } from '@seams/core'
+import { eventTraceContext } from '@seams/core'
 import type { ConsumerDeclaration } from '@seams/eventing'
 import { on } from '@seams/inbox'
 import { OrderCancelledV1 } from '@shop/orders-contracts'
@@ -18,7 +18,7 @@ export function orderCancellation(deps: ChangePaymentDeps): ConsumerDeclaration 
       on(OrderCancelledV1, async (tx, event) => {
         if (event.data.settlement !== 'choreographed') return
         const payment = await findPaymentByOrder(tx, event.data.orderId)
-        const trace = startSpan(parseTraceparent(event.traceparent))
+        const trace = eventTraceContext(event)
         if (payment?.status === 'authorized') await changePaymentIn(tx, deps, payment.id, { type: 'Void' }, trace)
         else if (payment?.status === 'captured') await changePaymentIn(tx, deps, payment.id, { type: 'Refund' }, trace)
       }),
