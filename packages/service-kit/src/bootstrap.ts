@@ -103,10 +103,7 @@ export async function bootstrapService<S extends TObject>(
       await started.app.listen({ port: config.PORT, host: config.HOST })
       started.start?.()
       return {
-        async stop() {
-          await started.app.close()
-          for (const stop of stops.reverse()) await stop()
-        },
+        stop: () => stopAll(service, [() => started.app.close(), ...[...stops].reverse()]),
       }
     },
   })
@@ -125,4 +122,20 @@ export async function openServiceDatabase(
   context.onStop(() => sql.end({ timeout: 5 }))
   await runMigrations(sql, { sources: migrations, log: (message) => logger.info(message) })
   return sql
+}
+
+/**
+ * Runs `stops` one after the other, each even when one before it failed: a consumer that cannot stop must not
+ * keep the pool open. The failures are reported together, once all had their turn.
+ */
+export async function stopAll(service: string, stops: readonly (() => unknown)[]): Promise<void> {
+  const failures: unknown[] = []
+  for (const stop of stops) {
+    try {
+      await stop()
+    } catch (error) {
+      failures.push(error)
+    }
+  }
+  if (failures.length > 0) throw new AggregateError(failures, `${service} did not stop cleanly`)
 }

@@ -30,12 +30,20 @@ export interface RunServiceOptions {
  */
 export async function runService(options: RunServiceOptions): Promise<void> {
   let running: RunningService | undefined
-  closeWithGrace({ delay: options.shutdownTimeoutMs ?? 8000, logger: false }, async ({ signal, err }) => {
+  const delay = options.shutdownTimeoutMs ?? 8000
+  const onTimeout = () => options.logger.error({ delayMs: delay }, 'did not stop in time; exiting anyway')
+  closeWithGrace({ delay, logger: false, onTimeout }, async ({ signal, err }) => {
     if (err !== undefined) options.logger.fatal({ err }, 'stopping after a fatal error')
     else options.logger.info({ signal }, 'stopping')
-    await running?.stop()
+    // The spans are flushed, and the outcome logged, whether or not the service stopped cleanly.
+    let stopFailure: unknown
+    await running?.stop().catch((error: unknown) => {
+      stopFailure = error
+    })
     await shutdownTelemetry().catch((error: unknown) => options.logger.warn({ err: error }, 'spans not exported'))
-    options.logger.info('stopped')
+    if (stopFailure === undefined) return options.logger.info('stopped')
+    options.logger.error({ err: stopFailure }, 'stopped with errors')
+    throw stopFailure
   })
   try {
     const service = options.service ?? String(options.logger.bindings()['service'] ?? 'unknown_service')
