@@ -14,7 +14,7 @@ import {
   ensureProjectionTable,
   liveConsumerName,
   rebuildProjection,
-  sourcesTakeTurns,
+  sharedRowsOrdering,
   type Projection,
   type RebuildProgress,
 } from '@seams/projector/internal'
@@ -77,6 +77,7 @@ export interface ConsumerDeclaration {
   upcasters?: readonly Upcaster[]
   maxBatch?: number
   beforeApplying?: ConsumerOptions['beforeApplying']
+  rowKey?: ConsumerOptions['rowKey']
 }
 
 export interface Eventing {
@@ -168,7 +169,7 @@ export function createEventing(options: EventingOptions): Eventing {
           name: liveConsumerName(options.service, projection, source.source),
           source: source.source,
           handlers: source.handlers(projection.name),
-          beforeApplying: sourcesTakeTurns(projection, projection.name),
+          ...sharedRowsOrdering(projection, source, projection.name),
         })
       }
     },

@@ -128,6 +128,40 @@ describe('inbox consumer', () => {
   const letterOf = async (subject: string, includeResolved = false) =>
     (await deadLetters(includeResolved)).find((letter) => letter.subject === subject)
 
+  it('applies a batch in row-key order, events of one key in their feed order, when given a row key', async () => {
+    const applied: string[] = []
+    const keyed = createConsumer({
+      sql: consumerSql,
+      name: 'reader.keyed',
+      source: 'notes',
+      transport,
+      rowKey: (event) => (event.data as { note: string }).note.slice(0, 'keyed-x'.length),
+      handlers: [
+        on(NoteWritten, async (_tx, event) => {
+          if (event.data.note.startsWith('keyed-')) applied.push(event.data.note)
+        }),
+      ],
+    })
+    keyed.start()
+    try {
+      // One transaction: stamped together, read as one page, applied as one batch.
+      await outbox.transaction(async (tx) => {
+        for (const note of ['keyed-c1', 'keyed-a1', 'keyed-b1', 'keyed-a2', 'keyed-c2'])
+          await outbox.enqueue(
+            tx,
+            createEnvelope(deps, NoteWritten, { subject: note, aggregateVersion: 1, data: { note, words: 1 } }),
+          )
+      })
+      await until(
+        async () => applied.length,
+        (count) => count === 5,
+      )
+      expect(applied).toEqual(['keyed-a1', 'keyed-a2', 'keyed-b1', 'keyed-c1', 'keyed-c2'])
+    } finally {
+      await keyed.stop()
+    }
+  })
+
   it('dead-letters an event whose handler keeps failing after bounded attempts, while the others flow on', async () => {
     poisoned.add('bounded-b')
     await write('bounded-a')

@@ -81,6 +81,12 @@ export interface ConsumerOptions {
    * writing the same rows, whose batches would otherwise lock them in different orders and deadlock.
    */
   beforeApplying?: (tx: TransactionSql) => Promise<unknown>
+  /**
+   * The key of the row an event writes, where consumers of other sources write the same rows: a batch is
+   * applied in key order (events of one key keep theirs), so that two consumers' batches lock shared rows in
+   * one order and cannot deadlock, while both go on at once.
+   */
+  rowKey?: (event: DeliveredEvent) => string
 }
 
 export interface Consumer {
@@ -91,6 +97,13 @@ export interface Consumer {
   lag(): ConsumerLag
   isLeader(): boolean
 }
+
+// Array.prototype.sort is stable: events of one key keep their feed order.
+const byRowKey = (events: readonly DeliveredEvent[], rowKey: (event: DeliveredEvent) => string) =>
+  events
+    .map((event) => ({ event, key: rowKey(event) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ event }) => event)
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 
@@ -176,7 +189,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           rows.map((row) => row.eventId),
         ),
       )
-      await applyInOrder(tx, applied)
+      await applyInOrder(tx, options.rowKey === undefined ? applied : byRowKey(applied, options.rowKey))
       await saveCursor(tx, events.at(-1)!.position)
     })
     observeApplied(applied)

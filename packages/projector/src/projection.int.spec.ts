@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createDatabase, type Sql, type TransactionSql } from '@seams/service-kit'
 import { createTestDatabase, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { defineProjection, sourcesTakeTurns, type ProjectionSource } from './projection.ts'
+import { defineProjection, sharedRowsOrdering, type ProjectionSource } from './projection.ts'
 
 describe('a projection fed by several sources', () => {
   let database: TestDatabase
@@ -52,11 +52,38 @@ describe('a projection fed by several sources', () => {
   })
 
   it('applies both batches when its consumers take turns on the table', async () => {
-    const outcomes = await crosswise(sourcesTakeTurns(entries, 'entries'))
+    const outcomes = await crosswise(sharedRowsOrdering(entries, entries.sources[0]!, 'entries').beforeApplying)
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
+  })
+
+  it('lets sources that name their rows go side by side, each batch in row-key order', async () => {
+    const keyed = (name: string): ProjectionSource => ({ ...source(name), rowKey: (event) => event.subject })
+    const both = { ...entries, sources: [keyed('orders'), keyed('payments')] }
+    const ordering = sharedRowsOrdering(both, both.sources[0]!, 'entries')
+    expect(ordering.beforeApplying).toBeUndefined()
+    expect(ordering.rowKey).toBe(both.sources[0]!.rowKey)
+    // One source without a key: they take turns.
+    expect(
+      sharedRowsOrdering({ ...both, sources: [keyed('orders'), source('payments')] }, both.sources[0]!, 'entries'),
+    ).toHaveProperty('beforeApplying')
+    // The same two batches, each in key order as the consumers apply them: no deadlock, no turns.
+    const outcomes = await Promise.allSettled(
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+      ].map((ids) =>
+        sql.begin(async (tx) => {
+          for (const id of [...ids].sort()) {
+            await tx`update entries set touched = touched + 1 where id = ${id}`
+            await sleep(100)
+          }
+        }),
+      ),
+    )
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled'])
   })
 
   it('leaves a single-source projection alone', () => {
-    expect(sourcesTakeTurns({ ...entries, sources: [source('orders')] }, 'entries')).toBeUndefined()
+    expect(sharedRowsOrdering({ ...entries, sources: [source('orders')] }, source('orders'), 'entries')).toEqual({})
   })
 })

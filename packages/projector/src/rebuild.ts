@@ -7,7 +7,7 @@ import {
   liveConsumerName,
   rebuildConsumerName,
   shadowTableOf,
-  sourcesTakeTurns,
+  sharedRowsOrdering,
   type Projection,
 } from './projection.ts'
 
@@ -66,7 +66,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       handlers: pair.source.handlers(shadow),
       logger: options.logger,
       maxBatch: 500,
-      beforeApplying: sourcesTakeTurns(projection, shadow),
+      ...sharedRowsOrdering(projection, pair.source, shadow),
     }),
   )
   replays.forEach((consumer) => consumer.start())

@@ -1,5 +1,12 @@
 import { trace } from '@opentelemetry/api'
-import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino'
+import {
+  pino,
+  type Bindings,
+  type ChildLoggerOptions,
+  type DestinationStream,
+  type Logger,
+  type LevelWithSilent,
+} from 'pino'
 import { logRedactPaths } from './redaction.ts'
 
 export type { Logger } from 'pino'
@@ -38,4 +45,24 @@ function activeSpanIds(): { trace_id?: string; span_id?: string } {
   if (span === undefined) return {}
   const { traceId, spanId } = span.spanContext()
   return { trace_id: traceId, span_id: spanId }
+}
+
+const levelMethods = new Set<string | symbol>(['trace', 'debug', 'info', 'warn', 'error', 'fatal'])
+
+/**
+ * A child logger made only once something is logged through it at an enabled level. pino's `child()`
+ * serialises and redacts its bindings when it is called, and a request's logger is made for every request:
+ * at benchmark rates that cost more than many of the requests' own work, though most requests log nothing.
+ */
+export function deferredChild(parent: Logger, bindings: Bindings, options?: ChildLoggerOptions): Logger {
+  let child: Logger | undefined
+  return new Proxy(parent, {
+    get(target, property) {
+      // A disabled level's method is pino's no-op: calling it needs no child.
+      if (levelMethods.has(property) && !target.isLevelEnabled(property as string)) return Reflect.get(target, property)
+      child ??= target.child(bindings, options)
+      const value: unknown = Reflect.get(child, property)
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value
+    },
+  })
 }

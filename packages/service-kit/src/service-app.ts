@@ -14,6 +14,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { registerHealthRoutes, type ReadinessCheck } from './health.ts'
+import { deferredChild } from './logger.ts'
 import { nameServerSpan, serverSpanOf, tracedRequestListener } from './http-server-tracing.ts'
 import { createHttpDurationHistogram } from './metrics.ts'
 import { openApiOptions } from './openapi.ts'
@@ -138,9 +139,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     // the request id and the trace ids (a second child per request was measurable at benchmark rates).
     // A request in a recording server span needs no trace bindings: the logger's mixin adds the active span's.
     childLoggerFactory: (logger, bindings, childOptions, raw) => {
-      if (serverSpanOf(raw) !== undefined) return logger.child(bindings, childOptions)
+      // Fastify's logger here is the pino instance given as loggerInstance.
+      const parent = logger as Logger
+      if (serverSpanOf(raw) !== undefined) return deferredChild(parent, bindings, childOptions)
       const trace = spanOf(raw)
-      return logger.child({ ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, childOptions)
+      return deferredChild(parent, { ...bindings, trace_id: trace.traceId, span_id: trace.spanId }, childOptions)
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp
 

@@ -1,3 +1,4 @@
+import type { DeliveredEvent } from '@seams/core'
 import { on } from '@seams/inbox'
 import { defineProjection } from '@seams/projector'
 import type { TransactionSql } from '@seams/service-kit'
@@ -19,6 +20,9 @@ const applyOrder = (tx: TransactionSql, table: string, fact: OrderFact) =>
 const applyPayment = (tx: TransactionSql, table: string, fact: PaymentFact) =>
   applyToEntry(tx, table, fact.orderId, (row) => mergePaymentFact(row, fact))
 
+// Every event of either source writes its order's entry and nothing else: batches go in order-id order.
+const orderIdOf = (event: DeliveredEvent) => String((event.data as { orderId?: unknown }).orderId ?? '')
+
 /**
  * One row per order, fed by two producers: orders write the order part, payments the payment part,
  * each gated by its own aggregate version, in whatever order the two feeds deliver them.
@@ -29,6 +33,7 @@ export const orderHistory = defineProjection({
   sources: [
     {
       source: 'orders',
+      rowKey: orderIdOf,
       handlers: (table) => [
         on(OrderPlacedV1, (tx, event) => applyOrder(tx, table, placedFact(event))),
         on(OrderConfirmedV1, (tx, event) => applyOrder(tx, table, confirmedFact(event))),
@@ -38,6 +43,7 @@ export const orderHistory = defineProjection({
     },
     {
       source: 'payments',
+      rowKey: orderIdOf,
       handlers: (table) =>
         [PaymentAuthorizedV1, PaymentFailedV1, PaymentCapturedV1, PaymentVoidedV1, PaymentRefundedV1].map((contract) =>
           on(contract, (tx, event) => applyPayment(tx, table, paymentFact(event))),
