@@ -79,7 +79,12 @@ export async function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
   const random = seededRandom(options.seed ?? 1)
   const recorder = createRecorder(
     options.fixedPath === undefined
-      ? [...Object.keys(options.mix ?? defaultMix), ...(options.newSessions === undefined ? [] : ['login'])]
+      ? [
+          ...Object.entries(options.mix ?? defaultMix)
+            .filter(([, share]) => share > 0)
+            .map(([endpoint]) => endpoint),
+          ...(options.newSessions === undefined ? [] : ['login']),
+        ]
       : ['browse'],
   )
   const started = performance.now()
@@ -118,6 +123,8 @@ export interface WarmUp {
   ms: number
   requests: number
   errors: number
+  /** The errors by outcome: a status or an error code. */
+  errorsByOutcome: Record<string, number>
   /** Users whose first request had not been answered when the warm-up ended. */
   usersLeft: number
   /** The warm-up stopped at its bound, not because every user had been answered. */
@@ -144,6 +151,7 @@ export async function warmUp(
   let left = order.length
   let sent = 0
   let errors = 0
+  const errorsByOutcome: Record<string, number> = {}
   let finished!: () => void
   const done = new Promise<void>((resolve) => (finished = resolve))
   if (left === 0) finished()
@@ -156,12 +164,22 @@ export async function warmUp(
     if (performance.now() - started >= options.maxMs) break
     sent += 1
     void send(options, user, planned(options, user, random, false), due).then(({ outcome }) => {
-      if (outcome !== 'ok') errors += 1
+      if (outcome !== 'ok') {
+        errors += 1
+        errorsByOutcome[outcome] = (errorsByOutcome[outcome] ?? 0) + 1
+      }
       if (--left === 0) finished()
     })
   }
   await done
   clearTimeout(bound)
   // At the bound, requests still in flight are not waited for: the next run's first seconds show them.
-  return { ms: performance.now() - started, requests: sent, errors, usersLeft: left, boundHit: left > 0 }
+  return {
+    ms: performance.now() - started,
+    requests: sent,
+    errors,
+    errorsByOutcome,
+    usersLeft: left,
+    boundHit: left > 0,
+  }
 }

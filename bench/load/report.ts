@@ -3,6 +3,7 @@ import { round, table } from '../support/report.ts'
 import type { HttpCeiling } from './ceiling.ts'
 import { lineChart } from './charts.ts'
 import type { ConnectionStats } from './connections.ts'
+import type { EndpointCost } from './endpoint-costs.ts'
 import type { LoadResult, WarmUp } from './open-loop.ts'
 import type { Propagation } from './propagation.ts'
 import { summarizeRun, targets, type RunSummary } from './run-summary.ts'
@@ -51,6 +52,7 @@ interface ReportInput {
   warmUp: WarmUp & { maxMs: number }
   runs: Run[]
   sweep: SweepRow[]
+  endpointCosts: EndpointCost[]
   targetGiven: boolean
 }
 
@@ -145,6 +147,7 @@ function connectionsSection(input: ReportInput): string[] {
         [
           'warm-up (until every user was answered once)',
           `${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors` +
+            (warm.errors === 0 ? '' : ` (${outcomes(warm.errorsByOutcome)})`) +
             (warm.boundHit
               ? `, **stopped at its ${warm.maxMs / 1000} s bound with ${warm.usersLeft} users unanswered**`
               : ''),
@@ -261,13 +264,7 @@ export function renderReport(input: ReportInput) {
       ],
     ),
     ``,
-    `Errors: ${
-      Object.keys(result.errors).length === 0
-        ? 'none'
-        : Object.entries(result.errors)
-            .map(([kind, count]) => `${kind}: ${count}`)
-            .join(', ')
-    }.`,
+    `Errors: ${Object.keys(result.errors).length === 0 ? 'none' : outcomes(result.errors)}.`,
     ``,
     `## Event propagation per read model (from the consumers' own histograms)`,
     table(
@@ -355,6 +352,7 @@ export function renderReport(input: ReportInput) {
           "Highest rate meeting the seed's NFRs: " +
             `${input.sweep.filter((row) => row.passed).at(-1)?.offered ?? 'none'} req/s offered.`,
         ]),
+    ...endpointCostsSection(input.endpointCosts),
     ``,
     `Charts (run ${worstIndex + 1}): latency-over-time.svg, latency-per-endpoint.svg, propagation-over-time.svg.`,
   ].join('\n')
@@ -404,4 +402,34 @@ export function renderReport(input: ReportInput) {
     detailedRun: worstIndex + 1,
   }
   return { markdown, charts, json }
+}
+
+const outcomes = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([kind, count]) => `${kind}: ${count}`)
+    .join(', ')
+
+function endpointCostsSection(costs: readonly EndpointCost[]): string[] {
+  if (costs.length === 0) return []
+  const processes = Object.keys(costs[0]!.cpuMsPerRequest).filter((name) => name !== 'generator')
+  return [
+    ``,
+    `## CPU per request, one endpoint at a time (the same users and connections)`,
+    table(
+      ['endpoint', 'succeeded req/s', 'p99 ms', 'errors', 'shop CPU ms per request', ...processes, 'machine busy %'],
+      costs.map((cost) => [
+        cost.endpoint,
+        cost.succeededPerSecond,
+        cost.p99,
+        cost.errors,
+        `**${cost.shopCpuMsPerRequest}**`,
+        ...processes.map((name) => cost.cpuMsPerRequest[name] ?? 0),
+        cost.machineBusyPercent,
+      ]),
+    ),
+    ``,
+    'Shop CPU is every service and PostgreSQL, without the load generator. Reads of orders are sent by the users ' +
+      'who had placed one by then. Background work (relays, consumers, sagas) that a request causes is counted ' +
+      'in its run.',
+  ]
 }

@@ -15,10 +15,14 @@ import { createLoginRotation, loginAccountsFor } from './logins.ts'
 import { runOpenLoop, warmUp, type LoadResult } from './open-loop.ts'
 import { scrape, sumOf } from './prometheus.ts'
 import { propagationOf, type Propagation } from './propagation.ts'
+import { costedEndpoints, endpointCost, type EndpointCost } from './endpoint-costs.ts'
 import { renderReport, type Run, type SweepRow } from './report.ts'
 import { summarizeRun } from './run-summary.ts'
 import { createSagaTracker } from './saga-tracker.ts'
 import { adminToken, benchAccounts, benchCredentials, benchProducts, benchUsers } from './setup.ts'
+import { onlyMix, type Mix, type VirtualUser } from './workload.ts'
+
+const hasOrders = (user: VirtualUser) => user.orders.length > 0
 
 // npm run bench: the seed's NFRs (p99 < 300 ms, 5,000 concurrent users, 99.9 % availability) measured end to
 // end through the gateway, with this machine's ceilings measured in the same run.
@@ -44,6 +48,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     sweep: { type: 'boolean', default: false },
     'sweep-seconds': { type: 'string', default: '20' },
+    // After the runs, one run per endpoint on its own, for the CPU each costs (`--endpoint-rate` req/s each).
+    'endpoint-costs': { type: 'boolean', default: false },
+    'endpoint-rate': { type: 'string', default: '300' },
+    'endpoint-seconds': { type: 'string', default: '15' },
     // Comma-separated services to run with --cpu-prof (profiles land in bench/results/profiles/).
     profile: { type: 'string' },
   },
@@ -178,10 +186,33 @@ const warm = {
 }
 console.log(
   `  warm-up: ${round(warm.ms / 1000, 1)} s, ${warm.requests} requests, ${warm.errors} errors` +
+    (warm.errors === 0 ? '' : ` ${JSON.stringify(warm.errorsByOutcome)}`) +
     (warm.boundHit ? `; stopped at its bound with ${warm.usersLeft} users unanswered` : ''),
 )
 
-async function measured(rateIntervalMs: number, runMs: number, progress: boolean): Promise<Run> {
+if (warm.errors > 0) printServiceWarnings()
+
+/** What the services warned about lately, each message once with its count: the why behind errors. */
+function printServiceWarnings(): void {
+  for (const name of serviceNames) {
+    const counts = new Map<string, number>()
+    for (const line of shop?.process(name)?.output().split('\n') ?? []) {
+      if (!line.startsWith('{')) continue
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } }
+      if ((entry.level ?? 0) < 40) continue
+      const text = `${entry.msg ?? ''}${entry.err?.message === undefined ? '' : `: ${entry.err.message}`}`.slice(0, 240)
+      counts.set(text, (counts.get(text) ?? 0) + 1)
+    }
+    for (const [text, count] of counts) console.log(`  ${name} warned ${count} ×: ${text}`)
+  }
+}
+
+async function measured(
+  rateIntervalMs: number,
+  runMs: number,
+  progress: boolean,
+  only?: { mix: Mix; users: readonly VirtualUser[] },
+): Promise<Run> {
   const tracker = createSagaTracker(gateway!, 10)
   const servicePids = Object.fromEntries(
     serviceNames.flatMap((name) => (shop?.process(name) === undefined ? [] : [[name, shop.process(name)!.pid]])),
@@ -199,12 +230,13 @@ async function measured(rateIntervalMs: number, runMs: number, progress: boolean
   const openedBefore = connections.stats().opened
   const result: LoadResult = await runOpenLoop({
     connections,
-    users: virtualUsers,
+    users: only?.users ?? virtualUsers,
+    mix: only?.mix,
     productIds,
     meanIntervalMs: rateIntervalMs,
     durationMs: runMs,
     ...seeded,
-    newSessions,
+    newSessions: only === undefined ? newSessions : undefined,
     onOrderAccepted: tracker.accepted,
     onSecond: (second) => {
       propagation?.tick(second.second)
@@ -221,7 +253,7 @@ async function measured(rateIntervalMs: number, runMs: number, progress: boolean
         (name === 'postgres'
           ? groupCpuSeconds(pidsOf('postgres'))
           : processCpuSeconds(name === 'generator' ? process.pid : servicePids[name]!)) - before,
-        1,
+        2,
       ),
     ]),
   )
@@ -305,6 +337,29 @@ for (let index = 1; index <= runCount; index += 1) {
       ` → ${summary.meetsTargets ? 'meets the targets' : 'does not'}`,
   )
   runs.push(run)
+  if (summary.errors > 0) printServiceWarnings()
+}
+// What each endpoint costs: the same users and connections, one endpoint at a time, at a rate every one of them
+// meets, so the CPU measured is the endpoint's own and not a queue's. Orders are placed before they are read,
+// and the reads of orders are sent by the users who have one.
+const endpointCosts: EndpointCost[] = []
+if (values['endpoint-costs']) {
+  const costRate = Number(values['endpoint-rate'])
+  const costMs = Number(values['endpoint-seconds']) * 1000
+  for (const endpoint of costedEndpoints) {
+    await settle()
+    const senders = endpoint === 'order' || endpoint === 'orderDetails' ? virtualUsers.filter(hasOrders) : virtualUsers
+    const run = await measured((senders.length * 1000) / costRate, costMs, false, {
+      mix: onlyMix(endpoint),
+      users: senders,
+    })
+    const cost = endpointCost(endpoint, run)
+    endpointCosts.push(cost)
+    console.log(
+      `  ${endpoint}: ${cost.succeededPerSecond} req/s, p99 ${cost.p99} ms, ${cost.errors} errors, ` +
+        `${cost.shopCpuMsPerRequest} ms of shop CPU per request`,
+    )
+  }
 }
 const connectionStats = await connections.close()
 
@@ -327,6 +382,7 @@ const report = renderReport({
   warmUp: warm,
   runs,
   sweep,
+  endpointCosts,
   targetGiven: values.target !== undefined,
 })
 const folder = writeResults('bench', report.json, report.markdown)

@@ -12,7 +12,10 @@ async function call(
   body?: unknown,
   token?: string,
 ): Promise<{ status: number; body: Json }> {
-  for (let attempt = 0; ; attempt += 1) {
+  // Setup is not measured: a service still warming up, or shedding while a busy machine catches up, is waited
+  // for (a minute at most), not counted.
+  const deadline = Date.now() + 60_000
+  for (;;) {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: {
@@ -22,8 +25,7 @@ async function call(
       body: body === undefined ? undefined : JSON.stringify(body),
     })
     const text = await response.text()
-    // Setup is not measured: a service still warming up is waited for, not counted.
-    if (response.status >= 500 && attempt < 20) {
+    if (response.status >= 500 && Date.now() < deadline) {
       await sleep(250)
       continue
     }

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto'
 export interface Mix {
   browse: number
   productDetail: number
+  /** One order as its owner serves it (not in the default mix: the per-endpoint cost table measures it). */
+  order: number
   orderDetails: number
   orderHistory: number
   placeOrder: number
@@ -13,6 +15,7 @@ export interface Mix {
 export const defaultMix: Mix = {
   browse: 55,
   productDetail: 10,
+  order: 0,
   orderDetails: 8,
   orderHistory: 10,
   placeOrder: 12,
@@ -65,6 +68,11 @@ export function planRequest(
       }
     case 'productDetail':
       return { endpoint, method: 'GET', path: `/api/products/${product()}`, headers }
+    case 'order': {
+      const order = user.orders[Math.floor(random() * user.orders.length)]
+      if (order === undefined) return planRequest('browse', user, productIds, random)
+      return { endpoint, method: 'GET', path: `/api/orders/${order}`, headers }
+    }
     case 'orderDetails': {
       const order = user.orders[Math.floor(random() * user.orders.length)]
       if (order === undefined) return planRequest('browse', user, productIds, random)
@@ -92,4 +100,10 @@ export function planRequest(
         headers: { ...headers, 'content-type': 'application/json' },
       }
   }
+}
+
+/** A mix of one endpoint only: what the per-endpoint cost runs send. */
+export function onlyMix(endpoint: Endpoint): Mix {
+  const mix = Object.fromEntries(Object.keys(defaultMix).map((name) => [name, 0])) as unknown as Mix
+  return { ...mix, [endpoint]: 100 }
 }
