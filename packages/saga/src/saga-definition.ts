@@ -22,9 +22,16 @@ export type StepOutcome<D> = { done: D } | { refused: string }
 export interface SagaStep<D> {
   name: string
   /**
-   * Throwing means "no answer" (unreachable, timed out): the step is tried again, then compensated if it never answers.
+   * A step that calls another service. Throwing means "no answer" (unreachable, timed out): the step is tried
+   * again, then compensated if it never answers. A step has `run` or `runLocally`, not both.
    */
-  run(data: D, context: StepContext): Promise<StepOutcome<D>>
+  run?(data: D, context: StepContext): Promise<StepOutcome<D>>
+  /**
+   * A step on the saga's own database: it runs in the transaction that records its outcome, so the step and
+   * the saga's progress commit together or not at all, in one transaction instead of two. It decides under
+   * its own locks whatever `checkAbort` would, so `checkAbort` is not called before it.
+   */
+  runLocally?(tx: TransactionSql, data: D, context: StepContext): Promise<StepOutcome<D>>
   /**
    * Undoes the step. Must be idempotent and must cope with a step that may never have taken effect
    * (a timed-out call). Retried until it succeeds. Omitted for steps with nothing to undo.
@@ -43,7 +50,10 @@ export interface SagaDefinition<D> {
   maxStepAttempts?: number
   /** Overrides the runner's saga timeout; Infinity for a saga that must finish forward. */
   timeoutMs?: number
-  /** Looked at before each forward step: a reason to stop and compensate, e.g. the order was cancelled. */
+  /**
+   * Looked at before each forward step that calls another service: a reason to stop and compensate, e.g. the
+   * order was cancelled.
+   */
   checkAbort?(sql: Sql, data: D): Promise<string | undefined>
   /**
    * The W3C `traceparent` of the request that began the saga, as its data keeps it: every step (and the
@@ -63,5 +73,8 @@ export function defineSaga<D>(definition: SagaDefinition<D>): SagaDefinition<D> 
   const names = definition.steps.map((step) => step.name)
   if (new Set(names).size !== names.length)
     throw new TypeError(`saga ${definition.type} has two steps with the same name`)
+  for (const step of definition.steps)
+    if ((step.run === undefined) === (step.runLocally === undefined))
+      throw new TypeError(`step ${step.name} of saga ${definition.type} needs exactly one of run and runLocally`)
   return definition
 }

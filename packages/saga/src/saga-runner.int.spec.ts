@@ -46,6 +46,34 @@ describe('saga runner', () => {
     },
   })
 
+  // A saga whose last step is local: it writes in the saga's own database, in the transaction that records it.
+  const abortChecks: string[] = []
+  const errand = defineSaga<TripData>({
+    type: 'errand',
+    steps: [
+      step('flight'),
+      {
+        name: 'confirm',
+        async runLocally(tx, data) {
+          const action = next(data.trip, 'confirm')
+          if (action === 'refuse') return { refused: 'confirm refused' }
+          await tx`insert into confirmations (trip) values (${data.trip})`
+          if (action === 'taken-over')
+            // Another runner takes the saga over while this one is in its local step.
+            await sql`update seams_sagas set version = version + 1 where data->>'trip' = ${data.trip}`
+          return { done: data }
+        },
+      },
+    ],
+    async checkAbort(_sql, data) {
+      abortChecks.push(`${data.trip}:${data.log.length}`)
+      return undefined
+    },
+    async onCompensated(tx, data, failure) {
+      await tx`insert into trips (id, outcome, failure) values (${data.trip}, 'cancelled', ${failure})`
+    },
+  })
+
   const runner = (options: Partial<Parameters<typeof createSagaRunner>[0]> = {}): SagaRunner =>
     createSagaRunner({
       sql,
@@ -64,6 +92,7 @@ describe('saga runner', () => {
     sql = createDatabase(database.url, { applicationName: 'saga-test' })
     await runMigrations(sql, { sources: [sagaMigrations] })
     await sql`create table trips (id text primary key, outcome text not null, failure text)`
+    await sql`create table confirmations (trip text not null)`
   })
 
   afterAll(async () => {
@@ -192,6 +221,50 @@ describe('saga runner', () => {
     expect((await outcome(tripId)).failure).toContain('hotel did not answer')
     expect(effectsOf(tripId)).toEqual(['flight', 'hotel', 'undo-hotel', 'undo-flight'])
     await survivor.stop()
+  })
+
+  describe('with a local step', () => {
+    const start = async (id: string) => {
+      const saga = runner({ sagas: [trip, errand] })
+      saga.start()
+      const tripId = `errand-${id}`
+      await sql.begin((tx) => saga.begin(tx, errand, newId(), { trip: tripId, log: [] }))
+      saga.wake()
+      return { saga, tripId }
+    }
+    const confirmations = async (tripId: string) =>
+      (await sql<{ n: number }[]>`select count(*)::int8 as n from confirmations where trip = ${tripId}`)[0]!.n
+    const status = async (tripId: string) =>
+      (await sql<{ status: string }[]>`select status from seams_sagas where data->>'trip' = ${tripId}`)[0]?.status
+
+    it('commits the step with the completion, and asks checkAbort only before the steps that call out', async () => {
+      const { saga, tripId } = await start('local')
+      await eventually('the errand completing', () => status(tripId), { until: (value) => value === 'completed' })
+      expect(await confirmations(tripId)).toBe(1)
+      expect(abortChecks.filter((check) => check.startsWith(`${tripId}:`))).toEqual([`${tripId}:0`])
+      await saga.stop()
+    })
+
+    it('compensates the earlier steps when the local step refuses', async () => {
+      script.set('errand-refused:confirm', ['refuse'])
+      const { saga, tripId } = await start('refused')
+      expect(await outcome(tripId)).toEqual({ outcome: 'cancelled', failure: 'confirm refused' })
+      expect(effectsOf(tripId)).toEqual(['flight', 'undo-flight'])
+      expect(await confirmations(tripId)).toBe(0)
+      await saga.stop()
+    })
+
+    it('rolls its effect back when another runner took the saga over, so that it takes effect once', async () => {
+      script.set('errand-taken:confirm', ['taken-over'])
+      const { saga, tripId } = await start('taken')
+      // The first attempt's insert is rolled back with its progress; after the lease the saga is claimed again.
+      await eventually('the errand completing', () => status(tripId), {
+        until: (value) => value === 'completed',
+        timeoutMs: 10_000,
+      })
+      expect(await confirmations(tripId)).toBe(1)
+      await saga.stop()
+    })
   })
 
   it('resumes a saga after the runner working on it died, finishing it exactly once', async () => {

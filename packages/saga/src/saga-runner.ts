@@ -2,7 +2,7 @@ import { backoffDelay, faultPoint, withDeadline, type Logger, type TraceContext 
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { evolveSaga, sagaDecider, type SagaDecider, type SagaDecision } from './saga-decisions.ts'
-import type { SagaDefinition, StepContext } from './saga-definition.ts'
+import type { SagaDefinition, SagaStep, StepContext, StepOutcome } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
 import { claimDue, saveProgress, type SagaRow } from './saga-store.ts'
 import { inSagaSpan } from './saga-tracing.ts'
@@ -51,7 +51,16 @@ export interface SagaRunnerOptions {
    * circuit): a step that only ever failed that way had no effect and is not compensated.
    */
   isUndelivered?: (error: unknown) => boolean
+  /**
+   * Opens the transactions of local steps and completion hooks, e.g. the outbox's, which wakes its relay once
+   * they commit, so that the events they write leave at once.
+   * @default sql.begin
+   */
+  transaction?: <T>(work: (tx: TransactionSql) => Promise<T>) => Promise<T>
 }
+
+// A local step's transaction found the saga taken over by another runner: it rolls back, that runner goes on.
+class SagaTakenOver extends Error {}
 
 export interface SagaRunner {
   /** Records a new saga in the caller's transaction; it starts once that commits and `wake()` is called. */
@@ -84,6 +93,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
   const leaseMs = options.leaseMs ?? 2 * stepTimeoutMs
   const concurrency = options.concurrency ?? 64
   const metrics: SagaMetrics | undefined = options.metrics === undefined ? undefined : sagaMetrics(options.metrics, sql)
+  const transaction =
+    options.transaction ?? (<T>(work: (tx: TransactionSql) => Promise<T>) => sql.begin(work) as Promise<T>)
   const inFlight = new Set<Promise<void>>()
   let running = false
   let loop: Promise<void> | undefined
@@ -97,10 +108,15 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     )
 
   // Saves the position the decision leads to; undefined when another runner took the saga over.
-  function save(row: SagaRow, decision: SagaDecision, dueInMs: number): Promise<SagaRow | undefined> {
+  function save(
+    row: SagaRow,
+    decision: SagaDecision,
+    dueInMs: number,
+    tx: Sql | TransactionSql = sql,
+  ): Promise<SagaRow | undefined> {
     const { data, status, step, attempts, inDoubt, failure } = evolveSaga(row, decision)
     const log = 'log' in decision ? decision.log : undefined
-    return saveProgress(sql, row, {
+    return saveProgress(tx, row, {
       data,
       status,
       step,
@@ -112,10 +128,16 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     })
   }
 
-  async function compensate(row: SagaRow, decision: SagaDecision): Promise<SagaRow | undefined> {
+  async function compensate(
+    row: SagaRow,
+    decision: SagaDecision,
+    tx: Sql | TransactionSql = sql,
+  ): Promise<SagaRow | undefined> {
     const failure = decision.type === 'Compensate' ? decision.failure : undefined
     options.logger?.info({ sagaId: row.id, type: row.type, failure }, 'saga compensating')
-    return save(row, decision, leaseMs)
+    const saved = await save(row, decision, leaseMs, tx)
+    if (saved === undefined && tx !== sql) throw new SagaTakenOver()
+    return saved
   }
 
   async function finish(
@@ -132,7 +154,7 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       hook === undefined
         ? await saveProgress(sql, row, { status: outcome, dueInMs: 0 })
         : await inSagaSpan(row, definition, outcome, (trace) =>
-            sql.begin(async (tx) => {
+            transaction(async (tx) => {
               const marked = await saveProgress(tx, row, { status: outcome, dueInMs: 0 })
               if (marked !== undefined) await hook(tx, row.data, trace)
               return marked
@@ -152,43 +174,88 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
     decider: SagaDecider,
   ): Promise<SagaRow | undefined> {
     let decision = decider.decide({ type: 'Resume', timedOut: Date.now() > row.deadlineAt.getTime() }, row)
-    if (decision.type === 'CallStep') {
+    const step = definition.steps[row.step]
+    if (decision.type === 'CallStep' && step?.run !== undefined) {
       const abort = await definition.checkAbort?.(sql, row.data)
       if (abort !== undefined) decision = decider.decide({ type: 'Aborted', reason: abort }, row)
     }
     if (decision.type === 'Complete') return finish(row, definition, 'completed')
     if (decision.type !== 'CallStep') return compensate(row, decision)
-    const step = definition.steps[row.step]!
+    if (step!.runLocally !== undefined) return forwardLocally(row, step!, decider)
     const started = performance.now()
     let outcome
     try {
-      outcome = await inStepContext(row, step.name, (context) => step.run(row.data, context))
+      outcome = await inStepContext(row, step!.name, (context) => step!.run!(row.data, context))
     } catch (error) {
-      metrics?.step(row.type, step.name, 'forward', 'failed', started)
-      const message = String((error as Error).message)
-      const undelivered = options.isUndelivered?.(error) === true
-      const failed = decider.decide({ type: 'StepFailed', message, undelivered }, row)
-      if (failed.type === 'Compensate') return compensate(row, failed)
-      await save(row, failed, backoff(row.attempts, 5000))
-      return undefined
+      return stepFailed(row, step!, decider, error, started)
     }
+    return stepAnswered(row, step!, decider, outcome, started, sql)
+  }
+
+  async function stepFailed(
+    row: SagaRow,
+    step: SagaStep<unknown>,
+    decider: SagaDecider,
+    error: unknown,
+    started: number,
+  ): Promise<SagaRow | undefined> {
+    metrics?.step(row.type, step.name, 'forward', 'failed', started)
+    const message = String((error as Error).message)
+    const undelivered = options.isUndelivered?.(error) === true
+    const failed = decider.decide({ type: 'StepFailed', message, undelivered }, row)
+    if (failed.type === 'Compensate') return compensate(row, failed)
+    await save(row, failed, backoff(row.attempts, 5000))
+    return undefined
+  }
+
+  // The step's outcome and what it leads to, saved with the step's own transaction when it is local.
+  async function stepAnswered(
+    row: SagaRow,
+    step: SagaStep<unknown>,
+    decider: SagaDecider,
+    outcome: StepOutcome<unknown>,
+    started: number,
+    tx: Sql | TransactionSql,
+  ): Promise<SagaRow | undefined> {
     // After the step took effect, before the saga recorded it: a crash here must neither lose nor repeat it.
     faultPoint(`saga.step-done:${row.type}:${step.name}`)
     if ('refused' in outcome) {
       metrics?.step(row.type, step.name, 'forward', 'refused', started)
-      return compensate(row, decider.decide({ type: 'StepRefused', reason: outcome.refused }, row))
+      return compensate(row, decider.decide({ type: 'StepRefused', reason: outcome.refused }, row), tx)
     }
     metrics?.step(row.type, step.name, 'forward', 'done', started)
     const advanced = decider.decide({ type: 'StepDone', data: outcome.done }, row)
     if (advanced.type === 'Advance' && advanced.completes) {
       // Nothing to run on completion: the last step's outcome and the completion are one write.
-      const completed = await save(row, advanced, 0)
+      const completed = await save(row, advanced, 0, tx)
       if (completed !== undefined)
         metrics?.finished(row.type, 'completed', (Date.now() - row.createdAt.getTime()) / 1000)
+      else if (tx !== sql) throw new SagaTakenOver()
       return undefined
     }
     // The runner goes straight on to the next step: it is marked in doubt now, with this step's outcome.
-    return save(row, advanced, leaseMs)
+    const saved = await save(row, advanced, leaseMs, tx)
+    if (saved === undefined && tx !== sql) throw new SagaTakenOver()
+    return saved
+  }
+
+  async function forwardLocally(
+    row: SagaRow,
+    step: SagaStep<unknown>,
+    decider: SagaDecider,
+  ): Promise<SagaRow | undefined> {
+    const started = performance.now()
+    try {
+      return await inStepContext(row, step.name, (context) =>
+        transaction(async (tx) => {
+          const outcome = await step.runLocally!(tx, row.data, context)
+          return stepAnswered(row, step, decider, outcome, started, tx)
+        }),
+      )
+    } catch (error) {
+      if (error instanceof SagaTakenOver) return undefined
+      return stepFailed(row, step, decider, error, started)
+    }
   }
 
   async function backward(

@@ -42,6 +42,8 @@ await bootstrapEventedService({
       sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
       concurrency: config.SAGA_CONCURRENCY,
       isUndelivered: (error) => error instanceof UpstreamUnavailable && error.details?.['delivered'] === false,
+      // Confirming, rejecting and cancelling write events: their relay is woken as they commit.
+      transaction: (work) => eventing.outbox.transaction(work),
     })
     context.onStop(() => sagas.stop())
     const app = await buildApp({ ...context, sagas, checkout, cancellation, operators: namesOf(config.OPERATORS) })

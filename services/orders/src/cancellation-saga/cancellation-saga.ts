@@ -51,13 +51,11 @@ export function cancellationSaga(deps: CancellationSagaDeps): SagaDefinition<Can
       },
       {
         name: 'mark-cancelled',
-        async run(data, context) {
-          await deps.outbox.transaction(async (tx) => {
-            const order = await findOrder(tx, data.orderId, { lock: true })
-            if (order === undefined || order.status === 'CANCELLED') return
-            const cancelled = await changeOrder(tx, data.orderId, { status: 'CANCELLED', reason: data.reason })
-            await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated', context.trace))
-          })
+        async runLocally(tx, data, context) {
+          const order = await findOrder(tx, data.orderId, { lock: true })
+          if (order === undefined || order.status === 'CANCELLED') return { done: data }
+          const cancelled = await changeOrder(tx, data.orderId, { status: 'CANCELLED', reason: data.reason })
+          await deps.outbox.enqueue(tx, orderCancelled(deps, cancelled, 'orchestrated', context.trace))
           return { done: data }
         },
       },

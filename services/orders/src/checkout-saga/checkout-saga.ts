@@ -69,20 +69,17 @@ export function checkoutSaga(deps: CheckoutSagaDeps): SagaDefinition<CheckoutDat
       },
       {
         name: 'confirm-order',
-        // Local, under the order's row lock: a cancellation that got there first turns into compensation.
-        async run(data, context) {
-          const refusal = await deps.outbox.transaction(async (tx) => {
-            const order = await findOrder(tx, data.orderId, { lock: true })
-            const [decision] = decide({ type: 'ConfirmOrder', orderStatus: order?.status }, data)
-            if (decision?.type === 'Refuse') return decision.reason
-            if (decision?.type !== 'Confirm') return undefined
-            await capturePrices(tx, data.orderId, decision.unitPrices)
-            const { totalCents, currency } = decision
-            const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', totalCents, currency })
-            await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed, context.trace))
-            return undefined
-          })
-          return refusal === undefined ? { done: data } : { refused: refusal }
+        // Under the order's row lock: a cancellation that got there first turns into compensation.
+        async runLocally(tx, data, context) {
+          const order = await findOrder(tx, data.orderId, { lock: true })
+          const [decision] = decide({ type: 'ConfirmOrder', orderStatus: order?.status }, data)
+          if (decision?.type === 'Refuse') return { refused: decision.reason }
+          if (decision?.type !== 'Confirm') return { done: data }
+          await capturePrices(tx, data.orderId, decision.unitPrices)
+          const { totalCents, currency } = decision
+          const confirmed = await changeOrder(tx, data.orderId, { status: 'CONFIRMED', totalCents, currency })
+          await deps.outbox.enqueue(tx, orderConfirmed(deps, confirmed, context.trace))
+          return { done: data }
         },
       },
     ],
