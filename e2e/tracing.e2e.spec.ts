@@ -85,11 +85,6 @@ describe('one checkout is one trace', () => {
       'payments authorizing, called by the saga': has('payments', SERVER, /^POST \/payments/),
       'the saga confirming the order': has('orders', INTERNAL, 'checkout confirm-order'),
       'OrderConfirmed written by the saga': has('orders', PRODUCER, 'create orders.OrderConfirmed'),
-      "orders' product replica applying the reservation's StockChanged": has(
-        'orders',
-        CONSUMER,
-        'apply catalog.StockChanged',
-      ),
       'order-history applying OrderPlaced': has('order-history', CONSUMER, 'apply orders.OrderPlaced'),
       'order-history applying OrderConfirmed': has('order-history', CONSUMER, 'apply orders.OrderConfirmed'),
       'order-history applying PaymentAuthorized': has('order-history', CONSUMER, 'apply payments.PaymentAuthorized'),

@@ -6,19 +6,19 @@ export async function createProductReplicaTable(sql: Sql | TransactionSql, table
   await sql`
     create table ${sql(table)} (
       id uuid primary key, sku text not null, name text not null, price_cents bigint not null,
-      currency char(3) not null, stock_on_hand int not null, version int not null)`
+      currency char(3) not null, version int not null)`
 }
 
 export async function insertProduct(
   tx: TransactionSql,
   table: string,
-  product: { productId: string; sku: string; name: string; priceCents: number; currency: string; stockOnHand: number },
+  product: { productId: string; sku: string; name: string; priceCents: number; currency: string },
   version: number,
 ): Promise<void> {
-  const { productId, sku, name, priceCents, currency, stockOnHand } = product
+  const { productId, sku, name, priceCents, currency } = product
   await tx`
-    insert into ${tx(table)} (id, sku, name, price_cents, currency, stock_on_hand, version)
-    values (${productId}, ${sku}, ${name}, ${priceCents}, ${currency}, ${stockOnHand}, ${version})
+    insert into ${tx(table)} (id, sku, name, price_cents, currency, version)
+    values (${productId}, ${sku}, ${name}, ${priceCents}, ${currency}, ${version})
     on conflict (id) do nothing`
 }
 
@@ -35,17 +35,6 @@ export async function changeProduct(
     update ${tx(table)}
     set sku = ${sku}, name = ${name}, price_cents = ${priceCents}, currency = ${currency}, version = ${version}
     where id = ${productId} and version < ${version}`
-}
-
-export async function changeProductStock(
-  tx: TransactionSql,
-  table: string,
-  stock: { productId: string; stockOnHand: number },
-  version: number,
-): Promise<void> {
-  await tx`
-    update ${tx(table)} set stock_on_hand = ${stock.stockOnHand}, version = ${version}
-    where id = ${stock.productId} and version < ${version}`
 }
 
 export async function productNames(
