@@ -35,6 +35,14 @@ export interface SweepRow {
   connectionsOpened: number
 }
 
+export interface IdleCpu {
+  seconds: number
+  /** CPU of each shop process and PostgreSQL per second at rest. */
+  msPerSecond: Record<string, number>
+  /** Their sum as a share of the whole machine (every core). */
+  machinePercent: number
+}
+
 interface ReportInput {
   machine: string
   transport: string
@@ -53,6 +61,7 @@ interface ReportInput {
   runs: Run[]
   sweep: SweepRow[]
   endpointCosts: EndpointCost[]
+  idle: IdleCpu | undefined
   targetGiven: boolean
 }
 
@@ -353,6 +362,7 @@ export function renderReport(input: ReportInput) {
             `${input.sweep.filter((row) => row.passed).at(-1)?.offered ?? 'none'} req/s offered.`,
         ]),
     ...endpointCostsSection(input.endpointCosts),
+    ...idleSection(input.idle),
     ``,
     `Charts (run ${worstIndex + 1}): latency-over-time.svg, latency-per-endpoint.svg, propagation-over-time.svg.`,
   ].join('\n')
@@ -431,5 +441,19 @@ function endpointCostsSection(costs: readonly EndpointCost[]): string[] {
     'Shop CPU is every service and PostgreSQL, without the load generator. Reads of orders are sent by the users ' +
       'who had placed one by then. Background work (relays, consumers, sagas) that a request causes is counted ' +
       'in its run.',
+  ]
+}
+
+function idleSection(idle: IdleCpu | undefined): string[] {
+  if (idle === undefined) return []
+  return [
+    ``,
+    `## The shop at rest (${idle.seconds} s, every user's connection open, nothing sent)`,
+    table(
+      ['process', 'CPU ms per second'],
+      Object.entries(idle.msPerSecond).map(([name, ms]) => [name, ms]),
+    ),
+    ``,
+    `In all ${idle.machinePercent} % of the machine (target: under 1 %).`,
   ]
 }

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { freePort } from '@seams/process-runner'
 import { createServiceAuth, type ServiceAuth } from '@seams/service-kit'
 import { generateSecrets, serviceNames, startShop, type RunningShop, type ServiceName } from '@shop/launcher'
-import { groupCpuSeconds, machineCpuSeconds, pidsOf, processCpuSeconds } from '../support/cpu.ts'
+import { groupCpuSeconds, machineCpuSeconds, pidsOf, processCpuSeconds, processTree } from '../support/cpu.ts'
 import { benchPostgres } from '../support/postgres.ts'
 import { machine, round, writeResults } from '../support/report.ts'
 import { jetstreamPublishes, singleRowInserts } from '../events/ceilings.ts'
@@ -16,13 +17,16 @@ import { runOpenLoop, warmUp, type LoadResult } from './open-loop.ts'
 import { scrape, sumOf } from './prometheus.ts'
 import { propagationOf, type Propagation } from './propagation.ts'
 import { costedEndpoints, endpointCost, type EndpointCost } from './endpoint-costs.ts'
-import { renderReport, type Run, type SweepRow } from './report.ts'
+import { renderReport, type IdleCpu, type Run, type SweepRow } from './report.ts'
 import { summarizeRun } from './run-summary.ts'
 import { createSagaTracker } from './saga-tracker.ts'
 import { adminToken, benchAccounts, benchCredentials, benchProducts, benchUsers } from './setup.ts'
 import { onlyMix, type Mix, type VirtualUser } from './workload.ts'
 
 const hasOrders = (user: VirtualUser) => user.orders.length > 0
+const mapValues = <T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value, key)]))
+const cores = () => availableParallelism()
 
 // npm run bench: the seed's NFRs (p99 < 300 ms, 5,000 concurrent users, 99.9 % availability) measured end to
 // end through the gateway, with this machine's ceilings measured in the same run.
@@ -169,6 +173,15 @@ console.log(
 const connections = createConnectionPool(gateway, users, { pingPath: '/health/live' })
 console.log(`Connecting ${users} users ...`)
 const connected = await connections.connect()
+await settle()
+const idle = await idleCpu(10)
+if (idle !== undefined)
+  console.log(
+    `  idle (10 s, connections open): ${idle.machinePercent} % of the machine; ms of CPU per second: ` +
+      Object.entries(idle.msPerSecond)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', '),
+  )
 console.log(
   `  connected in ${round(connected.ms / 1000, 2)} s (${connected.failed} failed); ` +
     `warming up until every user has had an answer (at most ${values.warmup} s) ...`,
@@ -207,6 +220,25 @@ function printServiceWarnings(): void {
   }
 }
 
+// The shop's PostgreSQL only: the embedded server's processes, or every postgres process for a --pg-url server
+// (which then counts whatever else uses it).
+const postgresCpuSeconds = () => {
+  const postmaster = pg?.postmasterPid()
+  return groupCpuSeconds(postmaster === undefined ? pidsOf('postgres') : processTree(postmaster))
+}
+
+/** The shop at rest for `seconds` (connections open, nothing sent): each process's CPU per second. */
+async function idleCpu(seconds: number): Promise<IdleCpu | undefined> {
+  if (shop === undefined) return undefined
+  const pids = Object.fromEntries(serviceNames.map((name) => [name, shop!.process(name)!.pid]))
+  const before: Record<string, number> = { ...mapValues(pids, processCpuSeconds), postgres: postgresCpuSeconds() }
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000))
+  const after = { ...mapValues(pids, processCpuSeconds), postgres: postgresCpuSeconds() }
+  const msPerSecond = mapValues(after, (value, name) => round(((value - before[name]!) * 1000) / seconds, 1))
+  const total = Object.values(msPerSecond).reduce((sum, value) => sum + value, 0)
+  return { seconds, msPerSecond, machinePercent: round(total / 10 / cores(), 2) }
+}
+
 async function measured(
   rateIntervalMs: number,
   runMs: number,
@@ -219,7 +251,7 @@ async function measured(
   )
   const cpuBefore = {
     ...Object.fromEntries(Object.entries(servicePids).map(([name, pid]) => [name, processCpuSeconds(pid)])),
-    postgres: groupCpuSeconds(pidsOf('postgres')),
+    postgres: postgresCpuSeconds(),
     generator: processCpuSeconds(process.pid),
   }
   const machineBefore = machineCpuSeconds()
@@ -251,7 +283,7 @@ async function measured(
       name,
       round(
         (name === 'postgres'
-          ? groupCpuSeconds(pidsOf('postgres'))
+          ? postgresCpuSeconds()
           : processCpuSeconds(name === 'generator' ? process.pid : servicePids[name]!)) - before,
         2,
       ),
@@ -383,6 +415,7 @@ const report = renderReport({
   runs,
   sweep,
   endpointCosts,
+  idle,
   targetGiven: values.target !== undefined,
 })
 const folder = writeResults('bench', report.json, report.markdown)

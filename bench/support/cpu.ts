@@ -60,3 +60,18 @@ export function pidsOf(command: string): number[] {
 
 /** CPU seconds of a group of processes, summed; processes that ended in between are lost (short-lived backends). */
 export const groupCpuSeconds = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0)
+
+/** A process and its children (a PostgreSQL server: its postmaster and the backends and workers it forked). */
+export function processTree(pid: number): number[] {
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return Number(readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+  return [pid, ...children]
+}

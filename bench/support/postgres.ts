@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import {
   dropServiceDatabase,
   provisionServiceDatabase,
@@ -9,6 +10,8 @@ import {
 
 export interface BenchPostgres {
   adminUrl: string
+  /** The embedded server's postmaster; undefined for a server at `--pg-url`, which others may share. */
+  postmasterPid(): number | undefined
   /** A fresh database and role for one benchmark participant. */
   database(name: string): Promise<string>
   close(): Promise<void>
@@ -24,8 +27,11 @@ export async function benchPostgres(pgUrl: string | undefined, embeddedPort: num
   }
   const made: { database: string; role: string }[] = []
   const run = `b${randomBytes(3).toString('hex')}`
+  const dataDir = resolve('.seams/bench-pg')
   return {
     adminUrl,
+    postmasterPid: () =>
+      embedded === undefined ? undefined : Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async database(name) {
       const spec = { database: `${run}_${name}`, role: `${run}_${name}`, password: randomBytes(16).toString('hex') }
       made.push(spec)
