@@ -94,6 +94,28 @@ describe('outbox', () => {
     expect(await sql`select 1 from seams_outbox where event_id = ${again.id}`).toHaveLength(0)
   })
 
+  it('writes a guarded change and its events in one statement only when the change happens', async () => {
+    await sql`insert into counters (id, value) values ('guarded', 1)`
+    const event = (value: number) =>
+      createEnvelope(deps, CounterIncremented, {
+        subject: 'guarded',
+        aggregateVersion: value,
+        data: { counter: 'guarded', value },
+      })
+    const bump = (from: number) =>
+      sql<
+        { value: number }[]
+      >`update counters set value = ${from + 1} where id = 'guarded' and value = ${from} returning value`
+    const first = event(2)
+    expect(await outbox.commitWhen(bump(1), first)).toEqual([{ value: 2 }])
+    // Decided on a value that is no longer there: neither the change nor its event is written.
+    const stale = event(2)
+    expect(await outbox.commitWhen(bump(1), stale)).toEqual([])
+    const written = await sql<{ id: string }[]>`select event_id as id from seams_outbox where subject = 'guarded'`
+    expect(written.map((row) => row.id)).toEqual([first.id])
+    expect((await sql<{ value: number }[]>`select value from counters where id = 'guarded'`)[0]!.value).toBe(2)
+  })
+
   it('makes a transaction holding outbox rows commit synchronously, whatever it chose before', async () => {
     // A consumer's transaction turns synchronous commit off; the relay may publish the row before a later flush.
     const settingAtCommit = (chosen: string, events: number) =>

@@ -35,6 +35,12 @@ export interface Outbox {
    * one implicit transaction instead of BEGIN, two statements and COMMIT. Both commit or neither does.
    */
   commitWith(change: PendingQuery<Row[]>, events: EventEnvelope | readonly EventEnvelope[]): Promise<void>
+  /**
+   * `commitWith` for a change that may not happen, e.g. an update guarded by the version it was decided on:
+   * the events are written only if the change (which must end in RETURNING) returned a row. Returns its rows:
+   * none means nothing was written, and the caller decides again.
+   */
+  commitWhen<T extends Row>(change: PendingQuery<T[]>, events: EventEnvelope | readonly EventEnvelope[]): Promise<T[]>
 }
 
 /**
@@ -106,6 +112,17 @@ export function createOutbox(options: OutboxOptions): Outbox {
     }
   }
 
+  // The events as rows of the outbox, in the statement that makes the change (see `durably`).
+  const insertEvents = (list: readonly EventEnvelope[], condition = sql``) => sql`
+    insert into seams_outbox (event_id, type, subject, envelope)
+    select id, type, subject, envelope::json
+    from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
+                ${list.map((event) => event.subject)}::text[],
+                ${list.map((event) => JSON.stringify(event))}::text[])
+         as event(id, type, subject, envelope)
+         left join ${durably(sql)} on true
+    ${condition}`
+
   const outbox: Outbox = {
     source,
     sql,
@@ -148,22 +165,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const given = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
       given.forEach(check)
       const produced = produceEvents(source, given)
-      const list = produced.events
       // A data-modifying WITH runs exactly once, referenced or not, in the same statement as the insert below.
       await sql`
         with change as (${change})
-        insert into seams_outbox (event_id, type, subject, envelope)
-        select id, type, subject, envelope::json
-        from unnest(${list.map((event) => event.id)}::uuid[], ${list.map((event) => event.type)}::text[],
-                    ${list.map((event) => event.subject)}::text[],
-                    ${list.map((event) => JSON.stringify(event))}::text[])
-             as event(id, type, subject, envelope)
-             left join ${durably(sql)} on true`.catch((error: unknown) => {
+        ${insertEvents(produced.events)}`.catch((error: unknown) => {
         produced.end(error)
         throw error
       })
       produced.end()
       committed()
+    },
+    async commitWhen<T extends Row>(change: PendingQuery<T[]>, events: EventEnvelope | readonly EventEnvelope[]) {
+      const given = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
+      given.forEach(check)
+      const produced = produceEvents(source, given)
+      const rows = await sql<T[]>`
+        with change as (${change}), written as (${insertEvents(produced.events, sql`where exists (select from change)`)})
+        select * from change`.catch((error: unknown) => {
+        produced.end(error)
+        throw error
+      })
+      produced.end()
+      if (rows.length > 0) committed()
+      return rows
     },
   }
   signalsOf.set(outbox, {

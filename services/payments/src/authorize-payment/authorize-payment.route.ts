@@ -2,7 +2,7 @@ import { apiSecurity, problemsOf, requireService, type ServiceApp, type Sql } fr
 import { AuthorizePaymentRequest, Payment, paymentsErrorCodes } from '@shop/payments-contracts'
 import { OrderAlreadyPaid } from '../errors.ts'
 import { authorizeWithin, type PaymentProvider } from '../payment-provider/payment-provider.ts'
-import { changePayment, refusalError, type ChangePaymentDeps } from '../payments/change-payment.ts'
+import { changeReadPayment, refusalError, type ChangePaymentDeps } from '../payments/change-payment.ts'
 import { decide } from '../payments/payment.ts'
 import { findPayment, insertPendingPayment, stateOf } from '../payments/payment-store.ts'
 
@@ -61,7 +61,8 @@ export function authorizePaymentRoutes(app: ServiceApp, deps: AuthorizePaymentDe
       const payment = await claimPayment(deps.outbox.sql, request.body)
       if (payment.status !== 'pending') return reply.code(200).send(payment)
       const decision = await authorizeWithin(deps.provider, request.body, deps.providerTimeoutMs)
-      const outcome = await changePayment(deps, payment.id, { type: 'RecordProviderDecision', decision }, request.trace)
+      const command = { type: 'RecordProviderDecision', decision } as const
+      const outcome = await changeReadPayment(deps, payment, command, request.trace)
       // 201 goes to the attempt that settled the payment; a racing or later repeat learns the same with 200.
       return reply.code(outcome.changed ? 201 : 200).send(outcome.payment)
     },

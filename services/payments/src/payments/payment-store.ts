@@ -1,4 +1,6 @@
 import type { AuthorizePaymentRequest, Payment } from '@shop/payments-contracts'
+import type { EventEnvelope } from '@seams/core'
+import type { Outbox } from '@seams/outbox'
 import type { Sql, TransactionSql } from '@seams/service-kit'
 import type { PaymentState } from './payment.ts'
 
@@ -72,4 +74,28 @@ export async function saveState(
     where id = ${id}
     returning ${paymentColumns(tx)}`
   return toPayment(row!)
+}
+
+/**
+ * Writes a payment's new status with its events in one statement, provided it is still at the version the
+ * change was decided on. Undefined when something changed it since: nothing was written.
+ */
+export async function saveStateAt(
+  outbox: Outbox,
+  id: string,
+  state: PaymentState,
+  version: number,
+  decidedAt: number,
+  events: readonly EventEnvelope[],
+): Promise<Payment | undefined> {
+  const sql = outbox.sql
+  const [row] = await outbox.commitWhen<PaymentRow>(
+    sql`
+      update payments
+      set status = ${state.status}, failure_reason = ${state.failureReason}, version = ${version}, updated_at = now()
+      where id = ${id} and version = ${decidedAt}
+      returning ${paymentColumns(sql)}`,
+    events,
+  )
+  return row === undefined ? undefined : toPayment(row)
 }
