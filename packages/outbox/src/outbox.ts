@@ -179,8 +179,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const given = Array.isArray(events) ? (events as readonly EventEnvelope[]) : [events as EventEnvelope]
       given.forEach(check)
       const produced = produceEvents(source, given)
+      const onlyIfChanged = sql`where exists (select from change)`
       const rows = await sql<T[]>`
-        with change as (${change}), written as (${insertEvents(produced.events, sql`where exists (select from change)`)})
+        with change as (${change}), written as (${insertEvents(produced.events, onlyIfChanged)})
         select * from change`.catch((error: unknown) => {
         produced.end(error)
         throw error
