@@ -222,7 +222,7 @@ function printServiceWarnings(): void {
 
 // The shop's PostgreSQL only: the embedded server's processes, or every postgres process for a --pg-url server
 // (which then counts whatever else uses it).
-const postgresCpuSeconds = () => {
+function postgresCpuSeconds(): number {
   const postmaster = pg?.postmasterPid()
   return groupCpuSeconds(postmaster === undefined ? pidsOf('postgres') : processTree(postmaster))
 }
