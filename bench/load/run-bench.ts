@@ -21,7 +21,7 @@ import { renderReport, type IdleCpu, type Run, type SweepRow } from './report.ts
 import { summarizeRun } from './run-summary.ts'
 import { createSagaTracker } from './saga-tracker.ts'
 import { adminToken, benchAccounts, benchCredentials, benchProducts, benchUsers } from './setup.ts'
-import { onlyMix, type Mix, type VirtualUser } from './workload.ts'
+import { defaultMix, onlyMix, type Endpoint, type Mix, type VirtualUser } from './workload.ts'
 
 const hasOrders = (user: VirtualUser) => user.orders.length > 0
 const mapValues = <T, R>(record: Record<string, T>, map: (value: T, key: string) => R): Record<string, R> =>
@@ -52,6 +52,9 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     sweep: { type: 'boolean', default: false },
     'sweep-seconds': { type: 'string', default: '20' },
+    // The measured runs send this endpoint only (browse, productDetail, order, orderDetails, orderHistory,
+    // placeOrder, profileUpdate), e.g. to profile it.
+    only: { type: 'string' },
     // After the runs, one run per endpoint on its own, for the CPU each costs (`--endpoint-rate` req/s each).
     'endpoint-costs': { type: 'boolean', default: false },
     'endpoint-rate': { type: 'string', default: '300' },
@@ -72,6 +75,8 @@ const runCount = Number(values.runs)
 if (!Number.isInteger(runCount) || runCount < 1)
   throw new Error(`--runs takes a whole number from 1 (got ${values.runs})`)
 const newSessionShare = parseShare(values['new-sessions'])
+if (values.only !== undefined && !(values.only in defaultMix))
+  throw new Error(`--only takes one of ${Object.keys(defaultMix).join(', ')} (got ${values.only})`)
 // Users' throttle lets five logins of one account through at once, then backs off: taking accounts in turn,
 // enough of them that one account logs in at most once per three minutes at this rate, keeps clear of it.
 const loginRepeatSeconds = 180
@@ -360,7 +365,12 @@ for (let index = 1; index <= runCount; index += 1) {
       (newSessions === undefined ? '' : `, ${round(newSessionShare * 100, 2)} % logins`) +
       ') ...',
   )
-  const run = await measured(intervalMs, durationMs, true)
+  const run = await measured(
+    intervalMs,
+    durationMs,
+    true,
+    values.only === undefined ? undefined : { mix: onlyMix(values.only as Endpoint), users: virtualUsers },
+  )
   const summary = summarizeRun(run.result)
   console.log(
     `  run ${index}: p99 ${round(summary.p99)} ms, ${summary.errors} errors, ` +

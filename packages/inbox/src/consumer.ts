@@ -12,7 +12,7 @@ import { createEventDecoder, type Upcaster } from '@seams/schema-registry'
 import type { Sql, TransactionSql } from 'postgres'
 import type { Registry } from 'prom-client'
 import { deliveryDecider, freshInOrder } from './consumer-decisions.ts'
-import { deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
+import { DEAD_LETTER_RETRY_CHANNEL, deadLetterOf, recordDeadLetter, type Letter } from './dead-letters.ts'
 import { storable } from './envelope-check.ts'
 import { MalformedEnvelope, NotConsumerLeader } from './errors.ts'
 import type { EventHandler } from './event-handler.ts'
@@ -53,8 +53,9 @@ export interface ConsumerOptions {
    */
   maxBatch?: number
   /**
-   * How often the leader looks for dead letters an operator asked to retry, and prunes the inbox.
-   * @default 2000
+   * How often the leader prunes the inbox and looks for dead letters an operator asked to retry (a request
+   * made through `requestDeadLetterRetry` also wakes it at once, by NOTIFY). Each round wakes an idle process.
+   * @default 60000
    */
   housekeepingMs?: number
   /**
@@ -324,9 +325,25 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       (events) => inBatchSpan(traceNames, events, () => handleBatch(events)),
     )
     const retention = (options.inboxRetentionMs ?? 7 * 24 * 3600 * 1000) / 1000
+    let wake = () => {}
+    const retryRequested = sql
+      .listen(DEAD_LETTER_RETRY_CHANNEL, () => wake())
+      .catch((error: unknown) => {
+        options.logger?.warn({ err: error, consumer: name }, 'cannot listen for dead-letter retries; polling only')
+        return undefined
+      })
     try {
       while (!signal.aborted) {
-        await sleep(options.housekeepingMs ?? 2000, undefined, { signal }).catch(() => {})
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, options.housekeepingMs ?? 60_000)
+          signal.addEventListener('abort', done, { once: true })
+          function done() {
+            clearTimeout(timer)
+            signal.removeEventListener('abort', done)
+            resolve()
+          }
+          wake = done
+        })
         if (signal.aborted) break
         await retryRequestedDeadLetters().catch((error) =>
           options.logger?.warn({ err: error, consumer: name }, 'dead-letter retry pass failed'),
@@ -337,6 +354,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       }
     } finally {
       await subscription.stop()
+      await (await retryRequested)?.unlisten().catch(() => {})
     }
   }
 

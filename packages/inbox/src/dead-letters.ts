@@ -48,8 +48,13 @@ export async function requestDeadLetterRetry(
       and (${options.consumer ?? null}::text is null or consumer = ${options.consumer ?? null})`
   if (ids !== null && result.count < ids.length)
     throw new DeadLetterNotFound(`only ${result.count} of ${ids.length} dead letters exist unresolved`)
+  // The consumers' leaders look at once, in whichever replica they run, rather than on their next round.
+  if (result.count > 0) await sql`select pg_notify(${DEAD_LETTER_RETRY_CHANNEL}, '')`
   return result.count
 }
+
+/** The channel `requestDeadLetterRetry` notifies; leading consumers listen on it. */
+export const DEAD_LETTER_RETRY_CHANNEL = 'seams_dead_letter_retry'
 
 /** What a dead letter records about the message it holds. */
 export interface Letter {

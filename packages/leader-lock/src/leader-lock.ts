@@ -6,10 +6,18 @@ export interface LeaderLockOptions {
   /** Names the role; replicas using the same key compete for it. */
   key: string
   /**
-   * How often a standby tries to take over, and how often the leader checks it still holds the lock.
+   * How often a standby tries to take over.
    * @default 1000
    */
   intervalMs?: number
+  /**
+   * How often the leader checks that the session holding the lock is alive. The work's own queries run on
+   * other connections; this bounds how long a leader whose session died keeps working after a standby took
+   * over, which the work must tolerate anyway (consumers deduplicate, sagas check versions). Each check
+   * wakes an idle process, so it is not frequent.
+   * @default 5000
+   */
+  heartbeatMs?: number
   logger?: Logger
 }
 
@@ -28,7 +36,7 @@ export interface LeaderLock {
 /**
  * Competes for a session advisory lock and runs `work` while holding it. PostgreSQL releases the lock
  * when the holder's session ends, so a crashed leader's standby takes over within one interval. The
- * leader checks its session every interval and aborts the work if the session is gone.
+ * leader checks its session every heartbeat and aborts the work if the session is gone.
  */
 export function runWhileLeader(options: LeaderLockOptions, work: LeaderWork): LeaderLock {
   const { sql, key } = options
@@ -57,7 +65,7 @@ export function runWhileLeader(options: LeaderLockOptions, work: LeaderWork): Le
         options.logger?.error({ err: error, key }, 'lost the session holding leadership')
         lost.abort()
       })
-    }, intervalMs)
+    }, options.heartbeatMs ?? 5000)
     try {
       await work(connection, lost.signal)
     } finally {

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client'
 import { evolveSaga, sagaDecider, type SagaDecider, type SagaDecision } from './saga-decisions.ts'
 import type { SagaDefinition, SagaStep, StepContext, StepOutcome } from './saga-definition.ts'
 import { sagaMetrics, type SagaMetrics } from './saga-metrics.ts'
-import { claimDue, saveProgress, type SagaRow } from './saga-store.ts'
+import { claimDue, nextDueInMs, saveProgress, type SagaRow } from './saga-store.ts'
 import { inSagaSpan } from './saga-tracing.ts'
 
 export interface SagaRunnerOptions {
@@ -37,8 +37,10 @@ export interface SagaRunnerOptions {
    */
   leaseMs?: number
   /**
-   * Longest sleep between two looks for due sagas when nothing wakes the runner.
-   * @default 500
+   * Longest sleep between two looks for due sagas when nothing wakes the runner. It sleeps until the next saga
+   * is due (a retry's backoff, a crashed runner's lease) when that is sooner; `begin` and `wake` wake it at
+   * once. Each look wakes an idle process, so it is not frequent.
+   * @default 5000
    */
   pollIntervalMs?: number
   /**
@@ -327,8 +329,10 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
         inFlight.add(task)
       }
       if (claimed.length === room && room > 0) continue
+      const pollMs = options.pollIntervalMs ?? 5000
+      const dueInMs = room > 0 ? await nextDueInMs(sql).catch(() => undefined) : undefined
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, options.pollIntervalMs ?? 500)
+        const timer = setTimeout(done, Math.min(pollMs, dueInMs ?? pollMs))
         function done() {
           clearTimeout(timer)
           wakeUp = undefined

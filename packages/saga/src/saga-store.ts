@@ -49,6 +49,14 @@ export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promis
     returning ${columns(sql)}, due.in_doubt as "calledBefore"`
 }
 
+/** Milliseconds until the next running saga is due (0 when one is due now); undefined when none is running. */
+export async function nextDueInMs(sql: Sql): Promise<number | undefined> {
+  const [row] = await sql<{ ms: number | null }[]>`
+    select greatest(0, extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+    from seams_sagas where status in ('running', 'compensating')`
+  return row?.ms ?? undefined
+}
+
 export interface SagaChange {
   data?: unknown
   status?: SagaStatus
