@@ -21,19 +21,30 @@ export interface EndpointCost {
   errors: number
   /** CPU of the shop's processes and PostgreSQL per successful request; the generator's is apart. */
   shopCpuMsPerRequest: number
+  /** The same without what the shop burns at rest over as long (the idle measurement before the load). */
+  marginalShopCpuMsPerRequest: number | undefined
   cpuMsPerRequest: Record<string, number>
   machineBusyPercent: number
 }
 
-export function endpointCost(endpoint: Endpoint, run: Run): EndpointCost {
+export function endpointCost(
+  endpoint: Endpoint,
+  run: Run,
+  idleMsPerSecond: Record<string, number> | undefined,
+): EndpointCost {
   const summary = summarizeRun(run.result)
   const succeeded = Math.max(run.result.succeeded, 1)
   const perRequest = (seconds: number) => round((seconds * 1000) / succeeded, 3)
   const shopSeconds = Object.entries(run.cpuSeconds)
     .filter(([name]) => name !== 'generator')
     .reduce((sum, [, seconds]) => sum + seconds, 0)
+  const idleSeconds =
+    idleMsPerSecond === undefined
+      ? undefined
+      : (Object.values(idleMsPerSecond).reduce((sum, ms) => sum + ms, 0) * run.result.seconds) / 1000
   return {
     endpoint,
+    marginalShopCpuMsPerRequest: idleSeconds === undefined ? undefined : perRequest(shopSeconds - idleSeconds),
     succeededPerSecond: round(run.result.succeeded / run.result.seconds, 0),
     p99: round(summary.p99),
     errors: summary.errors,

@@ -395,11 +395,11 @@ if (values['endpoint-costs']) {
       mix: onlyMix(endpoint),
       users: senders,
     })
-    const cost = endpointCost(endpoint, run)
+    const cost = endpointCost(endpoint, run, idle?.msPerSecond)
     endpointCosts.push(cost)
     console.log(
       `  ${endpoint}: ${cost.succeededPerSecond} req/s, p99 ${cost.p99} ms, ${cost.errors} errors, ` +
-        `${cost.shopCpuMsPerRequest} ms of shop CPU per request`,
+        `${cost.shopCpuMsPerRequest} ms of shop CPU per request (${cost.marginalShopCpuMsPerRequest ?? 'n/a'} beyond idle)`,
     )
   }
 }

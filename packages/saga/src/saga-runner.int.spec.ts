@@ -4,6 +4,7 @@ import { createDatabase, createMetricsRegistry, runMigrations, type Sql } from '
 import { createTestDatabase, eventually, type TestDatabase } from '@seams/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSagaRunner, defineSaga, sagaMigrations, type SagaRunner, type SagaStep } from './index.ts'
+import { nextDueInMs } from './saga-store.ts'
 
 interface TripData {
   trip: string
@@ -288,5 +289,37 @@ describe('saga runner', () => {
     const [count] = await sql<{ n: number }[]>`select count(*)::int8 as n from trips where id = ${tripId}`
     expect(count!.n).toBe(1)
     await survivor.stop()
+  })
+})
+
+describe('when the next saga is due', () => {
+  let database: TestDatabase
+  let sql: Sql
+
+  beforeAll(async () => {
+    database = await createTestDatabase('saga_due')
+    sql = createDatabase(database.url, { applicationName: 'saga-due-test' })
+    await runMigrations(sql, { sources: [sagaMigrations] })
+  })
+
+  afterAll(async () => {
+    await sql?.end()
+    await database?.drop()
+  })
+
+  it('is never, with no saga running, and otherwise the soonest running one, or now when it is late', async () => {
+    expect(await nextDueInMs(sql)).toBeUndefined()
+    const insert = (status: string, dueInMs: number) => sql`
+      insert into seams_sagas (id, type, data, status, step, deadline_at, next_attempt_at)
+      values (${newId()}, 'trip', '{}', ${status}, 0, now() + interval '1 hour',
+              now() + ${dueInMs} * interval '1 millisecond')`
+    await insert('completed', -60_000)
+    expect(await nextDueInMs(sql)).toBeUndefined()
+    await insert('running', 60_000)
+    await insert('compensating', 30_000)
+    expect(await nextDueInMs(sql)).toBeGreaterThan(29_000)
+    expect(await nextDueInMs(sql)).toBeLessThanOrEqual(30_000)
+    await insert('running', -5_000)
+    expect(await nextDueInMs(sql)).toBe(0)
   })
 })

@@ -52,9 +52,10 @@ export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promis
 /** Milliseconds until the next running saga is due (0 when one is due now); undefined when none is running. */
 export async function nextDueInMs(sql: Sql): Promise<number | undefined> {
   const [row] = await sql<{ ms: number | null }[]>`
-    select greatest(0, extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
+    select (extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
     from seams_sagas where status in ('running', 'compensating')`
-  return row?.ms ?? undefined
+  // Not greatest(0, …) in SQL: it ignores a NULL (no saga running) and would answer 0, "due now", forever.
+  return row?.ms === null || row?.ms === undefined ? undefined : Math.max(0, row.ms)
 }
 
 export interface SagaChange {
