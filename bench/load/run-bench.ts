@@ -399,7 +399,8 @@ if (values['endpoint-costs']) {
     endpointCosts.push(cost)
     console.log(
       `  ${endpoint}: ${cost.succeededPerSecond} req/s, p99 ${cost.p99} ms, ${cost.errors} errors, ` +
-        `${cost.shopCpuMsPerRequest} ms of shop CPU per request (${cost.marginalShopCpuMsPerRequest ?? 'n/a'} beyond idle)`,
+        `${cost.shopCpuMsPerRequest} ms of shop CPU per request ` +
+        `(${cost.marginalShopCpuMsPerRequest ?? 'n/a'} beyond idle)`,
     )
   }
 }
