@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres'
 import { FeedPurged } from './errors.ts'
-import { STAMPED_CHANNEL, outboxSignals, type Outbox } from './outbox.ts'
+import { STAMPED_CHANNEL, outboxSignals, parseStampedPayload, type Outbox } from './outbox.ts'
 
 export interface FeedReadOptions {
   /** Position of the last event the reader has; 0 for the beginning. */
@@ -49,11 +49,14 @@ interface PageRow {
  */
 export function createFeedReader(outbox: Outbox): FeedReader {
   const sql: Sql = outbox.sql
-  const waiters = new Set<() => void>()
-  const wakeAll = () => {
-    for (const waiter of [...waiters]) waiter()
+  // Each waiting reader with the types it asked for (undefined: all); a stamp wakes only those it concerns.
+  const waiters = new Map<() => void, ReadonlySet<string> | undefined>()
+  const wakeFor = (_head: number, types: readonly string[] | undefined) => {
+    for (const [waiter, wanted] of [...waiters])
+      if (wanted === undefined || types === undefined || types.some((type) => wanted.has(type))) waiter()
   }
-  const detachLocal = outboxSignals(outbox).onStamped(wakeAll)
+  const wakeAll = () => wakeFor(0, undefined)
+  const detachLocal = outboxSignals(outbox).onStamped(wakeFor)
   let listening: ReturnType<Sql['listen']> | undefined
 
   async function query(options: FeedReadOptions): Promise<FeedPage> {
@@ -102,9 +105,16 @@ export function createFeedReader(outbox: Outbox): FeedReader {
   }
 
   // Registered before the first look, so a stamp landing between the look and the wait is not missed.
-  function stampSignal(ms: number, signal?: AbortSignal): { arrived: Promise<void>; cancel(): void } {
+  function stampSignal(
+    ms: number,
+    types: readonly string[] | undefined,
+    signal?: AbortSignal,
+  ): { arrived: Promise<void>; cancel(): void } {
     if (listening === undefined) {
-      listening = sql.listen(STAMPED_CHANNEL, wakeAll)
+      listening = sql.listen(STAMPED_CHANNEL, (payload) => {
+        const stamped = parseStampedPayload(payload)
+        wakeFor(stamped.head, stamped.types)
+      })
       listening.catch(() => {
         listening = undefined // polling by timeout still works; the next wait listens again
       })
@@ -118,27 +128,36 @@ export function createFeedReader(outbox: Outbox): FeedReader {
         signal?.removeEventListener('abort', done)
         resolve()
       }
-      waiters.add(done)
+      waiters.set(done, types === undefined || types.length === 0 ? undefined : new Set(types))
       signal?.addEventListener('abort', done, { once: true })
     })
     return { arrived, cancel: () => done() }
   }
 
   return {
+    // A reader of some types waits until one of them is stamped, or its wait is over: it is not answered an
+    // empty page each time anything else is stamped (every consumer of a busy feed polled as often as it was
+    // stamped). The page it gets at the end of its wait moves its cursor up to the head all the same.
     async read(options) {
       const waitMs = options.waitMs ?? 0
       if (waitMs <= 0) return query(options)
-      const stamp = stampSignal(waitMs, options.signal)
-      const page = await query(options).catch((error) => {
-        stamp.cancel()
-        throw error
-      })
-      if (page.count > 0 || page.next > options.after || options.signal?.aborted === true) {
-        stamp.cancel()
-        return page
+      const deadline = Date.now() + waitMs
+      const typed = options.types !== undefined && options.types.length > 0
+      const over = () => options.signal?.aborted === true || Date.now() >= deadline
+      for (;;) {
+        const stamp = stampSignal(deadline - Date.now(), options.types, options.signal)
+        const page = await query(options).catch((error) => {
+          stamp.cancel()
+          throw error
+        })
+        const news = page.count > 0 || (!typed && page.next > options.after)
+        if (news || over()) {
+          stamp.cancel()
+          return page
+        }
+        await stamp.arrived
+        if (over()) return query(options)
       }
-      await stamp.arrived
-      return query(options)
     },
     async close() {
       detachLocal()

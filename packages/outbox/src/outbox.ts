@@ -50,9 +50,9 @@ export interface Outbox {
 export interface OutboxSignals {
   /** Called by the relay while it leads in this process: commits then wake it directly. */
   attachRelay(wake: () => void): () => void
-  /** Called by the relay after each stamped batch; feed readers in this process listen here. */
-  stamped(headPosition: number): void
-  onStamped(listener: (headPosition: number) => void): () => void
+  /** Called by the relay after each stamped batch, with its event types; feed readers in this process listen. */
+  stamped(headPosition: number, types: readonly string[]): void
+  onStamped(listener: (headPosition: number, types: readonly string[] | undefined) => void): () => void
 }
 
 const signalsOf = new WeakMap<Outbox, OutboxSignals>()
@@ -66,8 +66,17 @@ export function outboxSignals(outbox: Outbox): OutboxSignals {
 
 /** The channel a producer notifies when it committed events; the leading relay listens. */
 export const COMMITTED_CHANNEL = 'seams_outbox'
-/** The channel the relay notifies after stamping; feed servers in other processes listen. */
+/**
+ * The channel the relay notifies after stamping; feed servers in other processes listen. The payload is the
+ * new head and the batch's event types: `1234 orders.OrderPlaced,orders.OrderConfirmed`.
+ */
 export const STAMPED_CHANNEL = 'seams_feed'
+
+/** The head and types a STAMPED_CHANNEL payload carries; types undefined when it names none. */
+export function parseStampedPayload(payload: string): { head: number; types: readonly string[] | undefined } {
+  const [head, types] = payload.split(' ')
+  return { head: Number(head), types: types === undefined || types === '' ? undefined : types.split(',') }
+}
 
 /**
  * Makes the transaction writing outbox rows commit synchronously, as part of the insert itself (no extra
@@ -89,7 +98,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     options.contracts.map((contract) => [dataschemaOf(contract), { contract, validator: Compile(contract.schema) }]),
   )
   let localRelay: (() => void) | undefined
-  const stampedListeners = new Set<(headPosition: number) => void>()
+  const stampedListeners = new Set<(headPosition: number, types: readonly string[] | undefined) => void>()
   const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 10)
 
   function committed(): void {
@@ -198,8 +207,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
         if (localRelay === wake) localRelay = undefined
       }
     },
-    stamped(headPosition) {
-      for (const listener of stampedListeners) listener(headPosition)
+    stamped(headPosition, types) {
+      for (const listener of stampedListeners) listener(headPosition, types)
     },
     onStamped(listener) {
       stampedListeners.add(listener)

@@ -36,7 +36,8 @@ export interface RelayOptions {
    */
   lingerMs?: number
   /**
-   * How often a standby tries to take over.
+   * How often a standby tries to take over, and, when set, how often the leader checks the session it stamps
+   * on (otherwise every 5 s: see `@seams/leader-lock`).
    * @default 1000
    */
   standbyRetryMs?: number
@@ -103,24 +104,26 @@ export function createRelay(options: RelayOptions): Relay {
   async function stampOnly(connection: ReservedSql, last: number): Promise<number> {
     const traced = tracingEnabled()
     const started = traced ? Date.now() : 0
-    const [row] = await connection<{ head: number | null; traceparents?: (string | null)[] }[]>`
+    const [row] = await connection<{ head: number | null; types: string | null; traceparents?: (string | null)[] }[]>`
       with pending as (
         select id, row_number() over (order by id) as rank
         from seams_outbox where position is null order by id limit ${batchSize}
       ), stamped as (
         update seams_outbox o set position = ${last}::int8 + pending.rank, stamped_at = clock_timestamp()
         from pending where o.id = pending.id
-        returning o.position${traced ? connection`, o.envelope->>'traceparent' as traceparent` : connection``}
-      )
-      select max(position)::int8 as head,
-        case when count(*) > 0 then pg_notify(${STAMPED_CHANNEL}, max(position)::text) end
+        returning o.position, o.type${traced ? connection`, o.envelope->>'traceparent' as traceparent` : connection``}
+      ), batch as (
+        select max(position)::int8 as head, string_agg(distinct type, ',') as types
         ${traced ? connection`, array_agg(traceparent) as traceparents` : connection``}
-      from stamped`
+        from stamped
+      )
+      select *, case when head is not null then pg_notify(${STAMPED_CHANNEL}, head::text || ' ' || types) end
+      from batch`
     const head = row?.head ?? last
     if (head > last) publishSpan(outbox.source, started, row?.traceparents ?? [])?.end()
     if (head > last) {
       metrics?.stamped.inc(labels, head - last)
-      signals.stamped(head)
+      signals.stamped(head, row?.types?.split(',') ?? [])
     }
     return head
   }
@@ -151,11 +154,12 @@ export function createRelay(options: RelayOptions): Relay {
           records.map((record) => traceparentOfRecord(record.envelope)),
         )
       if (options.transport.publish !== undefined) await options.transport.publish(outbox.source, records)
-      await connection`select pg_notify(${STAMPED_CHANNEL}, ${String(head)})`
+      const types = [...new Set(records.map((record) => record.type))]
+      await connection`select pg_notify(${STAMPED_CHANNEL}, ${`${head} ${types.join(',')}`})`
       await connection`commit`
       span?.end()
       metrics?.stamped.inc(labels, records.length)
-      signals.stamped(head)
+      signals.stamped(head, types)
       return head
     } catch (error) {
       if (span !== undefined) {
@@ -237,6 +241,7 @@ export function createRelay(options: RelayOptions): Relay {
           sql: options.leadershipSql ?? sql,
           key: `seams.outbox.relay.${outbox.source}`,
           intervalMs: options.standbyRetryMs,
+          heartbeatMs: options.standbyRetryMs,
           logger: options.logger,
         },
         relay,
