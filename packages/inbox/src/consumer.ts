@@ -133,13 +133,31 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let leading: AbortSignal | undefined
   const traceNames = { consumer: name, source, transport: options.transport.kind }
 
-  const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>) =>
+  // The commit setting goes first, so that an outbox insert later in the transaction can raise it again (see
+  // above); `claimBatch` sets it in its own statement, the other transactions here in one of their own.
+  const asynchronous = options.synchronousCommit !== true
+  const consumerTransaction = <T>(work: (tx: TransactionSql) => Promise<T>, settingDone = false) =>
     sql.begin(async (tx) => {
-      // Set first, so that an outbox insert later in the transaction can raise it again (see above).
-      if (options.synchronousCommit !== true) await tx`set local synchronous_commit = off`
+      if (asynchronous && !settingDone) await tx`set local synchronous_commit = off`
       await options.beforeApplying?.(tx)
       return work(tx)
     })
+
+  // A batch's first statement: the commit setting, its inbox rows (returning the events not seen before) and
+  // the cursor after it, in one round trip.
+  const claimBatch = (tx: TransactionSql, events: readonly DeliveredEvent[]) => tx<{ eventId: string }[]>`
+    with setting as (
+      select set_config('synchronous_commit', 'off', true) where ${asynchronous}::boolean
+    ), cursor as (
+      insert into seams_consumer_cursors (consumer, source, position)
+      values (${name}, ${source}, ${events.at(-1)!.position})
+      on conflict (consumer) do update
+      set position = greatest(seams_consumer_cursors.position, excluded.position), updated_at = now()
+    )
+    insert into seams_inbox (consumer, event_id)
+    select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
+    left join setting on true
+    on conflict do nothing returning event_id as "eventId"`
 
   const saveCursor = (tx: TransactionSql, position: number) => tx`
     insert into seams_consumer_cursors (consumer, source, position) values (${name}, ${source}, ${position})
@@ -180,10 +198,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     if (leading?.aborted !== false) throw new NotConsumerLeader(`${name} is not the active consumer`)
     const applied: DeliveredEvent[] = []
     await consumerTransaction(async (tx) => {
-      const rows = await tx<{ eventId: string }[]>`
-        insert into seams_inbox (consumer, event_id)
-        select ${name}, id from unnest(${events.map((event) => event.id)}::uuid[]) as id
-        on conflict do nothing returning event_id as "eventId"`
+      const rows = await claimBatch(tx, events)
       applied.push(
         ...freshInOrder(
           events,
@@ -191,8 +206,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         ),
       )
       await applyInOrder(tx, options.rowKey === undefined ? applied : byRowKey(applied, options.rowKey))
-      await saveCursor(tx, events.at(-1)!.position)
-    })
+    }, true)
     observeApplied(applied)
     metrics?.events.inc({ ...labels, outcome: 'duplicate' }, events.length - applied.length)
   }
