@@ -330,7 +330,8 @@ export function createSagaRunner(options: SagaRunnerOptions): SagaRunner {
       }
       if (claimed.length === room && room > 0) continue
       const pollMs = options.pollIntervalMs ?? 5000
-      const dueInMs = room > 0 ? await nextDueInMs(sql).catch(() => undefined) : undefined
+      // Sagas in flight wake the loop when they end; only a runner with none asks when the next one is due.
+      const dueInMs = inFlight.size === 0 ? await nextDueInMs(sql).catch(() => undefined) : undefined
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.min(pollMs, dueInMs ?? pollMs))
         function done() {
