@@ -86,8 +86,11 @@ export function reserveStockRoutes(app: ServiceApp, deps: ReserveStockDeps): voi
           await rejectReservation(tx, reservationId, decision)
           return { kind: 'decided' as const, decision }
         }
-        const changed = await changeStock(tx, new Map(decision.lines.map((line) => [line.productId, -line.quantity])))
-        await insertReservationItems(tx, reservationId, decision.lines)
+        // In one round trip: the lines do not depend on the new stock.
+        const [changed] = await Promise.all([
+          changeStock(tx, new Map(decision.lines.map((line) => [line.productId, -line.quantity]))),
+          insertReservationItems(tx, reservationId, decision.lines),
+        ])
         const quantities = new Map(decision.lines.map((line) => [line.productId, line.quantity]))
         await outbox.enqueue(
           tx,
