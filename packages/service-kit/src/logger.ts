@@ -56,12 +56,17 @@ const levelMethods = new Set<string | symbol>(['trace', 'debug', 'info', 'warn',
  */
 export function deferredChild(parent: Logger, bindings: Bindings, options?: ChildLoggerOptions): Logger {
   let child: Logger | undefined
+  const made = () => (child ??= parent.child(bindings, options))
   return new Proxy(parent, {
     get(target, property) {
-      // A disabled level's method is pino's no-op: calling it needs no child.
-      if (levelMethods.has(property) && !target.isLevelEnabled(property as string)) return Reflect.get(target, property)
-      child ??= target.child(bindings, options)
-      const value: unknown = Reflect.get(child, property)
+      // Fastify looks the methods up when it is handed the logger, so a method is made lazy, not the child.
+      if (levelMethods.has(property) || property === 'child') {
+        // A disabled level's method is pino's no-op: calling it needs no child.
+        if (property !== 'child' && !target.isLevelEnabled(property as string)) return Reflect.get(target, property)
+        return (...args: unknown[]) =>
+          (Reflect.get(made(), property) as (...args: unknown[]) => unknown).apply(child, args)
+      }
+      const value: unknown = Reflect.get(made(), property)
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(child) : value
     },
   })

@@ -49,6 +49,9 @@ describe('a deferred child logger', () => {
           : Reflect.get(target, property),
     })
     const child = deferredChild(counting, { request_id: 'r-2' })
+    // What Fastify does with the logger it is handed: looks its methods up.
+    for (const method of ['info', 'error', 'debug', 'fatal', 'warn', 'trace', 'child'] as const)
+      expect(typeof child[method]).toBe('function')
     child.info('dropped')
     child.debug('dropped')
     expect(made).toBe(0)
