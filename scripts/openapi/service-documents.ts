@@ -136,6 +136,7 @@ const builders: Record<ServiceName, () => Promise<ServiceApp>> = {
         stop: async () => {},
       },
       rateLimit: { userMax: 1, anonymousMax: 1, windowMs: 1000, namespace: 'openapi' },
+      admission: { maxInFlight: 1, retryAfterSeconds: 1 },
       bodyLimitBytes: 1024,
       upstreamTimeoutMs: 1000,
       products: createProductCache({ cache: createMemoryCache(), ttlMs: 1000, listTtlMs: 1000 }),

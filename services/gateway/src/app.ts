@@ -9,6 +9,7 @@ import {
 } from '@seams/service-kit'
 import { apiReferenceRoutes, createPublicApiDocs } from './api-docs/api-docs.route.ts'
 import type { OpenApiDocument } from './api-docs/public-api.ts'
+import { limitRequestsInFlight, type AdmissionOptions } from './admission/admission-limit.ts'
 import { authenticateEndUsers } from './authentication/authenticate-end-users.ts'
 import type { Deactivations } from './authentication/deactivations.ts'
 import { orderDetailsRoutes } from './composition/order-details.route.ts'
@@ -27,6 +28,7 @@ export interface GatewayDeps {
   accessTokens: AccessTokenVerifier
   deactivations: Deactivations
   rateLimit: RateLimitOptions
+  admission: AdmissionOptions
   bodyLimitBytes: number
   /** Longest wait for a service's answer, retries included. */
   upstreamTimeoutMs: number
@@ -68,6 +70,8 @@ export async function buildApp(deps: GatewayDeps): Promise<ServiceApp> {
   await apiReferenceRoutes(app, docs)
   // Everything the shop's clients call lives in this scope: authenticated, then rate-limited.
   await app.register(async (api) => {
+    // First: a request the shop cannot take costs nothing more than its refusal.
+    limitRequestsInFlight(api, deps.admission)
     authenticateEndUsers(api, { verifier: deps.accessTokens, deactivations: deps.deactivations })
     await limitRequestRates(api, deps.rateLimit)
     await api.register(async (owned) => {

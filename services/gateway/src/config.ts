@@ -41,6 +41,11 @@ export const GatewayConfig = Type.Object({
   ORDERS_URL: UpstreamUrl('orders'),
   PAYMENTS_URL: UpstreamUrl('payments'),
   ORDER_HISTORY_URL: UpstreamUrl('order-history'),
+  MAX_REQUESTS_IN_FLIGHT: Type.Integer({
+    minimum: 1,
+    default: 256,
+    description: 'Client requests in the shop at once; the next gets 503 with Retry-After at once (load shedding)',
+  }),
   RATE_LIMIT_USER_MAX: Type.Integer({
     minimum: 1,
     default: 600,

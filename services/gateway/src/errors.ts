@@ -14,8 +14,19 @@ export const PathNotCanonical = defineError(
 )
 
 export const OrderNotFound = defineError('OrderNotFound', 'GATEWAY_ORDER_NOT_FOUND', 'not_found', 'No such order')
+export const GatewayOverloaded = defineError(
+  'GatewayOverloaded',
+  'GATEWAY_OVERLOADED',
+  'unavailable',
+  'The shop is answering as many requests as it can',
+)
 
-export const gatewayErrors: readonly SeamsErrorClass[] = [ServiceUnavailable, PathNotCanonical, OrderNotFound]
+export const gatewayErrors: readonly SeamsErrorClass[] = [
+  ServiceUnavailable,
+  PathNotCanonical,
+  OrderNotFound,
+  GatewayOverloaded,
+]
 
 /** Code of the 429 answer; not a SeamsError because no error category maps to 429. */
 export const RATE_LIMITED_CODE = 'GATEWAY_RATE_LIMITED'
@@ -39,6 +50,13 @@ export const gatewayErrorCodes = {
     status: 404,
     title: 'Not Found',
     meaning: 'No order has this id, or the acting user may not see it (order details).',
+  },
+  GATEWAY_OVERLOADED: {
+    status: 503,
+    title: 'Service Unavailable',
+    meaning:
+      'As many requests as the admission limit are in the shop already: refused before any work; retry after ' +
+      '`Retry-After` seconds.',
   },
   GATEWAY_RATE_LIMITED: {
     status: 429,

@@ -74,6 +74,7 @@ await bootstrapService({
         redis,
         namespace: config.RATE_LIMIT_NAMESPACE,
       },
+      admission: { maxInFlight: config.MAX_REQUESTS_IN_FLIGHT, retryAfterSeconds: 1, metrics },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
       products,
