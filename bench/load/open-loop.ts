@@ -134,10 +134,14 @@ export interface WarmUp {
 
 /**
  * What warms one user up at every service that verifies and remembers the user's token: users, orders,
- * order-history and payments (whose answer for an order nobody placed is 404: expected). Catalog's product
- * reads are cached by the gateway, which verifies the token itself.
+ * order-history and payments (whose answer for an order nobody placed is 404: expected); and a page of products
+ * and a product, which the gateway caches for everyone.
  */
-function warmingRequests(user: VirtualUser): (PlannedRequest & { expected: number })[] {
+function warmingRequests(
+  user: VirtualUser,
+  productIds: readonly string[],
+  random: () => number,
+): (PlannedRequest & { expected: number })[] {
   const headers = { authorization: `Bearer ${user.token}` }
   const get = (path: string, expected = 200) =>
     ({ endpoint: 'browse', method: 'GET', path, headers, expected }) as const
@@ -146,6 +150,9 @@ function warmingRequests(user: VirtualUser): (PlannedRequest & { expected: numbe
     get('/api/orders?limit=1'),
     get('/api/order-history?limit=1'),
     get(`/api/payments?orderId=${randomUUID()}`, 404),
+    // And what every user shares: the gateway's cached product pages and products, as the mix asks for them.
+    { ...planRequest('browse', user, productIds, random), expected: 200 },
+    { ...planRequest('productDetail', user, productIds, random), expected: 200 },
   ]
 }
 
@@ -168,7 +175,7 @@ export async function warmUp(
   // Against a bare server (the HTTP ceiling) a user is warm once its path has answered.
   const warming = (user: VirtualUser) =>
     options.fixedPath === undefined
-      ? warmingRequests(user)
+      ? warmingRequests(user, options.productIds, random)
       : [{ ...planned(options, user, random, false), expected: 200 } as PlannedRequest & { expected: number }]
   const started = performance.now()
   const perUser = order[0] === undefined ? 1 : warming(order[0]).length
