@@ -59,6 +59,8 @@ async function send(
     })
     const body = await response.body.text()
     outcome = response.statusCode < 400 ? 'ok' : String(response.statusCode)
+    // The gateway's load shedding, told apart from a service being unavailable.
+    if (response.statusCode === 503 && body.includes('GATEWAY_OVERLOADED')) outcome = 'shed'
     if (request.endpoint === 'placeOrder' && response.statusCode === 202) {
       const orderId = (JSON.parse(body) as { orderId: string }).orderId
       user.orders.push(orderId)

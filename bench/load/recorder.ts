@@ -6,8 +6,12 @@ export interface SecondFigures {
   sent: number
   ok: number
   errors: number
+  /** Refused by the gateway's admission limit (503 GATEWAY_OVERLOADED), counted in `errors` too. */
+  shed?: number
   p50: number
   p99: number
+  /** The p99 of the requests that succeeded: what admitted clients saw. */
+  okP99?: number
 }
 
 export interface LoadResult {
@@ -38,7 +42,14 @@ export function createRecorder(endpoints: readonly string[]) {
   const overall = histogram()
   const byEndpoint: Record<string, Histogram> = Object.fromEntries(endpoints.map((endpoint) => [endpoint, histogram()]))
   const head = histogram()
-  const seconds: { histogram: Histogram; sent: number; ok: number; errors: number }[] = []
+  const seconds: {
+    histogram: Histogram
+    okHistogram: Histogram
+    sent: number
+    ok: number
+    errors: number
+    shed: number
+  }[] = []
   const errors: Record<string, number> = {}
   const logins = { attempted: 0, succeeded: 0 }
   let attempted = 0
@@ -70,11 +81,21 @@ export function createRecorder(endpoints: readonly string[]) {
       if (ok) succeeded += 1
       overall.recordValue(micros)
       const index = Math.max(0, Math.floor(dueMs / 1000))
-      const second = (seconds[index] ??= { histogram: histogram(), sent: 0, ok: 0, errors: 0 })
+      const second = (seconds[index] ??= {
+        histogram: histogram(),
+        okHistogram: histogram(),
+        sent: 0,
+        ok: 0,
+        errors: 0,
+        shed: 0,
+      })
       second.histogram.recordValue(micros)
       second.sent += 1
-      if (ok) second.ok += 1
-      else second.errors += 1
+      if (ok) {
+        second.ok += 1
+        second.okHistogram.recordValue(micros)
+      } else second.errors += 1
+      if (outcome === 'shed') second.shed += 1
       if (index < firstSecondsCount) head.recordValue(micros)
     },
     tick(second: number): SecondFigures {
@@ -100,8 +121,10 @@ export function createRecorder(endpoints: readonly string[]) {
           sent: second?.sent ?? 0,
           ok: second?.ok ?? 0,
           errors: second?.errors ?? 0,
+          shed: second?.shed ?? 0,
           p50: second === undefined ? 0 : second.histogram.getValueAtPercentile(50) / 1000,
           p99: p99 ?? 0,
+          okP99: second === undefined || second.ok === 0 ? 0 : second.okHistogram.getValueAtPercentile(99) / 1000,
         })
       }
       return {

@@ -5,6 +5,7 @@ import { lineChart } from './charts.ts'
 import type { ConnectionStats } from './connections.ts'
 import type { EndpointCost } from './endpoint-costs.ts'
 import type { LoadResult, WarmUp } from './open-loop.ts'
+import type { OverloadFigures, Recovery } from './overload.ts'
 import type { Propagation } from './propagation.ts'
 import { summarizeRun, targets, type RunSummary } from './run-summary.ts'
 import type { FirstSeconds, Spread } from './steadiness.ts'
@@ -62,6 +63,7 @@ interface ReportInput {
   sweep: SweepRow[]
   endpointCosts: EndpointCost[]
   idle: IdleCpu | undefined
+  overload: { during: OverloadFigures; after: OverloadFigures; recovery: Recovery } | undefined
   targetGiven: boolean
 }
 
@@ -363,6 +365,7 @@ export function renderReport(input: ReportInput) {
         ]),
     ...endpointCostsSection(input.endpointCosts),
     ...idleSection(input.idle),
+    ...overloadSection(input.overload),
     ``,
     `Charts (run ${worstIndex + 1}): latency-over-time.svg, latency-per-endpoint.svg, propagation-over-time.svg.`,
   ].join('\n')
@@ -466,5 +469,43 @@ function idleSection(idle: IdleCpu | undefined): string[] {
     ),
     ``,
     `In all ${idle.machinePercent} % of the machine (target: under 1 %).`,
+  ]
+}
+
+function overloadSection(
+  overload: { during: OverloadFigures; after: OverloadFigures; recovery: Recovery } | undefined,
+): string[] {
+  if (overload === undefined) return []
+  const row = (phase: string, figures: OverloadFigures) => [
+    phase,
+    figures.offered,
+    figures.sentPerSecond,
+    `${round(figures.shedShare * 100, 2)} %`,
+    figures.otherErrors,
+    `${figures.admittedP99.median} / ${figures.admittedP99.max}`,
+    figures.maxMs,
+  ]
+  const { recovery } = overload
+  const back =
+    recovery.seconds === undefined ? '**never, within 30 s**' : `${recovery.seconds} s after the overload ended`
+  return [
+    ``,
+    `## Overload: twice the rate for 20 s, then the rate for 30 s`,
+    table(
+      [
+        'phase',
+        'offered req/s',
+        'sent req/s',
+        'shed (503 + Retry-After)',
+        'other errors',
+        'admitted p99 ms, per-second median / max',
+        'slowest answer ms',
+      ],
+      [row('overload', overload.during), row('after it', overload.after)],
+    ),
+    ``,
+    `Back to normal (every later second without errors and with p99 ≤ ${recovery.p99BoundMs} ms) ` +
+      back +
+      `; circuit breakers not closed at the end: ${recovery.circuitsNotClosed}.`,
   ]
 }

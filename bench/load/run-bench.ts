@@ -17,6 +17,7 @@ import { runOpenLoop, warmUp, type LoadResult } from './open-loop.ts'
 import { scrape, sumOf } from './prometheus.ts'
 import { propagationOf, type Propagation } from './propagation.ts'
 import { costedEndpoints, endpointCost, type EndpointCost } from './endpoint-costs.ts'
+import { overloadFigures, recoveryOf, type OverloadFigures, type Recovery } from './overload.ts'
 import { renderReport, type IdleCpu, type Run, type SweepRow } from './report.ts'
 import { summarizeRun } from './run-summary.ts'
 import { createSagaTracker } from './saga-tracker.ts'
@@ -55,6 +56,8 @@ const { values } = parseArgs({
     // The measured runs send this endpoint only (browse, productDetail, order, orderDetails, orderHistory,
     // placeOrder, profileUpdate), e.g. to profile it.
     only: { type: 'string' },
+    // After the runs: twice the offered rate for 20 s, then the offered rate for 30 s (shedding and recovery).
+    overload: { type: 'boolean', default: false },
     // After the runs, one run per endpoint on its own, for the CPU each costs (`--endpoint-rate` req/s each).
     'endpoint-costs': { type: 'boolean', default: false },
     'endpoint-rate': { type: 'string', default: '300' },
@@ -381,6 +384,41 @@ for (let index = 1; index <= runCount; index += 1) {
   runs.push(run)
   if (summary.errors > 0) printServiceWarnings()
 }
+// Overload: the gateway should shed what the shop cannot take, keep the admitted requests fast, and be back to
+// normal, breakers closed, soon after the load falls.
+let overload: { during: OverloadFigures; after: OverloadFigures; recovery: Recovery } | undefined
+if (values.overload) {
+  await settle()
+  console.log(`Overload: ${round(offered * 2, 0)} req/s for 20 s, then ${round(offered, 0)} req/s for 30 s ...`)
+  const during = await measured(intervalMs / 2, 20_000, true)
+  const after = await measured(intervalMs, 30_000, true)
+  const texts = await Promise.all(
+    serviceNames.map(async (name) =>
+      shop === undefined
+        ? ''
+        : scrape(
+            shop.urls[name],
+            name === 'gateway' ? `Bearer ${await operator!.tokenFor('gateway')}` : undefined,
+          ).catch(() => ''),
+    ),
+  )
+  const circuitsNotClosed = texts
+    .flatMap((text) => text.split('\n'))
+    .filter((line) => line.startsWith('http_client_circuit_state{') && !line.endsWith(' 0')).length
+  const steadyMedian = summarizeRun(runs[0]!.result).perSecondP99?.median ?? 0
+  overload = {
+    during: overloadFigures(offered * 2, during.result),
+    after: overloadFigures(offered, after.result),
+    recovery: recoveryOf(after.result, steadyMedian, circuitsNotClosed),
+  }
+  console.log(
+    `  shed ${round(overload.during.shedShare * 100, 1)} %, other errors ${overload.during.otherErrors}, ` +
+      `admitted p99 median/max ${overload.during.admittedP99.median}/${overload.during.admittedP99.max} ms; ` +
+      `back to normal after ${overload.recovery.seconds ?? 'never (within 30 s)'} s; ` +
+      `${circuitsNotClosed} circuits not closed`,
+  )
+}
+
 // What each endpoint costs: the same users and connections, one endpoint at a time, at a rate every one of them
 // meets, so the CPU measured is the endpoint's own and not a queue's. Orders are placed before they are read,
 // and the reads of orders are sent by the users who have one.
@@ -427,6 +465,7 @@ const report = renderReport({
   sweep,
   endpointCosts,
   idle,
+  overload,
   targetGiven: values.target !== undefined,
 })
 const folder = writeResults('bench', report.json, report.markdown)
