@@ -152,6 +152,8 @@ export function createEventing(options: EventingOptions): Eventing {
       logger: options.logger,
       metrics: options.metrics,
       ...declaration,
+      // A handler may have enqueued events in the consumer's transaction, which the outbox did not open.
+      onApplied: publishing ? () => outbox.wakeRelay() : undefined,
     })
     consumers.push(consumer)
     return consumer

@@ -30,6 +30,11 @@ export interface Outbox {
   /** Runs `work` in a transaction and, once it has committed, wakes the relay. */
   transaction<T>(work: (tx: TransactionSql) => Promise<T>): Promise<T>
   /**
+   * Wakes the relay after a transaction that `transaction` did not open may have committed events (a
+   * consumer's, whose handler enqueued some). Otherwise the relay finds them at its next poll.
+   */
+  wakeRelay(): void
+  /**
    * The fast path for a change whose events are known before it runs: the change (one data-modifying
    * statement, e.g. an INSERT) and the events go to the database as one statement, so one round trip and
    * one implicit transaction instead of BEGIN, two statements and COMMIT. Both commit or neither does.
@@ -165,6 +170,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }
       produced.end()
     },
+    wakeRelay: () => committed(),
     async transaction(work) {
       const result = (await sql.begin(work)) as Awaited<ReturnType<typeof work>>
       committed()

@@ -24,8 +24,10 @@ export interface RelayOptions {
    */
   batchSize?: number
   /**
-   * Longest sleep between two looks at the outbox when no wake-up arrives.
-   * @default 1000
+   * Longest sleep between two looks at the outbox when no wake-up arrives. Commits wake the relay (in process,
+   * or by NOTIFY from other processes; consumers call `outbox.wakeRelay()`), so this is the backstop for a lost
+   * wake-up, and each look wakes an idle process.
+   * @default 5000
    */
   pollIntervalMs?: number
   /**
@@ -74,7 +76,7 @@ export function createRelay(options: RelayOptions): Relay {
   const signals = outboxSignals(outbox)
   const sql = outbox.sql
   const batchSize = options.batchSize ?? 500
-  const pollIntervalMs = options.pollIntervalMs ?? 1000
+  const pollIntervalMs = options.pollIntervalMs ?? 5000
   const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000
   const cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000
   const metrics = options.metrics === undefined ? undefined : relayMetrics(options.metrics, outbox)
