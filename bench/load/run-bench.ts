@@ -44,7 +44,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     duration: { type: 'string', default: '60' },
     // The longest warm-up: it ends as soon as every user has had an answer.
-    warmup: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '120' },
     // Measured runs one after the other, on the same connections.
     runs: { type: 'string', default: '1' },
     // A share of requests that are logins, measured apart from the steady mix (0.05 or 5%).
