@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { stopServiceProcesses } from '@seams/process-runner'
 import { startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning'
 import { loadConfig, redactCredentials } from '@seams/service-kit'
@@ -11,8 +12,8 @@ import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { serviceVariablesFrom } from './service-variables.ts'
-import { startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName } from './topology.ts'
+import { sharedDatabaseNameOf, startShop, type RunningShop } from './shop.ts'
+import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName, type Topology } from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(
@@ -54,6 +55,17 @@ const LauncherConfig = Type.Object({
   NATS_CREDS: Type.Optional(Type.String({ minLength: 1 })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
 })
+
+// `npm start -- --topology shared` runs seed 002's starting point (one shared database) behind the same
+// gateway; the default is the shop itself, a database per service, which is what Seams is for.
+const { values: flags } = parseArgs({ options: { topology: { type: 'string', default: 'owned' } } })
+if (flags.topology !== 'owned' && flags.topology !== 'shared') {
+  console.error(
+    `--topology is owned (the default: a database per service) or shared (one database), not ${flags.topology}`,
+  )
+  process.exit(2)
+}
+const topology: Topology = flags.topology
 
 const config = loadConfig(LauncherConfig, process.env)
 const dataDir = resolve(config.SEAMS_DATA_DIR)
@@ -161,6 +173,7 @@ async function startUp(): Promise<void> {
   console.log(`Starting ${serviceNames.join(', ')} ...`)
   const running = (shop = await startShop({
     adminPgUrl,
+    topology,
     databasePrefix: config.SEAMS_DATABASE_PREFIX,
     ports,
     secrets,
@@ -197,12 +210,20 @@ async function startUp(): Promise<void> {
         : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`,
     ],
     [
+      'Topology',
+      topology === 'owned'
+        ? 'owned: a database and role per service'
+        : `shared: one database (${sharedDatabaseNameOf(config.SEAMS_DATABASE_PREFIX)}) and role for all, seed 002`,
+    ],
+    [
       'Events',
-      config.EVENT_TRANSPORT === 'http-feed'
-        ? 'HTTP feeds (GET /events on each producer)'
-        : own === undefined
-          ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
-          : `NATS JetStream, own server at ${natsUrl}, a user per service`,
+      topology === 'shared'
+        ? 'none: every service reads the shared tables'
+        : config.EVENT_TRANSPORT === 'http-feed'
+          ? 'HTTP feeds (GET /events on each producer)'
+          : own === undefined
+            ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
+            : `NATS JetStream, own server at ${natsUrl}, a user per service`,
     ],
     // In production mode the password stays in the secrets file
     // (mode 600): terminals and their logs are read more widely.
