@@ -154,9 +154,29 @@ export async function releasePayment(tx: TransactionSql, orderId: string): Promi
 
 /** Puts an order's units back on the shelf (a cancellation). */
 export async function restock(tx: TransactionSql, orderId: string): Promise<void> {
+  // In id order, as the checkout takes them, so that the two cannot deadlock.
+  await tx`
+    select p.id from products p where p.id in (select product_id from order_items where order_id = ${orderId})
+    order by p.id for update`
   await tx`
     update products p set stock_on_hand = p.stock_on_hand + i.quantity, version = p.version + 1, updated_at = now()
     from (select product_id, sum(quantity)::int as quantity from order_items where order_id = ${orderId}
           group by product_id) i
     where p.id = i.product_id`
+}
+
+/**
+ * Cancels a customer's confirmed orders in the caller's transaction (a deactivation): users' process
+ * writes orders', catalog's and payments' rows itself, which only a shared schema lets it do.
+ */
+export async function cancelOpenOrdersOf(tx: TransactionSql, customerId: string, reason: string): Promise<number> {
+  const open = await tx<{ id: string }[]>`
+    select id from orders where customer_id = ${customerId} and status in ('PENDING', 'CONFIRMED')
+    order by id for update`
+  for (const { id } of open) {
+    await restock(tx, id)
+    await releasePayment(tx, id)
+    await setOrderStatus(tx, id, { status: 'CANCELLED', reason })
+  }
+  return open.length
 }

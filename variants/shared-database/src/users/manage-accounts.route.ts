@@ -24,7 +24,14 @@ import {
 import type { RegistrationLimit } from '../../../../services/users/src/register-user/registration-limit.ts'
 import { throttledProblem } from '../../../../services/users/src/throttling/throttled-problem.ts'
 import { decideProfileChange } from '../../../../services/users/src/update-profile/update-profile.ts'
-import { findUserByEmail, insertUserUnlessEmailTaken, lockUser, markDeactivated, renameUser } from '../dal/index.ts'
+import {
+  cancelOpenOrdersOf,
+  findUserByEmail,
+  insertUserUnlessEmailTaken,
+  lockUser,
+  markDeactivated,
+  renameUser,
+} from '../dal/index.ts'
 
 export interface ManageAccountsDeps {
   sql: Sql
@@ -133,7 +140,7 @@ export function manageAccountRoutes(app: ServiceApp, deps: ManageAccountsDeps): 
     },
   )
 
-  // Closes an account (self or admin); repeating it answers the same state.
+  // Closes an account (self or admin) and cancels its open orders; repeating it answers the same state.
   app.post(
     '/users/:id/deactivate',
     {
@@ -155,6 +162,8 @@ export function manageAccountRoutes(app: ServiceApp, deps: ManageAccountsDeps): 
         const user = await lockUser(tx, id)
         if (user === undefined) throw new UserNotFound(`No user ${id}`)
         if (decideDeactivation(user).kind === 'already-deactivated') return user
+        // The customer's open orders end with the account, in the same transaction: no event, no consumer.
+        await cancelOpenOrdersOf(tx, id, 'CUSTOMER_DEACTIVATED')
         return markDeactivated(tx, id)
       })
     },
