@@ -1,10 +1,9 @@
-import { startTestShop, serviceNames, type Topology } from '@shop/launcher'
+import { serviceNames, type Topology } from '@shop/launcher'
 import { lineChart } from '../load/charts.ts'
-import { createConnectionPool } from '../load/connections.ts'
-import { runOpenLoop, warmUp } from '../load/open-loop.ts'
-import { adminToken, benchProducts, benchUsers } from '../load/setup.ts'
+import { runOpenLoop } from '../load/open-loop.ts'
 import { groupCpuSeconds, pidsOf } from '../support/cpu.ts'
 import { round } from '../support/report.ts'
+import { withBenchShop } from './bench-shop.ts'
 import type { Experiment, ExperimentContext, ExperimentResult } from './experiment.ts'
 
 interface Step {
@@ -17,23 +16,6 @@ interface Step {
   cpuMsPerRequest: number
 }
 
-// What npm run bench gives a shop, so the figures are the benchmark's: limits that are the load's, not an
-// attacker's, cheap password hashes for the setup, and the same pool for every process in both topologies.
-const benchOverrides = Object.fromEntries(
-  serviceNames.map((service) => [
-    service,
-    {
-      LOG_LEVEL: 'warn',
-      ...(service === 'gateway'
-        ? { RATE_LIMIT_USER_MAX: '100000', RATE_LIMIT_ANONYMOUS_MAX: '10000000' }
-        : { DATABASE_POOL_SIZE: '8' }),
-      ...(service === 'users'
-        ? { SCRYPT_COST: '1024', REGISTRATIONS_PER_MINUTE: '1000000', JWT_TTL_SECONDS: '14400' }
-        : {}),
-    },
-  ]),
-)
-
 async function measure(
   context: ExperimentContext,
   topology: Topology,
@@ -41,38 +23,22 @@ async function measure(
   users: number,
   stepMs: number,
 ): Promise<Step[]> {
-  const test = await startTestShop(context.adminPgUrl, { topology, overrides: benchOverrides })
-  const connections = createConnectionPool(test.shop.urls.gateway, users, { pingPath: '/health/live' })
-  try {
-    const gateway = test.shop.urls.gateway
-    const admin = await adminToken(gateway, test.shop.wiring.admin.email, test.secrets.adminPassword)
-    const productIds = await benchProducts(gateway, admin, 50)
-    const virtualUsers = await benchUsers(gateway, users, () => {})
-    await connections.connect()
-    const seed = context.seed
-    await warmUp({
-      connections,
-      users: virtualUsers,
-      productIds,
-      meanIntervalMs: (users * 1000) / rates[0]!,
-      maxMs: 10_000,
-      seed,
-    })
-    const pids = serviceNames.map((service) => test.shop.process(service)!.pid)
+  return withBenchShop(context, topology, { users, rate: rates[0]! }, async (shop) => {
+    const pids = serviceNames.map((service) => shop.test.shop.process(service)!.pid)
     const steps: Step[] = []
     for (const rate of rates) {
       const cpuBefore = groupCpuSeconds(pids) + groupCpuSeconds(pidsOf('postgres'))
       const result = await runOpenLoop({
-        connections,
-        users: virtualUsers,
-        productIds,
+        connections: shop.connections,
+        users: shop.users,
+        productIds: shop.productIds,
         meanIntervalMs: (users * 1000) / rate,
         durationMs: stepMs,
-        seed,
+        seed: context.seed,
       })
       const cpu = groupCpuSeconds(pids) + groupCpuSeconds(pidsOf('postgres')) - cpuBefore
       const errors = result.attempted - result.succeeded
-      steps.push({
+      const step = {
         rate,
         p50: round(result.overall.getValueAtPercentile(50) / 1000),
         p99: round(result.overall.getValueAtPercentile(99) / 1000),
@@ -80,17 +46,14 @@ async function measure(
         errors,
         errorRate: result.attempted === 0 ? 0 : errors / result.attempted,
         cpuMsPerRequest: round((cpu * 1000) / Math.max(1, result.attempted), 2),
-      })
+      }
+      steps.push(step)
       context.log(
-        `E6 ${topology} at ${rate}/s: p99 ${steps.at(-1)!.p99} ms, ${errors} errors, ` +
-          `${steps.at(-1)!.cpuMsPerRequest} CPU ms/request`,
+        `E6 ${topology} at ${rate}/s: p99 ${step.p99} ms, ${errors} errors, ${step.cpuMsPerRequest} CPU ms/request`,
       )
     }
     return steps
-  } finally {
-    await connections.close()
-    await test.close()
-  }
+  })
 }
 
 // The seed's NFR2 and NFR4 as the benchmark reads them: p99 under 300 ms, at most 0.1 % failed.

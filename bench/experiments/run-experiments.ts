@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchPostgres } from '../support/postgres.ts'
+import { schemaChange } from './e1-schema-change.ts'
 import { boundaryViolations } from './e5-boundary-violations.ts'
 import { cost } from './e6-cost.ts'
 import type { Experiment, ExperimentResult } from './experiment.ts'
@@ -9,7 +10,7 @@ import { renderReport, renderSummary } from './report.ts'
 
 // npm run experiments: seed 002's argument measured, each experiment on both topologies one after the other
 // (the shop, a database per service; and the seed's starting point, one shared database) on this machine.
-const experiments: readonly Experiment[] = [boundaryViolations, cost]
+const experiments: readonly Experiment[] = [schemaChange, boundaryViolations, cost]
 
 const { values } = parseArgs({
   options: {
