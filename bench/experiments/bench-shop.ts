@@ -1,6 +1,6 @@
 import { serviceNames, startTestShop, type TestShop, type Topology } from '@shop/launcher'
 import { createConnectionPool, type ConnectionPool } from '../load/connections.ts'
-import { warmUp } from '../load/open-loop.ts'
+import { runOpenLoop, warmUp, type LoadResult } from '../load/open-loop.ts'
 import { adminToken, benchProducts, benchUsers } from '../load/setup.ts'
 import type { VirtualUser } from '../load/workload.ts'
 import type { ExperimentContext } from './experiment.ts'
@@ -78,6 +78,52 @@ export function failuresByService(errors: Readonly<Record<string, number>>): Rec
   for (const [key, count] of Object.entries(errors)) {
     const service = serviceOfEndpoint[key.split(' ')[0]!] ?? key.split(' ')[0]!
     byService[service] = (byService[service] ?? 0) + count
+  }
+  return byService
+}
+
+/**
+ * The benchmark's mix through the gateway for `durationMs`, with `action` started a third of the way in: what
+ * the run answered, and the second the action started and ended at.
+ */
+export async function underLoad(
+  context: ExperimentContext,
+  topology: Topology,
+  load: { users: number; rate: number; durationMs: number },
+  action: (shop: BenchShop) => Promise<void>,
+): Promise<{ result: LoadResult; actionFrom: number; actionTo: number }> {
+  return withBenchShop(context, topology, load, async (shop) => {
+    const started = performance.now()
+    const actionFrom = Math.round(load.durationMs / 3000)
+    let actionTo = actionFrom
+    const acted = new Promise<void>((resolve, reject) =>
+      setTimeout(() => {
+        action(shop).then(() => {
+          actionTo = Math.round((performance.now() - started) / 1000)
+          resolve()
+        }, reject)
+      }, actionFrom * 1000),
+    )
+    const result = await runOpenLoop({
+      connections: shop.connections,
+      users: shop.users,
+      productIds: shop.productIds,
+      meanIntervalMs: (load.users * 1000) / load.rate,
+      durationMs: load.durationMs,
+      seed: context.seed,
+    })
+    await acted
+    return { result, actionFrom, actionTo }
+  })
+}
+
+/** p99 in ms of each service's endpoints over a run. */
+export function p99ByService(result: LoadResult): Record<string, number> {
+  const byService: Record<string, number> = {}
+  for (const [endpoint, histogram] of Object.entries(result.byEndpoint)) {
+    if (histogram.totalCount === 0) continue
+    const service = serviceOfEndpoint[endpoint] ?? endpoint
+    byService[service] = Math.max(byService[service] ?? 0, Math.round(histogram.getValueAtPercentile(99) / 1000))
   }
   return byService
 }

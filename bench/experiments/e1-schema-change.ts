@@ -5,8 +5,8 @@ import { promisify } from 'node:util'
 import type { Topology } from '@shop/launcher'
 import postgres from 'postgres'
 import { lineChart } from '../load/charts.ts'
-import { runOpenLoop, type LoadResult } from '../load/open-loop.ts'
-import { failuresByService, withBenchShop } from './bench-shop.ts'
+import type { LoadResult } from '../load/open-loop.ts'
+import { failuresByService, underLoad } from './bench-shop.ts'
 import type { Experiment, ExperimentContext, ExperimentResult } from './experiment.ts'
 
 const run = promisify(execFile)
@@ -73,30 +73,16 @@ async function rollOut(
   topology: Topology,
   load: { users: number; rate: number; durationMs: number },
 ): Promise<{ result: LoadResult; migratedAtSecond: number }> {
-  return withBenchShop(context, topology, load, async (shop) => {
-    const migratedAtSecond = Math.round(load.durationMs / 3000)
-    // Users' own login: in the owned topology its database, in the shared one everyone's.
+  // Users' own login: in the owned topology its database, in the shared one everyone's.
+  const { result, actionFrom } = await underLoad(context, topology, load, async (shop) => {
     const sql = postgres(shop.test.shop.databaseUrls.users, { max: 1, onnotice: () => {} })
-    const migrated = new Promise<void>((resolve, reject) =>
-      setTimeout(() => {
-        sql.unsafe(splitNameMigration).then(() => resolve(), reject)
-      }, migratedAtSecond * 1000),
-    )
     try {
-      const result = await runOpenLoop({
-        connections: shop.connections,
-        users: shop.users,
-        productIds: shop.productIds,
-        meanIntervalMs: (load.users * 1000) / load.rate,
-        durationMs: load.durationMs,
-        seed: context.seed,
-      })
-      await migrated
-      return { result, migratedAtSecond }
+      await sql.unsafe(splitNameMigration)
     } finally {
       await sql.end({ timeout: 5 })
     }
   })
+  return { result, migratedAtSecond: actionFrom }
 }
 
 const describeFailures = (byService: Record<string, number>) =>

@@ -48,3 +48,35 @@ export function renderSummary(result: ExperimentResult): string {
     `  verdict: ${result.verdict}`,
   ].join('\n')
 }
+
+const begin = '<!-- experiments: begin (npm run experiments -- --readme writes this table) -->'
+const end = '<!-- experiments: end -->'
+
+/** The README's summary: one row per experiment, its headline figure on each topology, and the verdict. */
+export function summaryTable(results: readonly ExperimentResult[], command: string, startedAt: Date): string {
+  return [
+    `\`${command}\`, ${startedAt.toISOString().slice(0, 10)}, ${machine()}:`,
+    '',
+    table(
+      ['experiment', 'figure', 'owned', 'shared', 'verdict'],
+      results.map((result) => {
+        const headline = result.figures.find((figure) => figure.note !== undefined) ?? result.figures[0]!
+        return [
+          `${result.id} ${result.title}`,
+          headline.name,
+          String(headline.owned),
+          String(headline.shared),
+          result.verdict,
+        ]
+      }),
+    ),
+  ].join('\n')
+}
+
+/** `readme` with its experiments summary made anew. */
+export function withSummaryTable(readme: string, summary: string): string {
+  const from = readme.indexOf(begin)
+  const to = readme.indexOf(end)
+  if (from < 0 || to < from) throw new Error(`the README has no ${begin} ... ${end} section`)
+  return `${readme.slice(0, from + begin.length)}\n${summary}\n${readme.slice(to)}`
+}
