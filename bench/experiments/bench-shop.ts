@@ -1,4 +1,4 @@
-import { serviceNames, startTestShop, type TestShop, type Topology } from '@shop/launcher'
+import { serviceNames, startTestShop, type ShopOptions, type TestShop, type Topology } from '@shop/launcher'
 import { createConnectionPool, type ConnectionPool } from '../load/connections.ts'
 import { runOpenLoop, warmUp, type LoadResult } from '../load/open-loop.ts'
 import { adminToken, benchProducts, benchUsers } from '../load/setup.ts'
@@ -36,10 +36,14 @@ export interface BenchShop {
 export async function withBenchShop<T>(
   context: ExperimentContext,
   topology: Topology,
-  options: { users: number; rate: number },
+  options: { users: number; rate: number; adminPgUrl?: string; serverOf?: ShopOptions['serverOf'] },
   work: (shop: BenchShop) => Promise<T>,
 ): Promise<T> {
-  const test = await startTestShop(context.adminPgUrl, { topology, overrides: benchOverrides })
+  const test = await startTestShop(options.adminPgUrl ?? context.adminPgUrl, {
+    topology,
+    overrides: benchOverrides,
+    serverOf: options.serverOf,
+  })
   const connections = createConnectionPool(test.shop.urls.gateway, options.users, { pingPath: '/health/live' })
   try {
     const gateway = test.shop.urls.gateway
@@ -89,9 +93,13 @@ export function failuresByService(errors: Readonly<Record<string, number>>): Rec
 export async function underLoad(
   context: ExperimentContext,
   topology: Topology,
-  load: { users: number; rate: number; durationMs: number },
+  load: { users: number; rate: number; durationMs: number } & Pick<
+    Parameters<typeof withBenchShop>[2],
+    'adminPgUrl' | 'serverOf'
+  >,
   action: (shop: BenchShop) => Promise<void>,
-): Promise<{ result: LoadResult; actionFrom: number; actionTo: number }> {
+  onOrderAccepted?: (acceptedAt: number) => void,
+): Promise<{ result: LoadResult; actionFrom: number; actionTo: number; startedAt: number }> {
   return withBenchShop(context, topology, load, async (shop) => {
     const started = performance.now()
     const actionFrom = Math.round(load.durationMs / 3000)
@@ -111,9 +119,10 @@ export async function underLoad(
       meanIntervalMs: (load.users * 1000) / load.rate,
       durationMs: load.durationMs,
       seed: context.seed,
+      onOrderAccepted: (_orderId, acceptedAt) => onOrderAccepted?.(acceptedAt),
     })
     await acted
-    return { result, actionFrom, actionTo }
+    return { result, actionFrom, actionTo, startedAt: Date.now() - (performance.now() - started) }
   })
 }
 

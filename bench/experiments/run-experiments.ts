@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { benchPostgres } from '../support/postgres.ts'
 import { schemaChange } from './e1-schema-change.ts'
 import { independentDeployment } from './e2-locking-migration.ts'
+import { failureDomain } from './e3-failure-domain.ts'
 import { noisyNeighbour } from './e4-noisy-neighbour.ts'
 import { boundaryViolations } from './e5-boundary-violations.ts'
 import { cost } from './e6-cost.ts'
@@ -15,6 +16,7 @@ import { renderReport, renderSummary, summaryTable, withSummaryTable } from './r
 const experiments: readonly Experiment[] = [
   schemaChange,
   independentDeployment,
+  failureDomain,
   noisyNeighbour,
   boundaryViolations,
   cost,

@@ -13,7 +13,14 @@ import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { serviceVariablesFrom } from './service-variables.ts'
 import { sharedDatabaseNameOf, startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName, type Topology } from './topology.ts'
+import {
+  databaseOwners,
+  defaultPorts,
+  serviceNames,
+  telemetryEnvironment,
+  type ServiceName,
+  type Topology,
+} from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(
@@ -58,7 +65,11 @@ const LauncherConfig = Type.Object({
 
 // `npm start -- --topology shared` runs seed 002's starting point (one shared database) behind the same
 // gateway; the default is the shop itself, a database per service, which is what Seams is for.
-const { values: flags } = parseArgs({ options: { topology: { type: 'string', default: 'owned' } } })
+// `--pg-per-service` gives each service's database a PostgreSQL server of its own (embedded, one port up each
+// from SEAMS_EMBEDDED_PG_PORT): a failure domain per service rather than one server for all.
+const { values: flags } = parseArgs({
+  options: { topology: { type: 'string', default: 'owned' }, 'pg-per-service': { type: 'boolean', default: false } },
+})
 if (flags.topology !== 'owned' && flags.topology !== 'shared') {
   console.error(
     `--topology is owned (the default: a database per service) or shared (one database), not ${flags.topology}`,
@@ -66,6 +77,10 @@ if (flags.topology !== 'owned' && flags.topology !== 'shared') {
   process.exit(2)
 }
 const topology: Topology = flags.topology
+if (flags['pg-per-service'] && topology === 'shared') {
+  console.error('--pg-per-service is for the owned topology: the shared one has a single database')
+  process.exit(2)
+}
 
 const config = loadConfig(LauncherConfig, process.env)
 const dataDir = resolve(config.SEAMS_DATA_DIR)
@@ -101,6 +116,7 @@ function onLine(line: string, service: string): void {
 }
 
 let postgres: Promise<RunningPostgres> | undefined
+const servicePostgres: Promise<RunningPostgres>[] = []
 let nats: Promise<PrivateNats> | undefined
 let shop: RunningShop | undefined
 
@@ -116,6 +132,7 @@ async function shutdown(exitCode: number): Promise<void> {
   await (await nats?.catch(() => undefined))?.server.stop()
   // A PostgreSQL still starting is waited for: left alone it would outlive the launcher and hold its data folder.
   await (await postgres?.catch(() => undefined))?.stop()
+  for (const server of servicePostgres) await (await server.catch(() => undefined))?.stop()
   for (const stream of logs.values()) stream.end()
   clearTimeout(deadline)
   console.log('Stopped.')
@@ -148,6 +165,24 @@ async function startUp(): Promise<void> {
     adminPgUrl = (await postgres).adminUrl
   }
   if (stopping) return
+  const serverOf: Partial<Record<(typeof databaseOwners)[number], string>> = {}
+  if (flags['pg-per-service']) {
+    if (config.SEAMS_PG_URL !== undefined)
+      throw new LaunchRefused(['--pg-per-service starts embedded servers: unset SEAMS_PG_URL'])
+    for (const [index, service] of databaseOwners.entries()) {
+      const port = config.SEAMS_EMBEDDED_PG_PORT + 1 + index
+      console.log(`Starting embedded PostgreSQL for ${service} on 127.0.0.1:${port} ...`)
+      const server = startEmbeddedPostgres({
+        dataDir: join(dataDir, `pg-${service}`),
+        port,
+        password: secrets.postgresPassword,
+        log: (line) => onLine(line, `postgres-${service}`),
+      })
+      servicePostgres.push(server)
+      serverOf[service] = (await server).adminUrl
+      if (stopping) return
+    }
+  }
 
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
   if (stopping) return
@@ -173,6 +208,7 @@ async function startUp(): Promise<void> {
   console.log(`Starting ${serviceNames.join(', ')} ...`)
   const running = (shop = await startShop({
     adminPgUrl,
+    serverOf,
     topology,
     databasePrefix: config.SEAMS_DATABASE_PREFIX,
     ports,
@@ -207,7 +243,11 @@ async function startUp(): Promise<void> {
       'PostgreSQL',
       postgres === undefined
         ? `external, ${redactCredentials(adminPgUrl)}`
-        : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`,
+        : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}` +
+          (servicePostgres.length === 0
+            ? ''
+            : `; one server per service on ${config.SEAMS_EMBEDDED_PG_PORT + 1}-` +
+              `${config.SEAMS_EMBEDDED_PG_PORT + servicePostgres.length}`),
     ],
     [
       'Topology',

@@ -16,6 +16,11 @@ import {
 export interface ShopOptions {
   /** Administrator URL of the PostgreSQL that will hold every service's database. */
   adminPgUrl: string
+  /**
+   * Administrator URLs of PostgreSQL servers that each hold one service's database instead (one server per
+   * service: a failure domain each); services not named here use `adminPgUrl`. Owned topology only.
+   */
+  serverOf?: Partial<Record<Exclude<ServiceName, 'gateway'>, string>>
   ports: Record<ServiceName, number>
   secrets: ShopSecrets
   adminEmail?: string
@@ -49,6 +54,8 @@ export interface RunningShop {
   readonly databaseUrls: Record<Exclude<ServiceName, 'gateway'>, string>
   readonly wiring: ShopWiring
   readonly topology: Topology
+  /** Every database (and role of the same name) this shop provisioned, with the server that holds it. */
+  readonly databases: readonly { name: string; adminPgUrl: string }[]
   process(service: ServiceName): ServiceProcess | undefined
   /** Starts a stopped or killed service again with the same wiring, plus `extraEnv` (e.g. fault injection). */
   start(service: ServiceName, extraEnv?: Record<string, string>): Promise<ServiceProcess>
@@ -84,7 +91,7 @@ async function provisionDatabases(options: ShopOptions, topology: Topology, pref
   }
   for (const service of databaseOwners) {
     const name = databaseNameOf(prefix, service)
-    databaseUrls[service] = await provisionServiceDatabase(options.adminPgUrl, {
+    databaseUrls[service] = await provisionServiceDatabase(options.serverOf?.[service] ?? options.adminPgUrl, {
       database: name,
       role: name,
       password: options.secrets.databasePasswords[service]!,
@@ -149,6 +156,13 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     databaseUrls,
     wiring,
     topology,
+    databases:
+      topology === 'shared'
+        ? [{ name: sharedDatabaseNameOf(prefix), adminPgUrl: options.adminPgUrl }]
+        : databaseOwners.map((service) => ({
+            name: databaseNameOf(prefix, service),
+            adminPgUrl: options.serverOf?.[service] ?? options.adminPgUrl,
+          })),
     process: (service) => processes.get(service),
     start,
     async stop(service) {
