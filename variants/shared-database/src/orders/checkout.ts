@@ -1,5 +1,6 @@
 import type { TransactionSql } from '@seams/service-kit'
 import type { PlaceOrderRequest } from '@shop/orders-contracts'
+import { ProviderUnavailable } from '../../../../services/payments/src/errors.ts'
 import { authorizeWithin } from '../../../../services/payments/src/payment-provider/payment-provider.ts'
 import type { SimulatedProvider } from '../../../../services/payments/src/payment-provider/simulated-provider.ts'
 import {
@@ -57,7 +58,9 @@ export async function checkOut(tx: TransactionSql, deps: CheckoutDeps, request: 
   const items = request.items.map((item) => ({ ...item, unitPriceCents: products.get(item.productId)!.priceCents }))
   const totalCents = items.reduce((sum, item) => sum + item.unitPriceCents * item.quantity, 0)
 
-  deps.provider.configure((await readSimulatorSettings(tx))!)
+  const settings = await readSimulatorSettings(tx)
+  if (settings === undefined) throw new ProviderUnavailable('Payments has not set the payment provider up yet')
+  deps.provider.configure(settings)
   const decision = await authorizeWithin(
     deps.provider,
     {
