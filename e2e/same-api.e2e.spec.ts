@@ -81,9 +81,10 @@ describe.each<Topology>(['owned', 'shared'])('the public API on the %s topology'
     orderId = placed.body.orderId
     // The same key again is the same order.
     expect((await api.request('POST', '/api/orders', request)).body.orderId).toBe(orderId)
-    await eventually('the order is confirmed', async () => {
+    // The owned topology names the product from its replica of the catalog, which may lag a moment.
+    await eventually('the order is confirmed, its product named', async () => {
       const order = await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })
-      return order.body.status === 'CONFIRMED'
+      return order.body.status === 'CONFIRMED' && order.body.items[0].productName === 'Walnut Desk'
     })
     const order = (await api.request('GET', `/api/orders/${orderId}`, { token: alice.token })).body
     expect(order).toMatchObject({ customerId: alice.id, totalCents: 8400, currency: 'EUR' })
