@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { stopServiceProcesses } from '@seams/process-runner'
 import { startEmbeddedPostgres, type RunningPostgres } from '@seams/provisioning'
 import { loadConfig, redactCredentials } from '@seams/service-kit'
@@ -11,8 +12,15 @@ import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { launchModeOf, LaunchRefused } from './production-mode.ts'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { serviceVariablesFrom } from './service-variables.ts'
-import { startShop, type RunningShop } from './shop.ts'
-import { defaultPorts, serviceNames, telemetryEnvironment, type ServiceName } from './topology.ts'
+import { sharedDatabaseNameOf, startShop, type RunningShop } from './shop.ts'
+import {
+  databaseOwners,
+  defaultPorts,
+  serviceNames,
+  telemetryEnvironment,
+  type ServiceName,
+  type Topology,
+} from './topology.ts'
 
 const LauncherConfig = Type.Object({
   SEAMS_PG_URL: Type.Optional(
@@ -55,6 +63,25 @@ const LauncherConfig = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
 })
 
+// `npm start -- --topology shared` runs seed 002's starting point (one shared database) behind the same
+// gateway; the default is the shop itself, a database per service, which is what Seams is for.
+// `--pg-per-service` gives each service's database a PostgreSQL server of its own (embedded, one port up each
+// from SEAMS_EMBEDDED_PG_PORT): a failure domain per service rather than one server for all.
+const { values: flags } = parseArgs({
+  options: { topology: { type: 'string', default: 'owned' }, 'pg-per-service': { type: 'boolean', default: false } },
+})
+if (flags.topology !== 'owned' && flags.topology !== 'shared') {
+  console.error(
+    `--topology is owned (the default: a database per service) or shared (one database), not ${flags.topology}`,
+  )
+  process.exit(2)
+}
+const topology: Topology = flags.topology
+if (flags['pg-per-service'] && topology === 'shared') {
+  console.error('--pg-per-service is for the owned topology: the shared one has a single database')
+  process.exit(2)
+}
+
 const config = loadConfig(LauncherConfig, process.env)
 const dataDir = resolve(config.SEAMS_DATA_DIR)
 const logDir = join(dataDir, 'logs')
@@ -89,6 +116,7 @@ function onLine(line: string, service: string): void {
 }
 
 let postgres: Promise<RunningPostgres> | undefined
+const servicePostgres: Promise<RunningPostgres>[] = []
 let nats: Promise<PrivateNats> | undefined
 let shop: RunningShop | undefined
 
@@ -104,6 +132,7 @@ async function shutdown(exitCode: number): Promise<void> {
   await (await nats?.catch(() => undefined))?.server.stop()
   // A PostgreSQL still starting is waited for: left alone it would outlive the launcher and hold its data folder.
   await (await postgres?.catch(() => undefined))?.stop()
+  for (const server of servicePostgres) await (await server.catch(() => undefined))?.stop()
   for (const stream of logs.values()) stream.end()
   clearTimeout(deadline)
   console.log('Stopped.')
@@ -136,6 +165,24 @@ async function startUp(): Promise<void> {
     adminPgUrl = (await postgres).adminUrl
   }
   if (stopping) return
+  const serverOf: Partial<Record<(typeof databaseOwners)[number], string>> = {}
+  if (flags['pg-per-service']) {
+    if (config.SEAMS_PG_URL !== undefined)
+      throw new LaunchRefused(['--pg-per-service starts embedded servers: unset SEAMS_PG_URL'])
+    for (const [index, service] of databaseOwners.entries()) {
+      const port = config.SEAMS_EMBEDDED_PG_PORT + 1 + index
+      console.log(`Starting embedded PostgreSQL for ${service} on 127.0.0.1:${port} ...`)
+      const server = startEmbeddedPostgres({
+        dataDir: join(dataDir, `pg-${service}`),
+        port,
+        password: secrets.postgresPassword,
+        log: (line) => onLine(line, `postgres-${service}`),
+      })
+      servicePostgres.push(server)
+      serverOf[service] = (await server).adminUrl
+      if (stopping) return
+    }
+  }
 
   const ports = defaultPorts(config.SEAMS_GATEWAY_PORT)
   if (stopping) return
@@ -161,6 +208,8 @@ async function startUp(): Promise<void> {
   console.log(`Starting ${serviceNames.join(', ')} ...`)
   const running = (shop = await startShop({
     adminPgUrl,
+    serverOf,
+    topology,
     databasePrefix: config.SEAMS_DATABASE_PREFIX,
     ports,
     secrets,
@@ -194,15 +243,27 @@ async function startUp(): Promise<void> {
       'PostgreSQL',
       postgres === undefined
         ? `external, ${redactCredentials(adminPgUrl)}`
-        : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}`,
+        : `embedded, 127.0.0.1:${config.SEAMS_EMBEDDED_PG_PORT}` +
+          (servicePostgres.length === 0
+            ? ''
+            : `; one server per service on ${config.SEAMS_EMBEDDED_PG_PORT + 1}-` +
+              `${config.SEAMS_EMBEDDED_PG_PORT + servicePostgres.length}`),
+    ],
+    [
+      'Topology',
+      topology === 'owned'
+        ? 'owned: a database and role per service'
+        : `shared: one database (${sharedDatabaseNameOf(config.SEAMS_DATABASE_PREFIX)}) and role for all, seed 002`,
     ],
     [
       'Events',
-      config.EVENT_TRANSPORT === 'http-feed'
-        ? 'HTTP feeds (GET /events on each producer)'
-        : own === undefined
-          ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
-          : `NATS JetStream, own server at ${natsUrl}, a user per service`,
+      topology === 'shared'
+        ? 'none: every service reads the shared tables'
+        : config.EVENT_TRANSPORT === 'http-feed'
+          ? 'HTTP feeds (GET /events on each producer)'
+          : own === undefined
+            ? `NATS JetStream at ${redactCredentials(natsUrl ?? '')}`
+            : `NATS JetStream, own server at ${natsUrl}, a user per service`,
     ],
     // In production mode the password stays in the secrets file
     // (mode 600): terminals and their logs are read more widely.

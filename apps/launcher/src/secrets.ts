@@ -43,7 +43,8 @@ const natsPasswords = () => Object.fromEntries(serviceNames.map((service) => [se
 export function generateSecrets(): ShopSecrets & { demoPassword: string } {
   return {
     serviceKeys: generateServiceKeys(),
-    databasePasswords: Object.fromEntries(databaseOwners.map((service) => [service, token(18)])),
+    // `shop` is the shared topology's one role.
+    databasePasswords: Object.fromEntries([...databaseOwners, 'shop'].map((service) => [service, token(18)])),
     natsPasswords: natsPasswords(),
     adminPassword: token(12),
     demoPassword: 'demo-password-1',

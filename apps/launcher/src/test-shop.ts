@@ -12,7 +12,7 @@ import { importJWK, SignJWT, type CryptoKey, type JWK } from 'jose'
 import { streamNaming } from '@seams/transport-nats'
 import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { generateSecrets, type ShopSecrets } from './secrets.ts'
-import { databaseNameOf, startShop, type RunningShop, type ShopOptions } from './shop.ts'
+import { startShop, type RunningShop, type ShopOptions } from './shop.ts'
 import { databaseOwners, serviceNames, type ServiceName } from './topology.ts'
 
 export interface CallOptions {
@@ -92,7 +92,7 @@ export async function startTestShop(
   adminPgUrl: string,
   options: Pick<
     ShopOptions,
-    'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine' | 'telemetry'
+    'services' | 'overrides' | 'transport' | 'natsUrl' | 'redisUrl' | 'onLine' | 'telemetry' | 'topology' | 'serverOf'
   > = {},
 ): Promise<TestShop> {
   const secrets = generateSecrets()
@@ -167,10 +167,8 @@ export async function startTestShop(
       if (own !== undefined) await own.close()
       else if (shop.wiring.transport === 'jetstream')
         await deleteStreams(shop.wiring.natsUrl, shop.wiring.natsNamespace ?? '')
-      for (const service of databaseOwners) {
-        const name = databaseNameOf(prefix, service)
-        await dropServiceDatabase(adminPgUrl, { database: name, role: name })
-      }
+      for (const { name, adminPgUrl: server } of shop.databases)
+        await dropServiceDatabase(server, { database: name, role: name })
     },
   }
 }

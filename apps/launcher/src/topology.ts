@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ServiceKeyPair } from '@seams/service-kit'
 
+/** `owned`: a database per service, the shop. `shared`: seed 002's one shared database (`variants/shared-database`). */
+export type Topology = 'owned' | 'shared'
+
 export type ServiceName = 'users' | 'catalog' | 'payments' | 'orders' | 'order-history' | 'gateway'
 
 /** Services in start order: a service starts after those it calls synchronously. */
@@ -154,3 +157,20 @@ export function environmentOf(service: ServiceName, wiring: ShopWiring): Record<
 
 const natsLoginEnvironment = (login: NatsLogin | undefined): Record<string, string> =>
   login === undefined ? {} : { NATS_USER: login.user, NATS_PASSWORD: login.password }
+
+/**
+ * What the gateway is told in the shared topology, under the operator's own settings: its upstreams serve
+ * no event feeds, so it follows none, and its product cache lives on its TTL alone, kept short because no
+ * event drops an entry that changed (seed 002's cache layer is optional; this one is a second long).
+ */
+export function sharedTopologyOverrides(overrides: ShopWiring['overrides']): ShopWiring['overrides'] {
+  return {
+    ...overrides,
+    gateway: {
+      FOLLOW_EVENTS: 'false',
+      PRODUCT_CACHE_TTL_MS: '1000',
+      PRODUCT_LIST_CACHE_TTL_MS: '1000',
+      ...overrides?.gateway,
+    },
+  }
+}

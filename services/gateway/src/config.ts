@@ -41,6 +41,16 @@ export const GatewayConfig = Type.Object({
   ORDERS_URL: UpstreamUrl('orders'),
   PAYMENTS_URL: UpstreamUrl('payments'),
   ORDER_HISTORY_URL: UpstreamUrl('order-history'),
+  FOLLOW_EVENTS: Type.Boolean({
+    default: true,
+    description:
+      "Follow catalog's and users' events (cache invalidation, deactivations); off where the services publish none",
+  }),
+  DEACTIVATION_RECHECK_MS: Type.Integer({
+    minimum: 100,
+    default: 5000,
+    description: "Without events: how long users' answer on whether a token's account is open is kept",
+  }),
   MAX_REQUESTS_IN_FLIGHT: Type.Integer({
     minimum: 1,
     default: 256,

@@ -4,7 +4,7 @@ import { bootstrapService, createAccessTokenVerifier, namesOf, remoteSigningKeys
 import { createUsersClient } from '@shop/users-contracts'
 import { buildApp } from './app.ts'
 import { actingUserOf } from './authentication/bearer-token.ts'
-import { followDeactivations } from './authentication/deactivations.ts'
+import { askDeactivations, followDeactivations, type Deactivations } from './authentication/deactivations.ts'
 import { GatewayConfig, upstreamUrlsOf } from './config.ts'
 import { createProductCache } from './product-cache/product-cache.ts'
 import { followCatalogChanges } from './product-cache/product-invalidation.ts'
@@ -38,21 +38,27 @@ await bootstrapService({
       listTtlMs: config.PRODUCT_LIST_CACHE_TTL_MS,
       metrics,
     })
-    const events = createEventTransport({
-      ...transportSettingsOf(config),
-      service: 'gateway',
-      feeds: { catalog: config.CATALOG_URL, users: config.USERS_URL },
-      // Reading a feed is the gateway's own business, not a call on behalf of an end user.
-      tokens: { tokenFor: (audience) => auth.tokenFor(audience, { ownBehalf: true }) },
-      logger,
-      metrics,
-    })
-    onStop(() => events.close())
-    const invalidation = followCatalogChanges(events, products, `${process.pid}`)
-    onStop(() => invalidation.stop())
-    const deactivations = followDeactivations(events, createUsersClient(upstreams.users.client), {
-      replica: `${process.pid}`,
-    })
+    // Where the services publish no events (the shared-database topology), the cache lives on its TTL alone
+    // and deactivations are asked of users.
+    const users = createUsersClient(upstreams.users.client)
+    let deactivations: Deactivations
+    if (config.FOLLOW_EVENTS) {
+      const events = createEventTransport({
+        ...transportSettingsOf(config),
+        service: 'gateway',
+        feeds: { catalog: config.CATALOG_URL, users: config.USERS_URL },
+        // Reading a feed is the gateway's own business, not a call on behalf of an end user.
+        tokens: { tokenFor: (audience) => auth.tokenFor(audience, { ownBehalf: true }) },
+        logger,
+        metrics,
+      })
+      onStop(() => events.close())
+      const invalidation = followCatalogChanges(events, products, `${process.pid}`)
+      onStop(() => invalidation.stop())
+      deactivations = followDeactivations(events, users, { replica: `${process.pid}` })
+    } else {
+      deactivations = askDeactivations(users, { recheckMs: config.DEACTIVATION_RECHECK_MS })
+    }
     onStop(() => deactivations.stop())
     const app = await buildApp({
       logger,

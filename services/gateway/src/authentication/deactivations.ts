@@ -30,6 +30,35 @@ const subscriptionSettlingMs = 10_000
  * the users service (`GET /users/me` as its user) and the answer kept until the token expires. The cost
  * is one lookup per user per gateway start, and two map lookups per request.
  */
+async function stillOpen(users: UsersClient, token: string): Promise<boolean> {
+  try {
+    const me = await users.getMe({ userToken: token })
+    return me?.status === 'active'
+  } catch (error) {
+    throw new IdentityProviderUnavailable('Whether this account is still open cannot be checked right now', {
+      cause: error,
+    })
+  }
+}
+
+/**
+ * With no feed to follow (the shared-database topology publishes no events), each token's account is asked of
+ * the users service and the answer kept for `recheckMs`: a deactivation reaches the edge within that time.
+ */
+export function askDeactivations(users: UsersClient, options: { recheckMs: number }): Deactivations {
+  const checked = new LRUCache<string, boolean>({ max: 50_000, ttl: options.recheckMs })
+  return {
+    async allows(_user, token) {
+      const known = checked.get(token)
+      if (known !== undefined) return known
+      const open = await stillOpen(users, token)
+      checked.set(token, open)
+      return open
+    },
+    stop: async () => {},
+  }
+}
+
 export function followDeactivations(
   transport: Transport,
   users: UsersClient,
@@ -55,17 +84,6 @@ export function followDeactivations(
     },
   )
 
-  async function stillOpen(token: string): Promise<boolean> {
-    try {
-      const me = await users.getMe({ userToken: token })
-      return me?.status === 'active'
-    } catch (error) {
-      throw new IdentityProviderUnavailable('Whether this account is still open cannot be checked right now', {
-        cause: error,
-      })
-    }
-  }
-
   return {
     async allows(user, token) {
       if (deactivated.has(user.id)) return false
@@ -73,7 +91,8 @@ export function followDeactivations(
       if (known !== undefined) return known
       const claims = decodeJwt(token)
       // Issued while this replica was watching: any deactivation since then has been seen.
-      const open = (claims.iat ?? 0) * 1000 >= followingSince + subscriptionSettlingMs ? true : await stillOpen(token)
+      const open =
+        (claims.iat ?? 0) * 1000 >= followingSince + subscriptionSettlingMs ? true : await stillOpen(users, token)
       checked.set(token, open, { ttl: Math.max(1, (claims.exp ?? 0) * 1000 - Date.now()) })
       return open && !deactivated.has(user.id)
     },
