@@ -1,9 +1,20 @@
+import type { TimelinePoint } from './fault-observer.ts'
+import type { DeliveryCounts } from './jepsen-counts.ts'
 import type { ScenarioPlan } from './scenario-plan.ts'
 import type { SettleResult } from './settle.ts'
 import type { ShopDatabases } from './shop-databases.ts'
 import type { LoadRecord } from './shop-load.ts'
 
 export interface ScenarioReport {
+  /** The fault-suite scenario (F1…), or `invariants` for the invariant scenario's own mix. */
+  scenario: string
+  counts: DeliveryCounts
+  staleReads: string[]
+  timeline: TimelinePoint[]
+  windows: { fromMs: number; toMs: number; what: string }[]
+  faultsEndedAtMs: number
+  /** From the end of the last fault until the shop was quiet; null when it never settled. */
+  convergenceMs: number | null
   seed: number
   transport: string
   size: ScenarioPlan['size']
