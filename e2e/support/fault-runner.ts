@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RunningPostgres } from '@seams/provisioning'
 import type { FaultProxy, PrivateNatsServer } from '@seams/testing'
-import { faultPointEnvironment } from '@seams/testing'
+import { clockSkewEnvironment, faultPointEnvironment } from '@seams/testing'
 import type { ServiceName, TestShop } from '@shop/launcher'
 import postgres from 'postgres'
 import { healthyKnobs, type Fault, type ProxiedLink, type ScenarioPlan, type SimulatorKnobs } from './scenario-plan.ts'
@@ -81,6 +81,10 @@ export function runFaults(
     }
   }
 
+  // Variables a fault gave a service for the rest of the run (a skewed clock), kept by every later start.
+  const lasting = new Map<ServiceName, Record<string, string>>()
+  const envFor = (service: ServiceName) => ({ ...targets.envFor(service), ...lasting.get(service) })
+
   // A process that exits while no fault means it to is a finding: noted, and started again so the run goes on.
   const meant = new Set<ServiceName>()
   let watching = true
@@ -98,7 +102,7 @@ export function runFaults(
   const start = async (service: ServiceName, extra: Record<string, string> = {}) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await test.shop.start(service, { ...targets.envFor(service), ...extra })
+        await test.shop.start(service, { ...envFor(service), ...extra })
         break
       } catch (error) {
         // A start during another fault (its database just restarting) may fail its readiness wait.
@@ -141,7 +145,7 @@ export function runFaults(
       await test.shop.stop(service)
       if (service === 'payments') paymentsDown = false
       const armed = await test.shop.start(service, {
-        ...targets.envFor(service),
+        ...envFor(service),
         ...faultPointEnvironment({ killAt: points, afterPasses: fault.at.afterPasses }),
       })
       if (service === 'payments') await setKnobs(knobs)
@@ -303,6 +307,14 @@ export function runFaults(
         return rewind(fault.service, fault.by)
       case 'long-transaction':
         return longTransaction(fault)
+      case 'clock-skew': {
+        meant.add(fault.service)
+        if (fault.service === 'payments') paymentsDown = true
+        lasting.set(fault.service, clockSkewEnvironment(fault.offsetMs))
+        await test.shop.stop(fault.service)
+        await restartAfter(fault.service, 0)
+        return note(`${fault.service} started again with its clock ${fault.offsetMs / 1000} s off`)
+      }
     }
   }
 

@@ -4,7 +4,7 @@ import { randomKnobs, type Fault, type ProxiedLink } from './scenario-plan.ts'
 import type { SeededRandom } from './seeded-random.ts'
 
 /** The scenarios of the fault suite (ARCHITECTURE.md, Failure model), each a fault under the same order load. */
-export const scenarioIds = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F8', 'F10'] as const
+export const scenarioIds = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F8', 'F9', 'F10'] as const
 export type ScenarioId = (typeof scenarioIds)[number]
 
 export interface ScenarioInfo {
@@ -28,6 +28,7 @@ export const scenarios: Record<ScenarioId, ScenarioInfo> = {
   F5: { title: 'slow dependencies: payments answering in 2 s, catalog at the deadline', proxies: ['orders->catalog'] },
   F6: { title: "duplicate storms: every consumer's cursor moved back, events delivered again" },
   F8: { title: "long-running transactions holding rows in producers' databases while the relays run" },
+  F9: { title: "clock skew: one service's wall clock 5 minutes off for the whole run" },
   F10: { title: 'power cut: every process SIGKILLed at once (services, PostgreSQL, nats-server), then recovery' },
 }
 
@@ -191,6 +192,19 @@ export function planScenarioFaults(id: ScenarioId, random: SeededRandom, loadMs:
             forMs: Math.min(random.int(3000, 10_000), at(lengthMs * 0.8)),
           },
         })),
+      ]
+    case 'F9':
+      // The provider's knobs once the skewed service is up again (payments may be the one restarting).
+      return [
+        { atMs: 3000, fault: unsteadyKnobs },
+        {
+          atMs: 0,
+          fault: {
+            kind: 'clock-skew',
+            service: random.pick(['users', 'catalog', 'payments', 'orders', 'order-history'] as const),
+            offsetMs: random.pick([-1, 1]) * 5 * 60_000,
+          },
+        },
       ]
     case 'F10':
       return [
