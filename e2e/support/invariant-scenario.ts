@@ -111,6 +111,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   const dbs = openShopDatabases(test.shop)
   let keep = false
   let proxies: Partial<Record<ProxiedLink, FaultProxy>> = {}
+  let stopWatching = () => {}
   try {
     const routed = await routeThroughProxies(test, scenario === undefined ? [] : (scenarios[scenario].proxies ?? []))
     proxies = routed.proxies
@@ -135,6 +136,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       services,
     )
     const faults = run.log
+    stopWatching = run.stopWatching
     let observer: ReturnType<typeof observe> | undefined
     const [load] = await Promise.all([
       runLoad(test, plan, fixture.customers, fixture.productIds, (record) => {
@@ -150,7 +152,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
     const settleStarted = Date.now()
     const settle = await waitUntilSettled(test, dbs, options.settleTimeoutMs ?? 60_000, log)
     const observation = await observer!.stop()
-    run.stopWatching()
+    stopWatching()
     await finishFaultLog(test, faults)
     const convergenceMs = settle.settled ? settleStarted + settle.ms - (startedAt + faults.endedAtMs) : null
     const state = await readShopState(dbs)
@@ -191,6 +193,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       { cause: error },
     )
   } finally {
+    stopWatching()
     await Promise.all(Object.values(proxies).map((proxy) => proxy.close()))
     await dbs.close()
     if (!keep) await test.close()

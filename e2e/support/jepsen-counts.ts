@@ -40,8 +40,9 @@ export const COUNTING_METHOD = [
   '- **attempted**: distinct Idempotency-Keys the load sent; **acknowledged**: distinct keys answered 202.',
   "- **confirmed / rejected / cancelled**: final status, in orders' own database, of the acknowledged orders.",
   "- **lost orders**: acknowledged orders missing from orders' database or not in a final status after settling.",
-  "- **lost events**: for each consumer and each event type it consumes, the producer's stamped outbox events " +
-    "with no row in the consumer's inbox and no dead letter; plus outbox rows never stamped; plus **phantoms**: " +
+  '- **lost events**: for each consumer (a cursor row) and each declared type it applied at least once, the ' +
+    "producer's stamped outbox events of that type with no row in the consumer's inbox and no dead letter; plus " +
+    'outbox rows never stamped; plus **phantoms**: ' +
     "inbox rows naming an event id the producer's outbox does not hold (published from a transaction that was lost).",
   '- **duplicated effects**: orders whose catalog reservation holds more than was ordered (double reservation); ' +
     'orders with more than one payment or more money held than their total (double charge); pairs of event ids ' +
@@ -57,7 +58,7 @@ export const COUNTING_METHOD = [
 const finalStatuses = new Set(['CONFIRMED', 'REJECTED', 'CANCELLED'])
 
 // What each consumer reads, by the `seams.consumes` of its package.json: `<source>.<Type>`.
-const consumingServices = ['orders', 'catalog', 'payments', 'order-history'] as const
+const consumingServices = ['orders', 'catalog', 'payments', 'order-history'] as const satisfies DatabaseOwner[]
 function consumesOf(service: string): string[] {
   const file = fileURLToPath(new URL(`../../services/${service}/package.json`, import.meta.url))
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as { seams?: { consumes?: string[] } }
@@ -126,29 +127,29 @@ export async function countDeliveries(dbs: ShopDatabases, load: LoadRecord, keys
     for (const row of rows) if (!row.stamped) counts.lost.unrelayed.push(`${owner} ${row.type} ${row.eventId}`)
   }
   for (const service of consumingServices) {
-    const consumes = consumesOf(service)
-    const sources = [...new Set(consumes.map((name) => name.slice(0, name.indexOf('.'))))]
-    for (const source of sources) {
-      const consumer = `${service}.${source}`
-      const types = new Set(
-        consumes.filter((name) => name.startsWith(`${source}.`)).map((name) => name.slice(source.length + 1)),
-      )
-      const inbox = new Set(
-        (
-          await db[service as DatabaseOwner]<{ eventId: string }[]>`
-            select event_id::text as "eventId" from seams_inbox where consumer = ${consumer}`
-        ).map((row) => row.eventId),
-      )
-      const dead = new Set(
-        (
-          await db[service as DatabaseOwner]<{ eventId: string }[]>`
-            select event_id::text as "eventId" from seams_dead_letters where consumer = ${consumer}`
-        ).map((row) => row.eventId),
-      )
+    const consumes = new Set(consumesOf(service))
+    const cursors = await db[service]<{ consumer: string; source: string }[]>`
+      select consumer, source from seams_consumer_cursors order by consumer`
+    for (const { consumer, source } of cursors) {
+      const ids = async (table: 'seams_inbox' | 'seams_dead_letters') =>
+        new Set(
+          (
+            await db[service]<{ eventId: string }[]>`
+              select event_id::text as "eventId" from ${db[service](table)} where consumer = ${consumer}`
+          ).map((row) => row.eventId),
+        )
+      const inbox = await ids('seams_inbox')
+      const dead = await ids('seams_dead_letters')
       const produced = outboxes.get(source) ?? []
-      const wanted = produced.filter(
-        (row) => row.stamped && (types.has(row.type) || types.has(row.type.slice(source.length + 1))),
+      // A consumer's types are not recorded anywhere it can be asked: they are the declared ones it applied at
+      // least once in the run (the set-up and the load produce every type a consumer of the shop reads).
+      const types = new Set(
+        produced
+          .filter((row) => inbox.has(row.eventId) || dead.has(row.eventId))
+          .map((row) => row.type)
+          .filter((type) => consumes.has(type)),
       )
+      const wanted = produced.filter((row) => row.stamped && types.has(row.type))
       for (const row of wanted)
         if (!inbox.has(row.eventId) && !dead.has(row.eventId))
           counts.lost.events.push(`${consumer} never applied ${row.type} ${row.eventId}`)
@@ -157,9 +158,9 @@ export async function countDeliveries(dbs: ShopDatabases, load: LoadRecord, keys
       const idsByChange = new Map<string, string[]>()
       for (const row of wanted)
         if (inbox.has(row.eventId)) idsByChange.set(row.change, [...(idsByChange.get(row.change) ?? []), row.eventId])
-      for (const [change, ids] of idsByChange)
-        if (ids.length > 1)
-          counts.duplicated.eventsAppliedTwice.push(`${consumer} applied ${change} as ${ids.join(', ')}`)
+      for (const [change, same] of idsByChange)
+        if (same.length > 1)
+          counts.duplicated.eventsAppliedTwice.push(`${consumer} applied ${change} as ${same.join(', ')}`)
     }
   }
   return counts
