@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from '@seams/process-runner'
@@ -45,8 +45,10 @@ describe('the fault suite, short', () => {
   }, 120_000)
 
   it('F2: kill -9 of its own PostgreSQL postmaster, restarted mid-load: nothing lost or doubled', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'seams-f2-pg-'))
-    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort() })
+    const folder = await mkdtemp(join(tmpdir(), 'seams-f2-pg-'))
+    // As root the server runs as the postgres user, who must be able to reach the data folder.
+    await chmod(folder, 0o755)
+    const postgres = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port: await freePort() })
     try {
       const report = await runInvariantScenario({
         adminPgUrl: postgres.adminUrl,
@@ -60,7 +62,7 @@ describe('the fault suite, short', () => {
       expect(report.faults.filter((line) => line.includes('PostgreSQL up again'))).toHaveLength(2)
     } finally {
       await postgres.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await rm(folder, { recursive: true, force: true })
     }
   }, 120_000)
 })

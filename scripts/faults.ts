@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -66,13 +66,20 @@ function scenariosOf(): (ScenarioId | undefined)[] {
 
 /** An embedded PostgreSQL of one run's own, in a fresh directory: the scenario may kill it. */
 async function ownPostgres(): Promise<{ server: RunningPostgres; close(): Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'seams-faults-pg-'))
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort() })
+  const folder = await mkdtemp(join(tmpdir(), 'seams-faults-pg-'))
+  // As root the server runs as the postgres user, who must be able to reach the data folder.
+  await chmod(folder, 0o755)
+  const server = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port: await freePort() }).catch(
+    async (error: unknown) => {
+      await rm(folder, { recursive: true, force: true })
+      throw error
+    },
+  )
   return {
     server,
     async close() {
       await server.stop()
-      await rm(dataDir, { recursive: true, force: true })
+      await rm(folder, { recursive: true, force: true })
     },
   }
 }

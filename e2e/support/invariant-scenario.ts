@@ -112,6 +112,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   let keep = false
   let proxies: Partial<Record<ProxiedLink, FaultProxy>> = {}
   let stopWatching = () => {}
+  let observer: ReturnType<typeof observe> | undefined
   try {
     const routed = await routeThroughProxies(test, scenario === undefined ? [] : (scenarios[scenario].proxies ?? []))
     proxies = routed.proxies
@@ -137,7 +138,6 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
     )
     const faults = run.log
     stopWatching = run.stopWatching
-    let observer: ReturnType<typeof observe> | undefined
     const [load] = await Promise.all([
       runLoad(test, plan, fixture.customers, fixture.productIds, (record) => {
         observer = observe(test, record, startedAt)
@@ -194,6 +194,7 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
     )
   } finally {
     stopWatching()
+    await observer?.stop()
     await Promise.all(Object.values(proxies).map((proxy) => proxy.close()))
     await dbs.close()
     if (!keep) await test.close()
