@@ -29,7 +29,10 @@ export const scenarios: Record<ScenarioId, ScenarioInfo> = {
   F6: { title: "duplicate storms: every consumer's cursor moved back, events delivered again" },
   F8: { title: "long-running transactions holding rows in producers' databases while the relays run" },
   F9: { title: "clock skew: one service's wall clock 5 minutes off for the whole run" },
-  F10: { title: 'power cut: every process SIGKILLed at once (services, PostgreSQL, nats-server), then recovery' },
+  F10: {
+    title: 'power cut: every process SIGKILLed at once (services, PostgreSQL, nats-server), then recovery',
+    ownPostgres: true,
+  },
 }
 
 export function isScenarioId(text: string): text is ScenarioId {
