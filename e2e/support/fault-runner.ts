@@ -313,7 +313,14 @@ export function runFaults(
         lasting.set(fault.service, clockSkewEnvironment(fault.offsetMs))
         await test.shop.stop(fault.service)
         await restartAfter(fault.service, 0)
-        return note(`${fault.service} started again with its clock ${fault.offsetMs / 1000} s off`)
+        note(`${fault.service} started again with its clock ${fault.offsetMs / 1000} s off`)
+        await sleep(fault.forMs)
+        meant.add(fault.service)
+        if (fault.service === 'payments') paymentsDown = true
+        lasting.delete(fault.service)
+        await test.shop.stop(fault.service)
+        await restartAfter(fault.service, 0)
+        return note(`${fault.service} started again with the right time`)
       }
     }
   }

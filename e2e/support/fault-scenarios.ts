@@ -28,7 +28,7 @@ export const scenarios: Record<ScenarioId, ScenarioInfo> = {
   F5: { title: 'slow dependencies: payments answering in 2 s, catalog at the deadline', proxies: ['orders->catalog'] },
   F6: { title: "duplicate storms: every consumer's cursor moved back, events delivered again" },
   F8: { title: "long-running transactions holding rows in producers' databases while the relays run" },
-  F9: { title: "clock skew: one service's wall clock 5 minutes off for the whole run" },
+  F9: { title: "clock skew: one service's wall clock 5 minutes off for most of the load, then put right" },
   F10: {
     title: 'power cut: every process SIGKILLed at once (services, PostgreSQL, nats-server), then recovery',
     ownPostgres: true,
@@ -206,6 +206,7 @@ export function planScenarioFaults(id: ScenarioId, random: SeededRandom, loadMs:
             kind: 'clock-skew',
             service: random.pick(['users', 'catalog', 'payments', 'orders', 'order-history'] as const),
             offsetMs: random.pick([-1, 1]) * 5 * 60_000,
+            forMs: at(loadMs * 0.7),
           },
         },
       ]

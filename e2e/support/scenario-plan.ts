@@ -72,8 +72,8 @@ export type Fault =
   | { kind: 'power-cut'; downMs: number }
   /** The consumer stopped (SIGKILL), its cursor moved back `by` positions (to 0 when larger), started again. */
   | { kind: 'rewind-cursor'; service: ServiceName; by: number }
-  /** The service started again with its wall clock `offsetMs` off, and kept so for the rest of the run. */
-  | { kind: 'clock-skew'; service: ServiceName; offsetMs: number }
+  /** The service started again with its wall clock `offsetMs` off, and again with the right time after `forMs`. */
+  | { kind: 'clock-skew'; service: ServiceName; offsetMs: number; forMs: number }
   /** A transaction in the owner's database that locks `rows` of its table and stays open `forMs`. */
   | { kind: 'long-transaction'; owner: 'orders' | 'catalog'; rows: number; forMs: number }
 
