@@ -1,7 +1,12 @@
-import { startTestShop, type ServiceName } from '@shop/launcher'
+import type { RunningPostgres } from '@seams/provisioning'
+import { startFaultProxy, type FaultProxy, type PrivateNatsServer } from '@seams/testing'
+import { startTestShop, type ServiceName, type TestShop } from '@shop/launcher'
+import { observe } from './fault-observer.ts'
 import { finishFaultLog, restoreHealth, runFaults } from './fault-runner.ts'
+import { scenarios, type ScenarioId } from './fault-scenarios.ts'
 import { checkInvariants } from './invariants.ts'
-import { planScenario, type ScenarioSize } from './scenario-plan.ts'
+import { countDeliveries } from './jepsen-counts.ts'
+import { planScenario, type ProxiedLink, type ScenarioSize } from './scenario-plan.ts'
 import { formatReport, summarize, type ScenarioReport } from './scenario-report.ts'
 import { chooseSeed } from './seeded-random.ts'
 import { waitUntilSettled } from './settle.ts'
@@ -35,6 +40,12 @@ export interface ScenarioOptions {
   keepFailedDatabases?: boolean
   /** Progress lines (the seed first). @default console.log */
   log?: (line: string) => void
+  /** A scenario of the fault suite instead of the invariant scenario's own mix of faults. */
+  scenario?: ScenarioId
+  /** The PostgreSQL behind `adminPgUrl`, when it is the run's own: scenarios that crash it need it. */
+  postgres?: RunningPostgres
+  /** The nats-server behind `natsUrl`, when it is the run's own: scenarios that crash it need it. */
+  nats?: PrivateNatsServer
 }
 
 // The gateway adds nothing to these invariants and costs a process on two cores: orders is called the
@@ -48,6 +59,36 @@ const overrides = Object.fromEntries(
   Object.entries(poolSizes).map(([service, size]) => [service, { DATABASE_POOL_SIZE: String(size) }]),
 )
 
+/** Fault proxies on the scenario's links, and the variables that route each service through them. */
+async function routeThroughProxies(
+  test: TestShop,
+  links: readonly ProxiedLink[],
+): Promise<{
+  proxies: Partial<Record<ProxiedLink, FaultProxy>>
+  env: Partial<Record<ServiceName, Record<string, string>>>
+}> {
+  const proxies: Partial<Record<ProxiedLink, FaultProxy>> = {}
+  const env: Partial<Record<ServiceName, Record<string, string>>> = {}
+  const route = async (link: ProxiedLink, service: ServiceName, variable: string, url: string) => {
+    const proxy = await startFaultProxy({ target: url })
+    proxies[link] = proxy
+    env[service] = { ...env[service], [variable]: proxy.urlFor(url) }
+  }
+  for (const link of links) {
+    if (link === 'orders-db') await route(link, 'orders', 'DATABASE_URL', test.shop.databaseUrls.orders)
+    if (link === 'catalog-db') await route(link, 'catalog', 'DATABASE_URL', test.shop.databaseUrls.catalog)
+    if (link === 'payments-db') await route(link, 'payments', 'DATABASE_URL', test.shop.databaseUrls.payments)
+    if (link === 'orders->catalog') await route(link, 'orders', 'CATALOG_URL', test.shop.urls.catalog)
+    if (link === 'orders->payments') await route(link, 'orders', 'PAYMENTS_URL', test.shop.urls.payments)
+  }
+  // Started again with the proxies in their wiring; every later start by the fault runner keeps them.
+  for (const service of Object.keys(env) as ServiceName[]) {
+    await test.shop.stop(service)
+    await test.shop.start(service, env[service])
+  }
+  return { proxies, env }
+}
+
 /**
  * FR3's proof: a seeded run of the whole shop (real processes, one database each) where many customers
  * order scarce products concurrently, repeat Idempotency-Keys, cancel, and one account is deactivated,
@@ -60,12 +101,21 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
   const log = options.log ?? console.log
   const seed = chooseSeed(options.seed)
   const transport = options.transport ?? 'http-feed'
-  log(`invariant scenario: seed ${seed} (replay with SEAMS_INVARIANT_SEED=${seed}), transport ${transport}`)
-  const plan = planScenario(seed, options.size)
+  const scenario = options.scenario
+  log(
+    `${scenario === undefined ? 'invariant scenario' : `scenario ${scenario} (${scenarios[scenario].title})`}: ` +
+      `seed ${seed} (replay with SEAMS_INVARIANT_SEED=${seed}), transport ${transport}`,
+  )
+  const plan = planScenario(seed, options.size, scenario)
   const test = await startTestShop(options.adminPgUrl, { services, transport, natsUrl: options.natsUrl, overrides })
   const dbs = openShopDatabases(test.shop)
   let keep = false
+  let proxies: Partial<Record<ProxiedLink, FaultProxy>> = {}
+  let stopWatching = () => {}
+  let observer: ReturnType<typeof observe> | undefined
   try {
+    const routed = await routeThroughProxies(test, scenario === undefined ? [] : (scenarios[scenario].proxies ?? []))
+    proxies = routed.proxies
     const fixture = await setUpShop(test, dbs, plan)
     log(
       `set up ${fixture.productIds.length} products ` +
@@ -73,17 +123,38 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
         `and ${fixture.customers.length} customers; load starts`,
     )
     const startedAt = Date.now()
-    const [load, faults] = await Promise.all([
-      runLoad(test, plan, fixture.customers, fixture.productIds).then((record) => ({
+    const run = runFaults(
+      test,
+      plan,
+      startedAt,
+      {
+        transport,
+        postgres: options.postgres,
+        nats: options.nats,
+        proxies,
+        envFor: (service) => routed.env[service] ?? {},
+      },
+      services,
+    )
+    const faults = run.log
+    stopWatching = run.stopWatching
+    const [load] = await Promise.all([
+      runLoad(test, plan, fixture.customers, fixture.productIds, (record) => {
+        observer = observe(test, record, startedAt)
+      }).then((record) => ({
         record,
         ms: Date.now() - startedAt,
       })),
-      runFaults(test, plan, startedAt),
+      run.done,
     ])
     await restoreHealth(test, faults, startedAt)
     log(`load done in ${load.ms} ms; waiting for the shop to settle`)
+    const settleStarted = Date.now()
     const settle = await waitUntilSettled(test, dbs, options.settleTimeoutMs ?? 60_000, log)
+    const observation = await observer!.stop()
+    stopWatching()
     await finishFaultLog(test, faults)
+    const convergenceMs = settle.settled ? settleStarted + settle.ms - (startedAt + faults.endedAtMs) : null
     const state = await readShopState(dbs)
     const keysSent = plan.customers.reduce((sum, customer) => sum + customer.orders.length, 0)
     const violations = [
@@ -91,8 +162,17 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       ...checkInvariants(state, { initialStock: fixture.initialStock, load: load.record, keysSent }),
     ]
     const summary = await summarize(dbs)
+    const counts = await countDeliveries(dbs, load.record, keysSent)
+    for (const exit of faults.unplannedExits) violations.push(`[processes.no-unplanned-exit] ${exit}`)
     keep = options.keepFailedDatabases === true && violations.length > 0
     return {
+      scenario: scenario ?? 'invariants',
+      counts,
+      staleReads: [...load.record.staleReads, ...observation.staleReads],
+      timeline: observation.timeline,
+      windows: faults.windows,
+      faultsEndedAtMs: faults.endedAtMs,
+      convergenceMs,
       seed,
       transport,
       size: plan.size,
@@ -113,6 +193,9 @@ export async function runInvariantScenario(options: ScenarioOptions): Promise<Sc
       { cause: error },
     )
   } finally {
+    stopWatching()
+    await observer?.stop()
+    await Promise.all(Object.values(proxies).map((proxy) => proxy.close()))
     await dbs.close()
     if (!keep) await test.close()
     else {

@@ -1,3 +1,6 @@
+import type { FaultPointName } from '@seams/core'
+import type { ServiceName } from '@shop/launcher'
+import { planScenarioFaults, type ScenarioId } from './fault-scenarios.ts'
 import { seededRandom, type SeededRandom } from './seeded-random.ts'
 
 export interface ScenarioSize {
@@ -43,12 +46,36 @@ export interface SimulatorKnobs {
   hangRate: number
 }
 
+/** A connection the fault runner routes through a fault proxy: a service's database, or one service calling another. */
+export type ProxiedLink = 'orders-db' | 'catalog-db' | 'payments-db' | 'orders->catalog' | 'orders->payments'
+
 export type Fault =
   | { kind: 'knobs'; knobs: SimulatorKnobs }
   | { kind: 'stop-payments'; downMs: number }
   | { kind: 'restart-catalog' }
   | { kind: 'kill-orders'; downMs: number }
   | { kind: 'kill-order-history'; downMs: number }
+  /**
+   * SIGKILL of a service, at once or, with `at`, when it next passes one of those fault points (after sparing
+   * `afterPasses` passes); a point not reached within `waitMs` falls back to a plain kill.
+   */
+  | {
+      kind: 'kill'
+      service: ServiceName
+      downMs: number
+      at?: { points: FaultPointName[]; afterPasses: number; waitMs: number }
+    }
+  | { kind: 'kill-postgres'; downMs: number }
+  | { kind: 'kill-nats'; downMs: number }
+  | { kind: 'network'; link: ProxiedLink; effect: 'latency' | 'blackhole' | 'reset'; latencyMs: number; forMs: number }
+  /** Every shop process SIGKILLed at once (services, and the scenario's own PostgreSQL and nats-server). */
+  | { kind: 'power-cut'; downMs: number }
+  /** The consumer stopped (SIGKILL), its cursor moved back `by` positions (to 0 when larger), started again. */
+  | { kind: 'rewind-cursor'; service: ServiceName; by: number }
+  /** The service started again with its wall clock `offsetMs` off, and again with the right time after `forMs`. */
+  | { kind: 'clock-skew'; service: ServiceName; offsetMs: number; forMs: number }
+  /** A transaction in the owner's database that locks `rows` of its table and stays open `forMs`. */
+  | { kind: 'long-transaction'; owner: 'orders' | 'catalog'; rows: number; forMs: number }
 
 export interface ScenarioPlan {
   seed: number
@@ -61,8 +88,11 @@ export interface ScenarioPlan {
 
 export const healthyKnobs: SimulatorKnobs = { latencyMs: 5, jitterMs: 0, declineRate: 0, errorRate: 0, hangRate: 0 }
 
-/** Everything a run will do, decided up front from the seed alone. */
-export function planScenario(seed: number, size: ScenarioSize): ScenarioPlan {
+/**
+ * Everything a run will do, decided up front from the seed alone. Without a scenario, the faults are the
+ * invariant scenario's mix (planFaults); with one, that scenario's (fault-scenarios.ts), under the same load.
+ */
+export function planScenario(seed: number, size: ScenarioSize, scenario?: ScenarioId): ScenarioPlan {
   const random = seededRandom(seed)
   const products = planProducts(random.fork('products'), size)
   const perCustomer = (index: number) =>
@@ -79,7 +109,11 @@ export function planScenario(seed: number, size: ScenarioSize): ScenarioPlan {
     const draw = random.fork(`deactivate-${index}`)
     customer.deactivation = { after: draw.int(0, Math.max(0, customer.orders.length - 3)), gapMs: draw.int(5, 40) }
   }
-  return { seed, size, products, customers, faults: planFaults(random.fork('faults'), size.loadMs) }
+  const faults =
+    scenario === undefined
+      ? planFaults(random.fork('faults'), size.loadMs)
+      : planScenarioFaults(scenario, random.fork(`faults-${scenario}`), size.loadMs)
+  return { seed, size, products, customers, faults }
 }
 
 // Scarce on purpose: about half the units the customers will ask for, so orders compete for stock.
@@ -112,7 +146,7 @@ function planCustomer(random: SeededRandom, index: number, count: number, size: 
   return { orders }
 }
 
-const randomKnobs = (random: SeededRandom): SimulatorKnobs => ({
+export const randomKnobs = (random: SeededRandom): SimulatorKnobs => ({
   latencyMs: random.int(5, 60),
   jitterMs: random.int(0, 20),
   declineRate: random.int(0, 30) / 100,

@@ -1,9 +1,20 @@
+import type { TimelinePoint } from './fault-observer.ts'
+import type { DeliveryCounts } from './jepsen-counts.ts'
 import type { ScenarioPlan } from './scenario-plan.ts'
 import type { SettleResult } from './settle.ts'
 import type { ShopDatabases } from './shop-databases.ts'
 import type { LoadRecord } from './shop-load.ts'
 
 export interface ScenarioReport {
+  /** The fault-suite scenario (F1…), or `invariants` for the invariant scenario's own mix. */
+  scenario: string
+  counts: DeliveryCounts
+  staleReads: string[]
+  timeline: TimelinePoint[]
+  windows: { fromMs: number; toMs: number; what: string }[]
+  faultsEndedAtMs: number
+  /** From the end of the last fault until the shop was quiet; null when it never settled. */
+  convergenceMs: number | null
   seed: number
   transport: string
   size: ScenarioPlan['size']
@@ -52,6 +63,19 @@ const table = (record: Record<string, number>) =>
     .map(([name, count]) => `${name} ${count}`)
     .join(', ') || 'none'
 
+function deliveryLine({ counts, staleReads, convergenceMs }: ScenarioReport): string {
+  const { lost, duplicated } = counts
+  return (
+    `  delivery: ${counts.attempted} attempted, ${counts.acknowledged} acknowledged ` +
+    `(${counts.confirmed} confirmed, ${counts.rejected} rejected, ${counts.cancelled} cancelled); ` +
+    `lost ${lost.orders.length} orders, ${lost.events.length} events, ${lost.unrelayed.length} unrelayed, ` +
+    `${lost.phantom.length} phantoms; duplicated ${duplicated.reservations.length} reservations, ` +
+    `${duplicated.charges.length} charges, ${duplicated.eventsAppliedTwice.length} events; ` +
+    `${staleReads.length} stale reads; converged ` +
+    (convergenceMs === null ? 'never' : `${convergenceMs} ms after the last fault`)
+  )
+}
+
 /** The report as the fault suite prints it. */
 export function formatReport(report: ScenarioReport): string {
   const shown = report.violations.slice(0, 40)
@@ -68,6 +92,7 @@ export function formatReport(report: ScenarioReport): string {
     `  sagas: ${table(report.sagas)}`,
     `  compensation retries: ${report.compensationRetries.metrics} in orders' saga_compensation_failures_total, ` +
       `${report.compensationRetries.recorded} in its saga log`,
+    deliveryLine(report),
     '  settle: ' +
       (report.settle.settled
         ? `quiet after ${report.settle.ms} ms`

@@ -16,6 +16,12 @@ export interface LoadRecord {
   counts: Record<'requests' | 'accepted' | 'refusedDeactivated' | 'unanswered' | 'cancels' | 'cancelRefused', number>
   /** Answers no correct shop gives (a 422 for the same body, a 404 for one's own order, ...). */
   unexpected: string[]
+  /** Every attempt at a call, when it ended and whether it was answered below 500: the error rate over time. */
+  attempts: { at: number; ok: boolean }[]
+  /** Orders acknowledged (202), with their customer: what the readers during the run look at. */
+  acknowledged: { orderId: string; customerId: string }[]
+  /** Reads that returned something older than what the reader had already seen or written, with what they saw. */
+  staleReads: string[]
 }
 
 /**
@@ -23,6 +29,7 @@ export interface LoadRecord {
  * service is restarting) is tried again with the same request until `patienceMs` is used up.
  */
 async function persistently(
+  record: LoadRecord,
   test: TestShop,
   service: ServiceName,
   method: string,
@@ -34,9 +41,11 @@ async function persistently(
   for (let attempt = 0; ; attempt += 1) {
     try {
       const result = await test.call(service, method, path, options)
+      record.attempts.push({ at: Date.now(), ok: result.status < 500 })
       if (result.status < 500) return result
     } catch {
       // the process is down or was killed mid-request: exactly what the key is for
+      record.attempts.push({ at: Date.now(), ok: false })
     }
     if (Date.now() > deadline) return undefined
     await sleep(Math.min(2000, 100 * 2 ** attempt))
@@ -49,13 +58,19 @@ export async function runLoad(
   plan: ScenarioPlan,
   customers: readonly Customer[],
   productIds: readonly string[],
+  /** Called with the record before the first call, to watch it fill. */
+  onStart?: (record: LoadRecord) => void,
 ): Promise<LoadRecord> {
   const record: LoadRecord = {
     answers: new Map(),
     deactivated: [],
     counts: { requests: 0, accepted: 0, refusedDeactivated: 0, unanswered: 0, cancels: 0, cancelRefused: 0 },
     unexpected: [],
+    attempts: [],
+    acknowledged: [],
+    staleReads: [],
   }
+  onStart?.(record)
   await Promise.all(
     plan.customers.map((script, index) => runCustomer(test, record, script, customers[index]!, productIds)),
   )
@@ -78,7 +93,7 @@ async function runCustomer(
     const body = {
       items: order.lines.map((line) => ({ productId: productIds[line.product]!, quantity: line.quantity })),
     }
-    const result = await persistently(test, 'orders', 'POST', '/orders', {
+    const result = await persistently(record, test, 'orders', 'POST', '/orders', {
       user,
       body,
       headers: { 'idempotency-key': order.key },
@@ -90,8 +105,12 @@ async function runCustomer(
     if (result.status === 202) {
       record.counts.accepted += 1
       const key = `${customer.id} ${order.key}`
-      record.answers.set(key, [...(record.answers.get(key) ?? []), result.body.orderId as string])
-      return result.body.orderId as string
+      const orderId = result.body.orderId as string
+      const first = !record.answers.has(key)
+      record.answers.set(key, [...(record.answers.get(key) ?? []), orderId])
+      if (first) record.acknowledged.push({ orderId, customerId: customer.id })
+      await readOwnWrite(orderId)
+      return orderId
     }
     // Refused only once the account is gone; orders' replica may lag it by moments.
     if (result.status === 403 && record.deactivated.includes(customer.id)) record.counts.refusedDeactivated += 1
@@ -102,9 +121,15 @@ async function runCustomer(
     return undefined
   }
 
+  // Read-your-writes at the owner: an order orders acknowledged is there when its customer asks at once.
+  async function readOwnWrite(orderId: string): Promise<void> {
+    const read = await persistently(record, test, 'orders', 'GET', `/orders/${orderId}`, { user }, 10_000)
+    if (read?.status === 404) record.staleReads.push(`orders: GET /orders/${orderId} right after its 202 answered 404`)
+  }
+
   async function cancel(orderId: string): Promise<void> {
     record.counts.cancels += 1
-    const result = await persistently(test, 'orders', 'POST', `/orders/${orderId}/cancel`, { user })
+    const result = await persistently(record, test, 'orders', 'POST', `/orders/${orderId}/cancel`, { user })
     if (result === undefined) record.counts.unanswered += 1
     else if (result.status === 409)
       record.counts.cancelRefused += 1 // it was rejected first: nothing to give back
@@ -114,7 +139,7 @@ async function runCustomer(
 
   async function deactivate(): Promise<void> {
     record.deactivated.push(customer.id) // from now on a 403 is a right answer
-    const result = await persistently(test, 'users', 'POST', `/users/${customer.id}/deactivate`, { user })
+    const result = await persistently(record, test, 'users', 'POST', `/users/${customer.id}/deactivate`, { user })
     if (result?.status !== 200)
       record.unexpected.push(`deactivating ${customer.email} answered ${result?.status ?? 'nothing'}`)
   }

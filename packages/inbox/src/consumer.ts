@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
+  faultPoint,
   type ConsumerLag,
   type DeliveredEvent,
   type EventContract,
@@ -207,6 +208,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       )
       await applyInOrder(tx, options.rowKey === undefined ? applied : byRowKey(applied, options.rowKey))
     }, true)
+    faultPoint('consumer.applied')
     observeApplied(applied)
     metrics?.events.inc({ ...labels, outcome: 'duplicate' }, events.length - applied.length)
   }

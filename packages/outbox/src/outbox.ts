@@ -1,4 +1,4 @@
-import { dataschemaOf, type EventContract, type EventEnvelope } from '@seams/core'
+import { dataschemaOf, faultPoint, type EventContract, type EventEnvelope } from '@seams/core'
 import type { PendingQuery, Row, Sql, TransactionSql } from 'postgres'
 import { Compile } from 'typebox/compile'
 import { EventDataInvalid, UnknownEventContract } from './errors.ts'
@@ -107,6 +107,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const notifyRemoteRelay = throttledNotify(sql, options.notifyIntervalMs ?? 10)
 
   function committed(): void {
+    faultPoint('outbox.committed')
     if (localRelay !== undefined) localRelay()
     else notifyRemoteRelay()
   }

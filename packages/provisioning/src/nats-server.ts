@@ -33,6 +33,8 @@ export interface RunningNatsServer {
   url: string
   /** Stops the server and starts it again on the same port and store: a transport restart. */
   restart(): Promise<void>
+  /** SIGKILL, as a crash would end it; {@link restart} starts it again on the same store. */
+  kill(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -127,6 +129,13 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Runni
     async restart() {
       await halt()
       await start()
+    },
+    async kill() {
+      const server = child
+      if (server === undefined || server.exitCode !== null || server.signalCode !== null) return
+      const exited = new Promise((resolve) => server.once('exit', resolve))
+      server.kill('SIGKILL')
+      await exited
     },
     stop: halt,
   }

@@ -6,6 +6,11 @@ const armingModule = fileURLToPath(new URL('./fault-points-armed.ts', import.met
 export interface FaultInjection {
   /** Fault points at which the process kills itself (SIGKILL), e.g. `saga.step-done:checkout:reserve-stock`. */
   killAt: readonly FaultPointName[]
+  /**
+   * Passes of those points let through before the kill, e.g. 4 kills at the fifth.
+   * @default 0
+   */
+  afterPasses?: number
 }
 
 /**
@@ -18,5 +23,6 @@ export function faultPointEnvironment(injection: FaultInjection): Record<string,
   return {
     NODE_OPTIONS: [process.env['NODE_OPTIONS'], imports].filter(Boolean).join(' '),
     SEAMS_FAULT_KILL_AT: injection.killAt.join(','),
+    SEAMS_FAULT_KILL_AFTER: String(injection.afterPasses ?? 0),
   }
 }

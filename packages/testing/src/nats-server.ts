@@ -39,6 +39,7 @@ export async function startPrivateNatsServer(
     url: server.url,
     dataDir,
     restart: () => server.restart(),
+    kill: () => server.kill(),
     async stop() {
       await server.stop()
       await rm(dataDir, { recursive: true, force: true })
