@@ -37,7 +37,7 @@ describe('the admission limit', () => {
     while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10))
   }
 
-  it('refuses at once, with 503 and Retry-After, what comes beyond the limit, and admits as answers leave', async () => {
+  it('refuses at once, with 503 and Retry-After, what comes beyond the limit, and admits as answers go', async () => {
     const slow = [fetch(`${base}/slow`), fetch(`${base}/slow`)]
     await until(() => waiting.length === 2)
     const refused = await fetch(`${base}/fast`)
