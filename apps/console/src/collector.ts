@@ -74,7 +74,8 @@ export function createCollector(options: {
 
   async function pollService(name: string, state: ServiceState, slow: boolean): Promise<void> {
     const [ready, metrics, events, letters] = await Promise.allSettled([
-      calls.call<{ status: string }>(name, 'GET', '/health/ready'),
+      // The gateway's readiness is the whole shop's (one check per upstream): its own state is its liveness.
+      calls.call<{ status: string }>(name, 'GET', name === 'gateway' ? '/health/live' : '/health/ready'),
       calls.metrics(name),
       name === 'gateway'
         ? Promise.resolve(undefined)
@@ -89,7 +90,11 @@ export function createCollector(options: {
     ])
     state.reachable = ready.status === 'fulfilled'
     state.ready =
-      ready.status === 'fulfilled' ? ready.value.body?.status === 'ready' : state.ready === null ? null : false
+      ready.status === 'fulfilled'
+        ? ['ready', 'live'].includes(ready.value.body?.status ?? '')
+        : state.ready === null
+          ? null
+          : false
     if (metrics.status === 'fulfilled') {
       state.scrapes.push({ at: Date.now(), samples: parsePrometheusText(metrics.value) })
       if (state.scrapes.length > windowScrapes) state.scrapes.shift()

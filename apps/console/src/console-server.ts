@@ -46,7 +46,7 @@ function problem(reply: FastifyReply, status: number, detail: string) {
  * (ops routes, metrics, the payment simulator) or as the admin (placing an order through the gateway).
  */
 export async function buildConsoleServer(deps: ConsoleServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 })
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true })
   const known = new Set(deps.services)
   const checkService = (name: string) => {
     if (!known.has(name)) throw new ConsoleRefusal(404, `no service ${name}`)
@@ -271,6 +271,20 @@ export async function buildConsoleServer(deps: ConsoleServerDeps): Promise<Fasti
         })
         void deps.collector.refresh()
         return result
+      },
+    )
+
+    api.post<{ Params: { service: string } }>(
+      '/console/api/transport/:service/reconnect',
+      { schema: { params: { type: 'object', properties: { service: serviceName } } } },
+      async (request) => {
+        const { service } = request.params
+        checkService(service)
+        return deps.actions.record(adminOf(request), 'drop NATS connection', service, async () => {
+          const answer = await deps.calls.call(service, 'POST', '/ops/transport/reconnect')
+          if (answer.status !== 200) throw new Error(`${service} answered ${answer.status}`)
+          return answer.body
+        })
       },
     )
 

@@ -65,6 +65,7 @@ export function api(session: Session) {
       request('POST', `/consumers/${service}/${consumer}/${action}`),
     retry: (service: string, ids?: number[]) =>
       request('POST', `/dead-letters/${service}/retry`, ids === undefined ? {} : { ids }),
+    dropConnection: (service: string) => request('POST', `/transport/${service}/reconnect`),
     rebuild: (service: string, projection: string) => request('POST', `/rebuilds/${service}/${projection}`),
   }
 }

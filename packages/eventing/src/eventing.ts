@@ -107,6 +107,11 @@ export interface Eventing {
   pause(consumer: string): Promise<void>
   /** Starts a paused consumer again: it catches up from its cursor. */
   resume(consumer: string): void
+  /**
+   * With JetStream, drops this process's NATS connection as a network fault would; the client reconnects at
+   * once and the consumers go on from their durable cursors. False for a transport without a connection.
+   */
+  dropConnection(): Promise<boolean>
   /** Starts the relay and the consumers. */
   start(): void
   /** Stops consumers and the relay, finishing the batch in hand. */
@@ -234,6 +239,11 @@ export function createEventing(options: EventingOptions): Eventing {
       const consumer = consumerNamed(name)
       paused.add(name)
       await consumer.stop()
+    },
+    async dropConnection() {
+      if (!isNats(transport)) return false
+      await (await transport.connection()).reconnect()
+      return true
     },
     resume(name) {
       const consumer = consumerNamed(name)

@@ -70,6 +70,13 @@ export function registerOperationsRoutes(
     },
   )
 
+  // A network fault on demand: the NATS connection drops and reconnects (JetStream only; 409 otherwise).
+  app.post('/ops/transport/reconnect', { schema: { hide: true } }, async (request) => {
+    requireService(request, deps.operators)
+    if (!(await deps.eventing.dropConnection())) throw new Conflict('this service moves events over HTTP feeds')
+    return { dropped: true }
+  })
+
   // The newest events this service produced, by subject or type: what one order, payment or product caused.
   app.get<{ Querystring: Static<typeof OutboxQuery> }>(
     '/ops/outbox',

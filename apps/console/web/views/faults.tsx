@@ -133,11 +133,23 @@ export function FaultsView({ snapshot, client }: { snapshot: Snapshot; client: A
         </table>
       </div>
       <h2>JetStream connections</h2>
-      <p class="muted">
-        {snapshot.transport === 'jetstream'
-          ? 'Stopping a consumer’s NATS connection is not offered yet: the services have no operator route for it.'
-          : 'The shop moves events over HTTP feeds: there is no NATS connection to stop.'}
-      </p>
+      {snapshot.transport === 'jetstream' ? (
+        <div class="buttons">
+          {snapshot.services
+            .filter((service) => service.name !== 'gateway')
+            .map((service) => (
+              <ActionButton
+                key={service.name}
+                class="secondary"
+                label={`Drop ${service.name}'s NATS connection`}
+                disabled={!service.running}
+                onAction={() => client.dropConnection(service.name)}
+              />
+            ))}
+        </div>
+      ) : (
+        <p class="muted">The shop moves events over HTTP feeds: there is no NATS connection to drop.</p>
+      )}
       <h2>Action log</h2>
       {snapshot.actions.length === 0 ? (
         <p>Nothing done yet.</p>
