@@ -2,14 +2,14 @@ import type { EdgeView, ServiceView, Snapshot } from '../../src/snapshot.ts'
 import { HistoryChart } from './chart.tsx'
 import { Badge, formatMs } from './common.tsx'
 
-// Fixed places on a 1000 × 600 canvas: the edge on top, the owners in a row, each database below its owner.
+// Fixed places on a 1000 × 640 canvas: the edge on top, the owners in a row, each database below its owner.
 const place: Record<string, { x: number; y: number }> = {
-  gateway: { x: 500, y: 70 },
-  users: { x: 110, y: 270 },
-  catalog: { x: 305, y: 270 },
-  orders: { x: 500, y: 270 },
-  payments: { x: 695, y: 270 },
-  'order-history': { x: 890, y: 270 },
+  gateway: { x: 500, y: 60 },
+  users: { x: 110, y: 300 },
+  catalog: { x: 305, y: 300 },
+  orders: { x: 500, y: 300 },
+  payments: { x: 695, y: 300 },
+  'order-history': { x: 890, y: 300 },
 }
 const nodeWidth = 170
 const nodeHeight = 96
@@ -32,12 +32,15 @@ function edgePath(edge: EdgeView): { d: string; labelX: number; labelY: number }
       labelY: cy,
     }
   }
-  const below = edge.kind === 'call'
-  const y = below ? from.y + nodeHeight / 2 : from.y - nodeHeight / 2
-  const height = below ? 40 + span * 0.25 : -(30 + span * 0.22)
+  // Left to right above the row, right to left below it (so a pair of opposite streams never overlaps), and
+  // calls between owners in a shallow arc below.
   const forward = from.x < to.x ? 1 : -1
-  const fx = from.x + forward * 25
-  const tx = to.x - forward * 25
+  const below = edge.kind === 'call' || forward < 0
+  const y = below ? from.y + nodeHeight / 2 : from.y - nodeHeight / 2
+  const depth = edge.kind === 'call' ? 18 + span * 0.08 : 30 + span * 0.2
+  const height = below ? depth : -depth
+  const fx = from.x + forward * (edge.kind === 'call' ? 45 : 25)
+  const tx = to.x - forward * (edge.kind === 'call' ? 45 : 25)
   const cy = y + height
   return {
     d: `M${fx},${y} C${fx},${cy} ${tx},${cy} ${tx},${y}`,
@@ -71,9 +74,9 @@ function Node({ service }: { service: ServiceView }) {
       </text>
       {service.database !== null && (
         <g class="database">
-          <line x1={x} y1={y + nodeHeight / 2} x2={x} y2={y + nodeHeight / 2 + 150} />
-          <ellipse cx={x} cy={y + nodeHeight / 2 + 160} rx={60} ry={14} />
-          <text x={x} y={y + nodeHeight / 2 + 195}>
+          <line x1={x} y1={y + nodeHeight / 2} x2={x} y2={y + nodeHeight / 2 + 200} />
+          <ellipse cx={x} cy={y + nodeHeight / 2 + 210} rx={60} ry={14} />
+          <text x={x} y={y + nodeHeight / 2 + 245}>
             db {service.database}
           </text>
         </g>
@@ -106,7 +109,7 @@ export function TopologyView({ snapshot }: { snapshot: Snapshot }) {
         {ready} of {snapshot.services.length} services ready · events over {snapshot.transport}
       </p>
       <figure class="graph">
-        <svg viewBox="0 0 1000 600" role="img" aria-labelledby="graph-caption">
+        <svg viewBox="0 0 1000 640" role="img" aria-labelledby="graph-caption">
           <defs>
             {(['events', 'call'] as const).map((kind) => (
               <marker
