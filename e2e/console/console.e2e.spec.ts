@@ -135,7 +135,7 @@ describe.skipIf(!present)('the console, in a browser', () => {
       .toMatch(/^6 of 6 services ready/)
     for (const service of ['gateway', 'users', 'catalog', 'orders', 'payments', 'order-history'])
       expect(await page.locator(`tr[data-service="${service}"]`).getAttribute('data-health')).toBe('ok')
-    await page.getByTestId('stream-state').getByText('live').waitFor()
+    await expect.poll(() => page.getByTestId('stream-state').textContent(), { timeout: 20_000 }).toBe('live')
     await shoot('topology')
     await page.setViewportSize({ width: 390, height: 844 })
     await shoot('topology-phone')
@@ -177,15 +177,15 @@ describe.skipIf(!present)('the console, in a browser', () => {
     )
     await view('Topology')
     const payments = page.locator('tr[data-service="payments"]')
-    await expect.poll(() => payments.getAttribute('data-health')).toBe('down')
+    await expect.poll(() => payments.getAttribute('data-health'), { timeout: 20_000 }).toBe('down')
     await expect
       .poll(() => page.locator('tr[data-service="orders"]').getByTestId('breakers').textContent())
       .toContain('payments: open')
-    await expect.poll(() => payments.textContent()).toContain('breaker of orders is open')
+    await expect.poll(() => payments.textContent(), { timeout: 20_000 }).toContain('breaker of orders is open')
     await shoot('payments-down')
     await view('Faults')
     await page.getByRole('button', { name: 'Start payments' }).click()
-    await page.getByTestId('action-log').getByText('start service').waitFor({ timeout: 30_000 })
+    await page.getByTestId('action-log').getByText('start service').first().waitFor({ timeout: 30_000 })
     // The breaker lets a trial call through after its pause; an order then closes it.
     await eventually(
       'payments is ready and the breaker closed again',
@@ -198,7 +198,9 @@ describe.skipIf(!present)('the console, in a browser', () => {
       { timeoutMs: 30_000, intervalMs: 500 },
     )
     await view('Topology')
-    await expect.poll(() => page.locator('tr[data-service="payments"]').getAttribute('data-health')).toBe('ok')
+    await expect
+      .poll(() => page.locator('tr[data-service="payments"]').getAttribute('data-health'), { timeout: 20_000 })
+      .toBe('ok')
   })
 
   it("grows order-history's lag on screen while its consumer is paused, and clears it on resume", async () => {
@@ -249,7 +251,7 @@ describe.skipIf(!present)('the console, in a browser', () => {
     await row.getByRole('button', { name: /^Retry #/ }).click()
     await expect.poll(() => row.getByTestId('dead-letter-state').textContent(), { timeout: 20_000 }).toBe('resolved')
     await view('Faults')
-    await page.getByTestId('action-log').getByText('retry dead letters').waitFor()
+    await page.getByTestId('action-log').getByText('retry dead letters').first().waitFor()
     await shoot('faults')
   })
 })

@@ -109,7 +109,7 @@ export function createCollector(options: {
     const answer = await calls
       .call<NonNullable<Snapshot['simulator']>>('payments', 'GET', '/simulator')
       .catch(() => undefined)
-    if (answer?.status === 200) simulator = answer.body
+    simulator = answer?.status === 200 ? answer.body : null
     const found: Snapshot['rebuilds'] = {}
     for (const [service, projection] of readModels) {
       const state = await calls
