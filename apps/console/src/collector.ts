@@ -34,8 +34,23 @@ interface OpsConsumer {
   refused?: { message: string }
 }
 
-/** Requests of the console's own polling: left out of req/s and p99, which are about the shop's traffic. */
-const ownRoute = /^(\/health|\/metrics|\/ops|\/simulator|unmatched)/
+/** Why a stream into a service is not ok: its producer refuses it, cannot be read, or it is behind. */
+function streamReason(edge: EdgeView, consumers: readonly ConsumerView[]): string {
+  const following = consumers.filter((consumer) => consumer.service === edge.to && consumer.source === edge.from)
+  const refused = following.find((consumer) => consumer.refused !== null)
+  if (refused !== undefined) return `${refused.name} refused: ${refused.refused}`
+  const failures = Math.max(0, ...following.map((consumer) => consumer.failures))
+  if (failures > 0) return `cannot read the events of ${edge.from} (${failures} failed reads)`
+  const paused = following.filter((consumer) => consumer.paused).map((consumer) => consumer.name)
+  const behind = `behind ${edge.from} by ${edge.lagEvents} events`
+  return paused.length > 0 ? `${behind}, ${paused.join(', ')} paused` : behind
+}
+
+/**
+ * Requests of the console's own polling, and the consumers' long polls of each feed (`GET /events` waits up to
+ * 20 s for events: it would be every service's p99): left out of req/s and p99, which are about the shop's traffic.
+ */
+const ownRoute = /^(\/health|\/metrics|\/ops|\/simulator|\/events$|unmatched)/
 const windowScrapes = 5
 const historyLength = 120
 const circuitStates = ['closed', 'open', 'half-open', 'isolated']
@@ -259,7 +274,7 @@ export function createCollector(options: {
         if (edge.kind === 'call' && edge.to === service.name && edge.health !== 'ok')
           service.reasons.push(`breaker of ${edge.from} is ${byName.get(edge.from)?.breakers[service.name]}`)
         if (edge.kind === 'events' && edge.to === service.name && edge.health !== 'ok')
-          service.reasons.push(`behind ${edge.from} by ${edge.lagEvents} events`)
+          service.reasons.push(streamReason(edge, consumers))
       }
       if (service.reasons.length > 0) service.health = 'warning'
     }

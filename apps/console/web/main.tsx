@@ -140,4 +140,7 @@ function App() {
   )
 }
 
-render(<App />, document.getElementById('app')!)
+const root = document.getElementById('app')!
+// Preact renders next to what is there: the page's loading line would otherwise stay above the console.
+root.replaceChildren()
+render(<App />, root)

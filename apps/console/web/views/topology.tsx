@@ -2,14 +2,15 @@ import type { EdgeView, ServiceView, Snapshot } from '../../src/snapshot.ts'
 import { HistoryChart } from './chart.tsx'
 import { Badge, formatMs } from './common.tsx'
 
-// Fixed places on a 1000 × 640 canvas: the edge on top, the owners in a row, each database below its owner.
+// Fixed places on a 1000 × 600 canvas: the edge on top, the owners in a row far enough below it that the longest
+// stream's arc and label clear the gateway, each database below its owner.
 const place: Record<string, { x: number; y: number }> = {
   gateway: { x: 500, y: 60 },
-  users: { x: 110, y: 300 },
-  catalog: { x: 305, y: 300 },
-  orders: { x: 500, y: 300 },
-  payments: { x: 695, y: 300 },
-  'order-history': { x: 890, y: 300 },
+  users: { x: 110, y: 330 },
+  catalog: { x: 305, y: 330 },
+  orders: { x: 500, y: 330 },
+  payments: { x: 695, y: 330 },
+  'order-history': { x: 890, y: 330 },
 }
 const nodeWidth = 170
 const nodeHeight = 96
@@ -68,15 +69,17 @@ function Node({ service }: { service: ServiceView }) {
       <text x={x} y={y + 16}>
         {service.requestsPerSecond} req/s · p99 {formatMs(service.p99Ms)}
       </text>
-      <text x={x} y={y + 36}>
-        CPU {service.cpuPercent} %
-        {breakers.length > 0 ? ` · breaker ${breakers.map(([d, s]) => `${d} ${s}`).join(', ')}` : ''}
+      {/* A breaker not closed takes CPU's line (the table keeps both): the box has room for one short line. */}
+      <text x={x} y={y + 36} class={breakers.length > 0 ? 'breaker' : undefined}>
+        {breakers.length > 0
+          ? `breaker ${breakers.map(([dependency, state]) => `${dependency} ${state}`).join(', ')}`
+          : `CPU ${service.cpuPercent} %`}
       </text>
       {service.database !== null && (
         <g class="database">
-          <line x1={x} y1={y + nodeHeight / 2} x2={x} y2={y + nodeHeight / 2 + 200} />
-          <ellipse cx={x} cy={y + nodeHeight / 2 + 210} rx={60} ry={14} />
-          <text x={x} y={y + nodeHeight / 2 + 245}>
+          <line x1={x} y1={y + nodeHeight / 2} x2={x} y2={y + nodeHeight / 2 + 150} />
+          <ellipse cx={x} cy={y + nodeHeight / 2 + 160} rx={60} ry={14} />
+          <text x={x} y={y + nodeHeight / 2 + 195}>
             db {service.database}
           </text>
         </g>
@@ -109,7 +112,7 @@ export function TopologyView({ snapshot }: { snapshot: Snapshot }) {
         {ready} of {snapshot.services.length} services ready · events over {snapshot.transport}
       </p>
       <figure class="graph">
-        <svg viewBox="0 0 1000 640" role="img" aria-labelledby="graph-caption">
+        <svg viewBox="0 0 1000 600" role="img" aria-labelledby="graph-caption">
           <defs>
             {(['events', 'call'] as const).map((kind) => (
               <marker
