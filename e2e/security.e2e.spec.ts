@@ -263,6 +263,18 @@ describe('trust boundaries', () => {
     ).toBe(403)
     expect(await call('gateway', 'orders', 'GET', '/ops/events')).toBe(403)
     expect(await call('operator', 'orders', 'GET', '/ops/events')).toBe(200)
+    // The console's operator routes: another service may neither read them nor pause, reconnect or follow.
+    const consumer = 'orders.customer_replica.users'
+    expect(await call('gateway', 'orders', 'GET', `/ops/sagas/${orderId}`)).toBe(403)
+    expect(await call('gateway', 'orders', 'GET', `/ops/outbox?subject=${orderId}`)).toBe(403)
+    expect(await call('gateway', 'orders', 'GET', `/ops/inbox?eventId=${orderId}`)).toBe(403)
+    expect(await call('gateway', 'orders', 'POST', `/ops/consumers/${consumer}/pause`)).toBe(403)
+    expect(await call('gateway', 'orders', 'POST', '/ops/transport/reconnect')).toBe(403)
+    expect(await call('operator', 'orders', 'GET', `/ops/sagas/${orderId}`)).toBe(200)
+    expect(await call('operator', 'orders', 'GET', `/ops/outbox?subject=${orderId}`)).toBe(200)
+    expect(await call('operator', 'orders', 'GET', '/ops/inbox?eventId=not-a-uuid')).toBe(400)
+    expect(await call('operator', 'orders', 'POST', `/ops/consumers/${consumer}/stop`)).toBe(400)
+    expect(await call('operator', 'orders', 'POST', '/ops/consumers/orders.no_such_consumer/pause')).toBe(404)
     // A feed answers only its declared consumers.
     expect(await call('operator', 'catalog', 'GET', '/events?limit=1')).toBe(403)
     expect(await call('payments', 'catalog', 'GET', '/events?limit=1')).toBe(401)

@@ -31,7 +31,8 @@ function portIsFree(port: number): Promise<boolean> {
 async function freePortRun(): Promise<number> {
   for (;;) {
     const base = 20_000 + Math.floor(Math.random() * 40_000)
-    const ports = Array.from({ length: 6 }, (_, offset) => base + offset)
+    // The gateway and the five services, and the console ten up.
+    const ports = [...Array.from({ length: 6 }, (_, offset) => base + offset), base + 10]
     if ((await Promise.all(ports.map(portIsFree))).every(Boolean)) return base
   }
 }
@@ -157,6 +158,16 @@ describe('npm start', () => {
       items: unknown[]
     }
     expect(products.items.length).toBeGreaterThanOrEqual(36)
+    // The start-up table points at the console, which serves its app (bundled as it started) and asks for a login.
+    const consoleUrl = /Console\s+(http:\/\/127\.0\.0\.1:\d+\/console\/)/.exec(launched.output())?.[1]
+    expect(consoleUrl).toBeDefined()
+    const page = await fetch(consoleUrl!)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('/console/assets/app.js')
+    expect((await fetch(new URL('assets/app.js', consoleUrl)).then((answer) => answer.text())).length).toBeGreaterThan(
+      10_000,
+    )
+    expect((await fetch(new URL('api/snapshot', consoleUrl))).status).toBe(401)
     await interruptAndExpectEverythingGone(launched)
   })
 

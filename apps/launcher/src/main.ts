@@ -10,9 +10,11 @@ import { inspectDataFolder, secretsFileOf } from './data-folder.ts'
 import { loadDemoData, demoCustomers } from './demo-data.ts'
 import { startPrivateNats, type PrivateNats } from './private-nats.ts'
 import { launchModeOf, LaunchRefused } from './production-mode.ts'
+import type { RunningConsole } from '@shop/console'
 import { loadOrCreateSecrets } from './secrets.ts'
 import { serviceVariablesFrom } from './service-variables.ts'
 import { sharedDatabaseNameOf, startShop, type RunningShop } from './shop.ts'
+import { startShopConsole } from './shop-console.ts'
 import {
   databaseOwners,
   defaultPorts,
@@ -37,6 +39,9 @@ const LauncherConfig = Type.Object({
   }),
   SEAMS_GATEWAY_PORT: Type.Integer({ minimum: 1, maximum: 65530, default: 8080 }),
   SEAMS_EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 15432 }),
+  SEAMS_CONSOLE_PORT: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 65535, description: "The console's port; the gateway's plus 10 when unset" }),
+  ),
   SEAMS_PRODUCTION: Type.Optional(
     Type.Boolean({
       description: 'Production mode: no demo data, every secret generated or required (see production-mode.ts)',
@@ -119,6 +124,7 @@ let postgres: Promise<RunningPostgres> | undefined
 const servicePostgres: Promise<RunningPostgres>[] = []
 let nats: Promise<PrivateNats> | undefined
 let shop: RunningShop | undefined
+let consoleApp: Promise<RunningConsole> | undefined
 
 // Installed before anything starts: Ctrl-C (or a SIGTERM from a supervisor) during start-up stops what is
 // already running, rather than leaving services and PostgreSQL behind.
@@ -127,6 +133,7 @@ async function shutdown(exitCode: number): Promise<void> {
   stopping = true
   console.log('\nStopping ...')
   const deadline = setTimeout(() => process.exit(1), 9500)
+  await (await consoleApp?.catch(() => undefined))?.close()
   await (shop?.stop() ?? stopServiceProcesses())
   // After the services, so that they finish their batches in hand; like PostgreSQL, waited for if still starting.
   await (await nats?.catch(() => undefined))?.server.stop()
@@ -225,6 +232,13 @@ async function startUp(): Promise<void> {
   }))
 
   if (stopping) return
+  consoleApp = startShopConsole(running, {
+    operatorKey: secrets.serviceKeys['operator']!.privateKey,
+    port: config.SEAMS_CONSOLE_PORT ?? config.SEAMS_GATEWAY_PORT + 10,
+    onLine,
+  })
+  const consoleUrl = (await consoleApp).url
+  if (stopping) return
   const demoPassword = mode.demoData ? secrets.demoPassword : undefined
   if (demoPassword !== undefined) {
     await loadDemoData(running.urls.gateway, {
@@ -235,6 +249,7 @@ async function startUp(): Promise<void> {
   }
 
   const rows: [string, string][] = [
+    ['Console', `${consoleUrl} (admin login below)`],
     ['Gateway (API)', `${running.urls.gateway}/api`],
     ...serviceNames
       .filter((service) => service !== 'gateway')

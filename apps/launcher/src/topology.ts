@@ -35,6 +35,14 @@ export const identities: readonly string[] = [...serviceNames, 'operator']
 /** Synchronous calls between services, by callee (the gateway calls every service for end users). */
 const synchronousCallers: Partial<Record<ServiceName, ServiceName[]>> = { catalog: ['orders'], payments: ['orders'] }
 
+/** Every synchronous call between services, as caller → callee: the gateway's to each service, and the others'. */
+export const synchronousCalls: readonly { from: ServiceName; to: ServiceName }[] = [
+  ...serviceNames.filter((service) => service !== 'gateway').map((to) => ({ from: 'gateway' as const, to })),
+  ...Object.entries(synchronousCallers).flatMap(([to, callers]) =>
+    callers.map((from) => ({ from, to: to as ServiceName })),
+  ),
+]
+
 // What each service declares it consumes (package.json `seams.consumes`), the same list the contract registry reads.
 const consumedBy = new Map<ServiceName, string[]>(
   serviceNames.map((service) => {

@@ -95,8 +95,23 @@ export interface Eventing {
   rebuild(projection: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>
   /** Serves `GET /events`, the service's feed, when it publishes anything. */
   registerRoutes(app: FastifyInstance): void
-  /** Per consumer lag and whether this replica runs it, for readiness detail. */
-  status(): { relayLeader: boolean; consumers: Record<string, ConsumerLag & { active: boolean }> }
+  /** Per consumer its source, lag, whether this replica runs it and whether an operator paused it. */
+  status(): {
+    relayLeader: boolean
+    consumers: Record<string, ConsumerLag & { source: string; active: boolean; paused: boolean }>
+  }
+  /**
+   * Stops one consumer in this process until `resume`, finishing the batch in hand; its cursor stays where it
+   * is, so its lag grows while its producer goes on. For operators: a stale read model, on purpose.
+   */
+  pause(consumer: string): Promise<void>
+  /** Starts a paused consumer again: it catches up from its cursor. */
+  resume(consumer: string): void
+  /**
+   * With JetStream, drops this process's NATS connection as a network fault would; the client reconnects at
+   * once and the consumers go on from their durable cursors. False for a transport without a connection.
+   */
+  dropConnection(): Promise<boolean>
   /** Starts the relay and the consumers. */
   start(): void
   /** Stops consumers and the relay, finishing the batch in hand. */
@@ -134,6 +149,13 @@ export function createEventing(options: EventingOptions): Eventing {
       })
     : undefined
   const consumers: Consumer[] = []
+  const paused = new Set<string>()
+  let started = false
+  const consumerNamed = (name: string) => {
+    const consumer = consumers.find((candidate) => candidate.name === name)
+    if (consumer === undefined) throw new NotFound(`${options.service} has no consumer ${name}`)
+    return consumer
+  }
   const projections = new Map<string, Projection>()
   let feed: FeedReader | undefined
 
@@ -201,9 +223,31 @@ export function createEventing(options: EventingOptions): Eventing {
       return {
         relayLeader: relay?.isLeader() ?? false,
         consumers: Object.fromEntries(
-          consumers.map((consumer) => [consumer.name, { ...consumer.lag(), active: consumer.isLeader() }]),
+          consumers.map((consumer) => [
+            consumer.name,
+            {
+              ...consumer.lag(),
+              source: consumer.source,
+              active: consumer.isLeader(),
+              paused: paused.has(consumer.name),
+            },
+          ]),
         ),
       }
+    },
+    async pause(name) {
+      const consumer = consumerNamed(name)
+      paused.add(name)
+      await consumer.stop()
+    },
+    async dropConnection() {
+      if (!isNats(transport)) return false
+      await (await transport.connection()).reconnect()
+      return true
+    },
+    resume(name) {
+      const consumer = consumerNamed(name)
+      if (paused.delete(name) && started) consumer.start()
     },
     start() {
       if (publishing && isNats(transport)) {
@@ -218,7 +262,8 @@ export function createEventing(options: EventingOptions): Eventing {
           )
       }
       relay?.start()
-      for (const consumer of consumers) consumer.start()
+      started = true
+      for (const consumer of consumers) if (!paused.has(consumer.name)) consumer.start()
     },
     async stop() {
       await Promise.all(consumers.map((consumer) => consumer.stop()))

@@ -17,6 +17,25 @@ const RetryRequest = Type.Object(
   },
   { additionalProperties: false },
 )
+const ConsumerParams = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9_.-]{1,200}$' }),
+    action: Type.Union([Type.Literal('pause'), Type.Literal('resume')]),
+  },
+  { additionalProperties: false },
+)
+const OutboxQuery = Type.Object(
+  {
+    subject: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
+    type: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  },
+  { additionalProperties: false },
+)
+const InboxQuery = Type.Object(
+  { eventId: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false },
+)
 const ProjectionParams = Type.Object(
   { name: Type.String({ pattern: '^[a-z_][a-z0-9_]*$' }) },
   { additionalProperties: false },
@@ -37,6 +56,64 @@ export function registerOperationsRoutes(
     requireService(request, deps.operators)
     return deps.eventing.status()
   })
+
+  // Stops or starts one consumer of this process: its read model goes stale on purpose, then catches up.
+  app.post<{ Params: Static<typeof ConsumerParams> }>(
+    '/ops/consumers/:name/:action',
+    { schema: { hide: true, params: ConsumerParams } },
+    async (request) => {
+      requireService(request, deps.operators)
+      const { name, action } = request.params
+      if (action === 'pause') await deps.eventing.pause(name)
+      else deps.eventing.resume(name)
+      return { consumer: name, paused: action === 'pause' }
+    },
+  )
+
+  // A network fault on demand: the NATS connection drops and reconnects (JetStream only; 409 otherwise).
+  app.post('/ops/transport/reconnect', { schema: { hide: true } }, async (request) => {
+    requireService(request, deps.operators)
+    if (!(await deps.eventing.dropConnection())) throw new Conflict('this service moves events over HTTP feeds')
+    return { dropped: true }
+  })
+
+  // The newest events this service produced, by subject or type: what one order, payment or product caused.
+  app.get<{ Querystring: Static<typeof OutboxQuery> }>(
+    '/ops/outbox',
+    { schema: { hide: true, querystring: OutboxQuery } },
+    async (request) => {
+      requireService(request, deps.operators)
+      const { subject, type, limit } = request.query
+      const rows = await deps.sql<
+        { eventId: string; type: string; subject: string; createdAt: Date; stampedAt: Date | null; data: unknown }[]
+      >`
+        select event_id as "eventId", type, subject, created_at as "createdAt", stamped_at as "stampedAt",
+          envelope::jsonb -> 'data' as data
+        from seams_outbox
+        where (${subject ?? null}::text[] is null or subject = any(${subject ?? null}::text[]))
+          and (${type ?? null}::text is null or type = ${type ?? null}::text)
+        order by id desc limit ${limit}`.catch((error: unknown) => {
+        // A pure consumer has no outbox: it produced nothing.
+        if ((error as { code?: string }).code === '42P01') return []
+        throw error
+      })
+      return { events: rows }
+    },
+  )
+
+  // When this service's consumers applied the given events (their inbox rows), for following one change through.
+  app.get<{ Querystring: Static<typeof InboxQuery> }>(
+    '/ops/inbox',
+    { schema: { hide: true, querystring: InboxQuery } },
+    async (request) => {
+      requireService(request, deps.operators)
+      const applied = await deps.sql<{ consumer: string; eventId: string; processedAt: Date }[]>`
+        select consumer, event_id as "eventId", processed_at as "processedAt"
+        from seams_inbox where event_id = any(${request.query.eventId}::uuid[])
+        order by processed_at`
+      return { applied }
+    },
+  )
 
   // Events that could not be applied, with their errors.
   app.get<{ Querystring: Static<typeof DeadLetterQuery> }>(

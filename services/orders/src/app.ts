@@ -15,6 +15,7 @@ import type { CancellationData } from './cancellation-saga/cancellation-saga.ts'
 import type { CheckoutData } from './checkout-saga/checkout.ts'
 import { placeOrderRoutes } from './place-order/place-order.route.ts'
 import { readOrdersRoutes } from './read-orders/read-orders.route.ts'
+import { sagaTimelineRoutes } from './saga-timeline/saga-timeline.route.ts'
 
 export interface OrdersDeps {
   sql: Sql
@@ -59,5 +60,6 @@ export async function buildApp(deps: OrdersDeps): Promise<ServiceApp> {
   })
   deps.eventing.registerRoutes(app)
   registerOperationsRoutes(app, { sql: deps.sql, eventing: deps.eventing, operators: deps.operators })
+  sagaTimelineRoutes(app, { sql: deps.sql, operators: deps.operators })
   return app
 }

@@ -1,0 +1,5 @@
+export { startConsole } from './start-console.ts'
+export type { ConsoleOptions, RunningConsole } from './start-console.ts'
+export type { TopologyInput } from './collector.ts'
+export type { ShopControl } from './console-server.ts'
+export type { ActionView, OrderTimeline, Snapshot } from './snapshot.ts'
