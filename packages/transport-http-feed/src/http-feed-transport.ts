@@ -154,10 +154,12 @@ function follow(
       }
       let page: FeedResponse
       try {
+        // After failures the first read does not wait: a long poll at the head would keep the consumer reporting
+        // failed reads for as long as it waits, though its producer answers again.
         const response = await client.call<FeedResponse>({
           method: 'GET',
           path: '/events',
-          query: { after, limit, types, wait: waitMs },
+          query: { after, limit, types, wait: failures > 0 ? 0 : waitMs },
           signal: aborter.signal,
         })
         page = response.body
