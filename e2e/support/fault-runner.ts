@@ -144,24 +144,36 @@ export function runFaults(
     if (fault.at !== undefined && points.length > 0) {
       await test.shop.stop(service)
       if (service === 'payments') paymentsDown = false
-      const armed = await test.shop.start(service, {
-        ...envFor(service),
-        ...faultPointEnvironment({ killAt: points, afterPasses: fault.at.afterPasses }),
-      })
-      if (service === 'payments') await setKnobs(knobs)
+      // An armed point may be passed before the service is ready (a consumer applying its first batch): the
+      // service then dies while starting, which is the fault this was, not a failure to run the scenario.
+      let armed: { exited: Promise<number | string>; output(): string } | undefined
+      let diedStarting: string | undefined
+      try {
+        armed = await test.shop.start(service, {
+          ...envFor(service),
+          ...faultPointEnvironment({ killAt: points, afterPasses: fault.at.afterPasses }),
+        })
+      } catch (error) {
+        const message = String((error as Error).message)
+        if (!message.includes('fault injection: SIGKILL')) throw error
+        diedStarting = message
+      }
+      if (service === 'payments' && diedStarting === undefined) await setKnobs(knobs)
       note(`${service} armed to die at ${points.join(' or ')} after ${fault.at.afterPasses} passes`)
-      const how = await Promise.race([armed.exited, sleep(fault.at.waitMs).then(() => undefined)])
+      const how =
+        armed === undefined
+          ? 'SIGKILL while starting'
+          : await Promise.race([armed.exited, sleep(fault.at.waitMs).then(() => undefined)])
       if (how === undefined) {
         if (service === 'orders') log.compensationFailuresSeen += await compensationFailures(test)
         await test.shop.kill(service)
         note(`${service}: no armed point within ${fault.at.waitMs} ms; SIGKILLed, down for ${fault.downMs} ms`)
       } else {
-        const line = armed
-          .output()
+        const line = (armed?.output() ?? diedStarting ?? '')
           .split('\n')
           .reverse()
           .find((text) => text.includes('fault injection: SIGKILL'))
-        const point = line === undefined ? '?' : ((JSON.parse(line) as { faultPoint?: string }).faultPoint ?? '?')
+        const point = /"faultPoint":"([^"]+)"/.exec(line ?? '')?.[1] ?? '?'
         note(`${service} died (${how}) at fault point ${point}; down for ${fault.downMs} ms`)
       }
     } else {
