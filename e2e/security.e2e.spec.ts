@@ -270,6 +270,11 @@ describe('trust boundaries', () => {
     expect(await call('gateway', 'orders', 'GET', `/ops/inbox?eventId=${orderId}`)).toBe(403)
     expect(await call('gateway', 'orders', 'POST', `/ops/consumers/${consumer}/pause`)).toBe(403)
     expect(await call('gateway', 'orders', 'POST', '/ops/transport/reconnect')).toBe(403)
+    // No token at all, and a customer forwarded by the gateway: refused too.
+    expect((await fetch(`${test.shop.urls.orders}/ops/sagas/${orderId}`)).status).toBe(401)
+    const customer = { id: newId(), role: 'customer' }
+    const asCustomer = await test.call('orders', 'GET', `/ops/sagas/${orderId}`, { user: customer })
+    expect(asCustomer.status).toBe(403)
     expect(await call('operator', 'orders', 'GET', `/ops/sagas/${orderId}`)).toBe(200)
     expect(await call('operator', 'orders', 'GET', `/ops/outbox?subject=${orderId}`)).toBe(200)
     expect(await call('operator', 'orders', 'GET', '/ops/inbox?eventId=not-a-uuid')).toBe(400)
